@@ -1,0 +1,290 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import SetPasswordMixin
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from plp.roles import COACH, COORDINATOR
+
+from .models import (
+    Credential,
+    Dropout,
+    DropoutReason,
+    Intake,
+    Mentor,
+    Organisation,
+    Outflow,
+    Participant,
+    Pause,
+    Placement,
+    ProgressEntry,
+    ReEntry,
+    Signal,
+    Trajectory,
+)
+
+User = get_user_model()
+
+
+class DateInput(forms.DateInput):
+    """A native date picker: phones show their own calendar."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class PLPForm(forms.ModelForm):
+    """Base: native date pickers, textareas of a sensible height, a crispy helper."""
+
+    submit_label = _("Save")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField):
+                field.widget = DateInput()
+            elif isinstance(field.widget, forms.Textarea):
+                field.widget.attrs.setdefault("rows", 3)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+
+def coaches():
+    return User.objects.filter(is_active=True, groups__name__in=[COACH, COORDINATOR]).distinct()
+
+
+class ParticipantForm(PLPForm):
+    class Meta:
+        model = Participant
+        fields = [
+            "number",
+            "first_name",
+            "last_name",
+            "birth_date",
+            "email",
+            "phone",
+            "coach",
+            "referrer",
+            "registration_date",
+        ]
+
+    def __init__(self, *args, coach_choice: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["registration_date"].required = True
+        self.fields["referrer"].queryset = Organisation.objects.filter(
+            active=True, kind=Organisation.Kind.REFERRER
+        )
+        self.fields["referrer"].help_text = _("UWV, municipality, RMC, district team, care partner.")
+        if coach_choice:
+            self.fields["coach"].queryset = coaches().order_by("first_name", "username")
+            self.fields["coach"].label_from_instance = lambda u: u.get_full_name() or u.username
+        else:
+            del self.fields["coach"]
+
+    def clean_number(self) -> str:
+        return self.cleaned_data["number"].strip().upper()
+
+
+class IntakeForm(PLPForm):
+    class Meta:
+        model = Intake
+        fields = [
+            "date",
+            "motivation",
+            "load_capacity",
+            "load_capacity_notes",
+            "learning_style",
+            "network",
+            "tests_used",
+            "outcome",
+            "trial_start",
+            "trial_end",
+        ]
+
+
+class TrajectoryForm(PLPForm):
+    class Meta:
+        model = Trajectory
+        fields = ["kind", "start", "end", "outcome", "notes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["start"].required = True
+
+
+class PlacementForm(PLPForm):
+    class Meta:
+        model = Placement
+        fields = ["employer", "mentor", "hours_per_week", "start", "end", "notes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employer"].queryset = Organisation.objects.filter(
+            active=True, kind=Organisation.Kind.EMPLOYER
+        )
+        self.fields["mentor"].queryset = Mentor.objects.filter(active=True).select_related("organisation")
+
+
+class SwitchPlacementForm(PlacementForm):
+    submit_label = _("Switch placement")
+
+    class Meta(PlacementForm.Meta):
+        fields = ["employer", "mentor", "hours_per_week", "start", "notes"]
+
+
+class ProgressEntryForm(PLPForm):
+    signals = forms.MultipleChoiceField(
+        label=_("Signals"),
+        choices=Signal.Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Each signal stays open until a coach closes it."),
+    )
+
+    class Meta:
+        model = ProgressEntry
+        fields = ["date", "kind", "duration_minutes", "notes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.fields["date"].initial = timezone.localdate
+        else:
+            del self.fields["signals"]
+        self.fields["duration_minutes"].widget.attrs.update(min=1, max=1440, step=5)
+
+
+class SignalCloseForm(forms.Form):
+    closed_on = forms.DateField(label=_("Closed on"), widget=DateInput(), initial=timezone.localdate)
+    note = forms.CharField(
+        label=_("How it was resolved"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, signal: Signal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.signal = signal
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Close signal")))
+
+    def clean_closed_on(self):
+        closed_on = self.cleaned_data["closed_on"]
+        if closed_on < self.signal.raised_on:
+            raise forms.ValidationError(_("A signal cannot be closed before it was raised."))
+        return closed_on
+
+
+class CredentialForm(PLPForm):
+    class Meta:
+        model = Credential
+        fields = ["kind", "trajectory", "awarded_on", "issuer", "work_processes"]
+
+    def __init__(self, *args, participant: Participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["trajectory"].queryset = participant.trajectories.exclude(kind="voortraject")
+        self.fields["trajectory"].help_text = _("An ongoing trajectory is marked achieved on the award date.")
+        self.fields["issuer"].queryset = Organisation.objects.filter(active=True)
+
+
+class PauseForm(PLPForm):
+    class Meta:
+        model = Pause
+        fields = ["start", "end", "reason"]
+
+
+class DropoutForm(PLPForm):
+    submit_label = _("Record dropout")
+
+    class Meta:
+        model = Dropout
+        fields = ["date", "reason", "explanation", "follow_up"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = True
+        self.fields["reason"].queryset = DropoutReason.objects.filter(active=True)
+
+
+class OutflowForm(PLPForm):
+    submit_label = _("Record outflow")
+
+    class Meta:
+        model = Outflow
+        fields = ["date", "kind", "employer", "job_title"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employer"].queryset = Organisation.objects.filter(active=True)
+
+
+class ReEntryForm(PLPForm):
+    submit_label = _("Record re-entry")
+
+    class Meta:
+        model = ReEntry
+        fields = ["date", "reason"]
+
+
+class OrganisationForm(PLPForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "role", "accredited", "contact_name", "email", "phone", "active"]
+
+
+class MentorForm(PLPForm):
+    class Meta:
+        model = Mentor
+        fields = ["organisation", "name", "email", "phone", "active"]
+
+
+class DropoutReasonForm(PLPForm):
+    class Meta:
+        model = DropoutReason
+        fields = ["label", "code", "position", "active"]
+
+
+class UserForm(SetPasswordMixin, PLPForm):
+    """Create or change an account. The password is optional when changing."""
+
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[(COACH, _("Coach")), (COORDINATOR, _("Coordinator"))],
+    )
+    password1, password2 = SetPasswordMixin.create_password_fields(
+        label1=_("Password"), label2=_("Password confirmation")
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        editing = bool(self.instance.pk)
+        self.fields["password1"].required = not editing
+        self.fields["password2"].required = not editing
+        self.fields["email"].required = True
+        if editing:
+            self.fields["password1"].help_text = _("Leave empty to keep the current password.")
+            names = set(self.instance.groups.values_list("name", flat=True))
+            self.fields["role"].initial = COORDINATOR if COORDINATOR in names else COACH
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password1") or cleaned.get("password2") or not self.instance.pk:
+            self.validate_passwords()
+            self.validate_password_for_user(self.instance)
+        return cleaned
+
+    def save(self, commit: bool = True):
+        user = super().save(commit=False)
+        if self.cleaned_data.get("password1"):
+            user.set_password(self.cleaned_data["password1"])
+        if commit:
+            user.save()
+            user.groups.set([Group.objects.get_or_create(name=self.cleaned_data["role"])[0]])
+        return user

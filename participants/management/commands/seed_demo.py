@@ -1,0 +1,416 @@
+"""Demo data: accounts, the organisations of the source report and 40 fictional
+participants whose records give the source report's yearly table under the counting
+rules. Running it again changes nothing."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from participants import services
+from participants.models import (
+    Credential,
+    Dropout,
+    DropoutReason,
+    Intake,
+    Mentor,
+    Organisation,
+    Outflow,
+    Participant,
+    Pause,
+    Placement,
+    ProgressEntry,
+    Trajectory,
+)
+from plp.roles import COACH, COORDINATOR
+
+DEMO_PASSWORD = "demo-plp-2026!"
+ACCOUNTS = [
+    ("coordinator", "Carla", "de Graaf", COORDINATOR),
+    ("coach1", "Jasper", "Visser", COACH),
+    ("coach2", "Naima", "El Amrani", COACH),
+    ("coach3", "Ruud", "Bakker", COACH),
+]
+
+K = Organisation.Kind
+ORGANISATIONS = [
+    ("Goldschmeding Foundation", K.FUNDER, "Financiële en inhoudelijke ondersteuning van het project"),
+    ("Movisie", K.KNOWLEDGE_PARTNER, "Inhoudelijke expertise en kennisdeling over inclusie en participatie"),
+    ("Verwey Jonker", K.KNOWLEDGE_PARTNER, "Monitoring en evaluatie van maatschappelijke impact"),
+    ("Nova College", K.SCHOOL, "Verstrekking van praktijkverklaringen"),
+    ("UWV", K.REFERRER, "Doorverwijzing van kandidaten en advisering over arbeidsmogelijkheden"),
+    (
+        "Regionaal Mobiliteitscentrum",
+        K.REFERRER,
+        "Financiële ondersteuning voor begeleiding en inschrijving Nova College",
+    ),
+    ("Gemeente Haarlem", K.REFERRER, "Doorverwijzing vanuit de gemeente"),
+    ("Sociaal wijkteam Haarlem", K.REFERRER, "Doorverwijzing vanuit de wijk"),
+    ("Buurts", K.OTHER, "Coöperatie waarbinnen het programma Waardevol Werk valt"),
+    ("Werkdag B.V.", K.EMPLOYER, "Uitvoerder van Praktijk Leren Plus; werkgever na uitstroom"),
+    ("Stichting Sein", K.EMPLOYER, "Aanbieden van participatiebanen voor PLP"),
+    ("Spaarne Werkt", K.EMPLOYER, "Beschut werk, kloosterkeuken, receptiewerk en detachering"),
+    ("Zorgbalans", K.EMPLOYER, "Aanbieden van leer-werkplekken binnen de zorgsector"),
+    ("Ecosol", K.EMPLOYER, "Verstrekken van stageplekken en begeleiding van studenten"),
+    ("Buurtbedrijf", K.EMPLOYER, "Verstrekken van stageplekken en begeleiding van studenten"),
+    ("Mooizooi", K.EMPLOYER, "Mogelijke stage- of werkplekken binnen creatieve of ambachtelijke omgeving"),
+    ("Turquoise", K.EMPLOYER, "Aanbieden van praktijkplekken in horeca en dienstverlening"),
+    ("Downies & Brownies", K.EMPLOYER, "Aanbieden van praktijkplekken in horeca en dienstverlening"),
+    ("Stichting Ontmoeting", K.EMPLOYER, "Aanbieden van stageplekken en begeleiding van studenten"),
+    ("Hartekampgroep", K.EMPLOYER, "Aanbieden van werk- en leerplekken voor mensen met een beperking"),
+]
+PLACEMENT_EMPLOYERS = [
+    "Ecosol",
+    "Buurtbedrijf",
+    "Zorgbalans",
+    "Downies & Brownies",
+    "Turquoise",
+    "Stichting Ontmoeting",
+    "Hartekampgroep",
+    "Mooizooi",
+    "Werkdag B.V.",
+]
+MENTOR_NAMES = ["Anouk", "Bram", "Chantal", "Dirk", "Esra", "Frank", "Gwen", "Henk", "Iris"]
+FIRST = [
+    "Sanne",
+    "Mehmet",
+    "Lotte",
+    "Kevin",
+    "Fatima",
+    "Daan",
+    "Priya",
+    "Tom",
+    "Yara",
+    "Jeroen",
+    "Ilse",
+    "Bilal",
+    "Noor",
+    "Sven",
+    "Amira",
+    "Rik",
+    "Eva",
+    "Mohamed",
+    "Lisa",
+    "Thijs",
+]
+LAST = [
+    "Jansen",
+    "de Vries",
+    "van Dijk",
+    "Bos",
+    "Mulder",
+    "Smit",
+    "Meijer",
+    "de Boer",
+    "Kok",
+    "Hendriks",
+    "Dekker",
+    "Verbeek",
+    "Peters",
+    "Koster",
+    "Prins",
+    "Hoekstra",
+    "Vos",
+    "Brouwer",
+]
+
+
+def d(y: int, m: int, day: int = 1) -> datetime.date:
+    return datetime.date(y, m, day)
+
+
+@dataclass
+class Plan:
+    """One demo participant: trajectories [(kind, start, end, outcome, credential date)],
+    and how they left (kind, date, detail) if they did."""
+
+    trajectories: list
+    exit: tuple | None = None
+    pause: tuple | None = None
+    signals: list = field(default_factory=list)
+
+
+def plans() -> list[Plan]:
+    pv, ec, dc, vt = "praktijkverklaring", "ervaringscertificaat", "deelcertificaat", "voortraject"
+    out = []
+    # 2022: 7 partial-certificate trajectories.
+    exits_2022 = [
+        (
+            "outflow",
+            d(2023, 4, 14),
+            ("betaald_werk", "Werkdag B.V.", "Activiteitenbegeleider"),
+            d(2023, 3, 20),
+        ),
+        ("outflow", d(2023, 6, 2), ("participatiebaan", "Stichting Sein", "Sociaal werk"), d(2023, 5, 12)),
+        ("outflow", d(2023, 9, 1), ("beschut_werk", "Spaarne Werkt", "Beschut werk"), None),
+        ("dropout", d(2023, 2, 10), "persoonlijke-omstandigheden", None),
+        ("dropout", d(2023, 3, 17), "instapniveau", None),
+        (
+            "outflow",
+            d(2024, 2, 9),
+            ("betaald_werk", "Werkdag B.V.", "Assistent-praktijkopleider"),
+            d(2024, 1, 19),
+        ),
+        ("dropout", d(2023, 10, 6), "leerbaarheid", None),
+    ]
+    for i, (kind, date, detail, award) in enumerate(exits_2022):
+        start = d(2022, 4 + i, 4 + i)
+        out.append(Plan([(dc, start, award, "behaald" if award else None, award)], (kind, date, detail)))
+    # 2023: 8 practice-statement trajectories.
+    exits_2023 = [
+        ("outflow", d(2023, 11, 3), ("detachering", "Spaarne Werkt", "Detachering"), d(2023, 10, 13)),
+        (
+            "outflow",
+            d(2023, 12, 8),
+            ("participatiebaan", "Stichting Sein", "Assistent dienstverlening"),
+            d(2023, 11, 17),
+        ),
+        ("dropout", d(2023, 6, 9), "persoonlijke-omstandigheden", None),
+        ("dropout", d(2023, 7, 14), "mismatch", None),
+        ("dropout", d(2023, 8, 25), "persoonlijke-omstandigheden", None),
+        ("dropout", d(2023, 11, 10), "anders", None),
+        (
+            "outflow",
+            d(2024, 5, 3),
+            ("beschut_werk", "Spaarne Werkt", "Werkzaamheden in de kloosterkeuken"),
+            d(2024, 3, 22),
+        ),
+        ("outflow", d(2024, 6, 7), ("betaald_werk", "Spaarne Werkt", "Receptiewerk"), d(2024, 4, 19)),
+    ]
+    for i, (kind, date, detail, award) in enumerate(exits_2023):
+        start = d(2023, 2 + i // 2, 6 + i)
+        out.append(Plan([(pv, start, award, "behaald" if award else None, award)], (kind, date, detail)))
+    # 2024: 5 pre-trajectories that continue into a practice statement in 2025 ...
+    for i in range(5):
+        out.append(
+            Plan(
+                [
+                    (vt, d(2024, 3 + i, 11), d(2025, 1, 31), "behaald", None),
+                    (pv, d(2025, 2, 3 + i), None, None, None),
+                ],
+                signals=["stress"] if i == 0 else [],
+            )
+        )
+    # ... and 9 partial-certificate trajectories.
+    for i in range(4):
+        out.append(
+            Plan(
+                [
+                    (dc, d(2024, 4 + i, 15), d(2025, 2, 14), "behaald", d(2025, 2, 14)),
+                    (pv, d(2025, 3, 3 + i), None, None, None),
+                ],
+                signals=["motivatie"] if i == 1 else [],
+            )
+        )
+    out.append(
+        Plan(
+            [(dc, d(2024, 8, 19), d(2025, 1, 24), "behaald", d(2025, 1, 24))],
+            ("outflow", d(2025, 3, 7), ("betaald_werk", "Werkdag B.V.", "Activiteitenbegeleider")),
+        )
+    )
+    out.append(
+        Plan(
+            [(dc, d(2024, 9, 2), None, None, None)],
+            ("outflow", d(2025, 6, 13), ("participatiebaan", "Stichting Sein", "Assistent dienstverlening")),
+        )
+    )
+    for i, reason in enumerate(["mismatch", "persoonlijke-omstandigheden", "leerbaarheid"]):
+        out.append(
+            Plan([(dc, d(2024, 10 + i, 7), None, None, None)], ("dropout", d(2025, 4 + i, 18), reason))
+        )
+    # 2025: 4 pre-trajectories (one drops out) and 7 experience certificates.
+    out.append(Plan([(vt, d(2025, 1, 13), None, None, None)], ("dropout", d(2025, 4, 25), "instapniveau")))
+    for i in range(3):
+        out.append(
+            Plan(
+                [(vt, d(2025, 2 + i, 10), None, None, None)],
+                pause=(d(2025, 9, 1), "Opname in verband met psychische klachten") if i == 2 else None,
+                signals=["thuissituatie", "schulden"] if i == 0 else [],
+            )
+        )
+    for i in range(7):
+        award = d(2025, 7, 25) if i == 6 else None
+        out.append(
+            Plan(
+                [(ec, d(2025, 1 + i, 6), award, "behaald" if award else None, award)],
+                signals=["terugval"] if i == 3 else [],
+            )
+        )
+    return out
+
+
+class Command(BaseCommand):
+    help = "Load demo accounts, organisations and 40 fictional participants (idempotent)."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            users = self.accounts()
+            orgs = self.organisations()
+            created = self.participants(users, orgs)
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} participants added)."))
+        self.stdout.write(f"Log in at http://127.0.0.1:8000/ with password {DEMO_PASSWORD!r} as:")
+        for username, first, last, role in ACCOUNTS:
+            self.stdout.write(f"  {username:<12} {first} {last} ({role})")
+
+    def accounts(self) -> dict:
+        User = get_user_model()
+        users = {}
+        for username, first, last, role in ACCOUNTS:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={"first_name": first, "last_name": last, "email": f"{username}@plp.example"},
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+                user.groups.add(Group.objects.get_or_create(name=role)[0])
+            users[username] = user
+        return users
+
+    def organisations(self) -> dict:
+        orgs = {}
+        for name, kind, role in ORGANISATIONS:
+            orgs[name], _ = Organisation.objects.get_or_create(
+                name=name, defaults={"kind": kind, "role": role, "accredited": kind == K.EMPLOYER}
+            )
+        for i, name in enumerate(PLACEMENT_EMPLOYERS):
+            Mentor.objects.get_or_create(organisation=orgs[name], name=f"{MENTOR_NAMES[i]} {LAST[-1 - i]}")
+        return orgs
+
+    def participants(self, users: dict, orgs: dict) -> int:
+        by = users["coordinator"]
+        coaches = [users["coach1"], users["coach2"], users["coach3"]]
+        referrers = [
+            orgs[n]
+            for n in ("UWV", "Gemeente Haarlem", "Regionaal Mobiliteitscentrum", "Sociaal wijkteam Haarlem")
+        ]
+        reasons = {r.code: r for r in DropoutReason.objects.all()}
+        mentors = {m.organisation_id: m for m in Mentor.objects.all()}
+        today = timezone.localdate()
+        created = 0
+        for i, plan in enumerate(plans()):
+            first_start = plan.trajectories[0][1]
+            number = f"PLP-{first_start.year}-{i + 1:03d}"
+            if Participant.objects.filter(number=number).exists():
+                continue
+            created += 1
+            p = services.participant_save(
+                by=by,
+                participant=Participant(
+                    number=number,
+                    first_name=FIRST[i % len(FIRST)],
+                    last_name=LAST[(i * 7) % len(LAST)],
+                    birth_date=d(1975 + (i * 3) % 30, 1 + i % 12, 1 + (i * 5) % 28),
+                    coach=coaches[i % 3],
+                    referrer=referrers[i % 4],
+                    registration_date=first_start - datetime.timedelta(days=45),
+                ),
+            )
+            services.intake_record(
+                by=by,
+                intake=Intake(
+                    participant=p,
+                    date=first_start - datetime.timedelta(days=21),
+                    motivation="Wil graag een diploma halen en aan het werk.",
+                    load_capacity=["low", "moderate", "good"][i % 3],
+                    learning_style="Leert het best door te doen, korte instructies.",
+                    network="Ambulant begeleider en zus betrokken." if i % 2 else "Geen netwerk betrokken.",
+                    tests_used="Belastbaarheidsvragenlijst",
+                    outcome=Intake.Outcome.ADMITTED,
+                ),
+            )
+            employer = orgs[PLACEMENT_EMPLOYERS[i % len(PLACEMENT_EMPLOYERS)]]
+            for kind, start, end, outcome, award in plan.trajectories:
+                t = services.trajectory_save(
+                    by=by, trajectory=Trajectory(participant=p, kind=kind, start=start)
+                )
+                if kind != "voortraject" and not p.placements.filter(end__isnull=True).exists():
+                    services.placement_save(
+                        by=by,
+                        placement=Placement(
+                            participant=p,
+                            employer=employer,
+                            mentor=mentors.get(employer.pk),
+                            hours_per_week=16 + (i % 3) * 4,
+                            start=start,
+                        ),
+                    )
+                if award:
+                    services.credential_award(
+                        by=by,
+                        credential=Credential(
+                            participant=p,
+                            trajectory=t,
+                            kind=kind,
+                            awarded_on=award,
+                            issuer=orgs["Nova College"] if kind == "praktijkverklaring" else orgs["Buurts"],
+                            work_processes="Voert werkzaamheden uit volgens planning\nWerkt samen met collega's",
+                        ),
+                    )
+                elif end:
+                    t.end, t.outcome = end, outcome
+                    services.trajectory_save(by=by, trajectory=t)
+            self.entries(p, plan, by, today)
+            if plan.pause:
+                services.pause_save(
+                    by=by, pause=Pause(participant=p, start=plan.pause[0], reason=plan.pause[1])
+                )
+            if plan.exit:
+                kind, date, detail = plan.exit
+                if kind == "dropout":
+                    services.dropout_record(
+                        by=by,
+                        dropout=Dropout(
+                            participant=p,
+                            date=date,
+                            reason=reasons[detail],
+                            explanation="Besproken met deelnemer en verwijzer.",
+                            follow_up="Individuele begeleiding via het wijkteam.",
+                        ),
+                    )
+                else:
+                    outflow_kind, employer_name, title = detail
+                    services.outflow_record(
+                        by=by,
+                        outflow=Outflow(
+                            participant=p,
+                            date=date,
+                            kind=outflow_kind,
+                            employer=orgs[employer_name],
+                            job_title=title,
+                        ),
+                    )
+        return created
+
+    def entries(self, p: Participant, plan: Plan, by, today: datetime.date) -> None:
+        """A contact moment about every three weeks while active, with the plan's signals
+        on the most recent one."""
+        start = plan.trajectories[0][1]
+        stop = plan.exit[1] if plan.exit else today
+        kinds = list(ProgressEntry.Kind.values)
+        date, n = start, 0
+        entries = []
+        while date <= stop:
+            entries.append(date)
+            n += 1
+            date += datetime.timedelta(days=21 + (p.pk * 3 + n) % 9)
+        if not plan.exit and p.pk % 4 == 0:
+            entries = [e for e in entries if e < today - datetime.timedelta(days=20)]
+        for j, date in enumerate(entries):
+            last = j == len(entries) - 1
+            services.progress_entry_record(
+                by=by,
+                entry=ProgressEntry(
+                    participant=p,
+                    date=date,
+                    kind=kinds[j % len(kinds)],
+                    duration_minutes=[60, 45, 90, 60, 15][j % 5],
+                    notes="Voortgang besproken; afspraken voor komende weken gemaakt.",
+                    author=p.coach,
+                ),
+                signal_kinds=plan.signals if last else (),
+            )

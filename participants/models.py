@@ -1,0 +1,563 @@
+"""The case file: a participant and everything recorded about them."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .querysets import ParticipantQuerySet
+
+
+def end_after_start(model: str, start: str = "start", end: str = "end") -> models.CheckConstraint:
+    """A CheckConstraint: the end date is empty or on/after the start date."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{end}__isnull": True})
+        | Q(**{f"{start}__isnull": True})
+        | Q(**{f"{end}__gte": F(start)}),
+        name=f"{model}_{end}_after_{start}",
+        violation_error_message=_("The end date cannot be before the start date."),
+    )
+
+
+def clean_end_after_start(instance, start: str = "start", end: str = "end") -> None:
+    """Form-level twin of end_after_start, so the message lands on the end field."""
+    start_value, end_value = getattr(instance, start), getattr(instance, end)
+    if start_value and end_value and end_value < start_value:
+        raise ValidationError({end: _("The end date cannot be before the start date.")})
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        EMPLOYER = "employer", _("Employer (learning company)")
+        SCHOOL = "school", _("School")
+        REFERRER = "referrer", _("Referrer")
+        FUNDER = "funder", _("Funder")
+        KNOWLEDGE_PARTNER = "knowledge_partner", _("Knowledge partner")
+        OTHER = "other", _("Other partner")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    role = models.TextField(
+        _("role in the programme"), blank=True, help_text=_("As shown in the funder report.")
+    )
+    accredited = models.BooleanField(_("accredited learning company"), default=False)
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Mentor(models.Model):
+    """A workplace mentor (leermeester) at an employer."""
+
+    organisation = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="mentors", verbose_name=_("organisation")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        verbose_name = _("workplace mentor")
+        verbose_name_plural = _("workplace mentors")
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="mentor_unique_name")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+
+class DropoutReason(models.Model):
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    label = models.CharField(_("label"), max_length=200, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["position", "label"]
+        verbose_name = _("dropout reason")
+        verbose_name_plural = _("dropout reasons")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Phase(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    INTAKE = "intake", _("Intake")
+    PRE_TRAJECTORY = "pre_trajectory", _("Pre-trajectory")
+    IN_TRAJECTORY = "in_trajectory", _("In trajectory")
+    PAUSED = "paused", _("Paused")
+    DROPPED_OUT = "dropped_out", _("Dropped out")
+    OUTFLOWED = "outflowed", _("Outflowed")
+
+
+class Participant(models.Model):
+    number = models.CharField(
+        _("participant number"),
+        max_length=30,
+        unique=True,
+        help_text=_("The register key, e.g. PLP-2024-007."),
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="caseload",
+        verbose_name=_("coach"),
+    )
+    referrer = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referred_participants",
+        verbose_name=_("referrer"),
+    )
+    registration_date = models.DateField(_("registration date"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "number"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        indexes = [models.Index(fields=["coach", "last_name", "first_name"])]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.number})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("participants:participant-detail", args=[self.pk])
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Intake(models.Model):
+    class LoadCapacity(models.TextChoices):
+        LOW = "low", _("Low")
+        MODERATE = "moderate", _("Moderate")
+        GOOD = "good", _("Good")
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Not decided yet")
+        ADMITTED = "admitted", _("Admitted")
+        PRE_TRAJECTORY = "pre_trajectory", _("Admitted to pre-trajectory")
+        REFERRED = "referred", _("Referred elsewhere")
+        DECLINED = "declined", _("Not admitted")
+
+    participant = models.OneToOneField(
+        Participant, models.CASCADE, related_name="intake", verbose_name=_("participant")
+    )
+    date = models.DateField(_("intake date"))
+    motivation = models.TextField(_("motivation"), blank=True)
+    load_capacity = models.CharField(
+        _("load capacity"), max_length=20, choices=LoadCapacity.choices, blank=True
+    )
+    load_capacity_notes = models.TextField(_("load capacity notes"), blank=True)
+    learning_style = models.TextField(_("learning style"), blank=True)
+    network = models.TextField(
+        _("network involved"), blank=True, help_text=_("Family, support workers, others.")
+    )
+    tests_used = models.TextField(_("tests used"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
+    trial_start = models.DateField(_("trial period start"), null=True, blank=True)
+    trial_end = models.DateField(_("trial period end"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("intake")
+        verbose_name_plural = _("intakes")
+        constraints = [end_after_start("intake", "trial_start", "trial_end")]
+
+    def __str__(self) -> str:
+        return f"{_('Intake')} {self.participant.number}"
+
+    def clean(self) -> None:
+        clean_end_after_start(self, "trial_start", "trial_end")
+        if self.trial_end and not self.trial_start:
+            raise ValidationError({"trial_start": _("Enter the start of the trial period.")})
+
+
+class TrajectoryKind(models.TextChoices):
+    PRE_TRAJECTORY = "voortraject", _("Pre-trajectory")
+    PRACTICE_STATEMENT = "praktijkverklaring", _("Practice statement")
+    EXPERIENCE_CERTIFICATE = "ervaringscertificaat", _("Experience certificate")
+    PARTIAL_CERTIFICATE = "deelcertificaat", _("Partial certificate")
+
+
+class Trajectory(models.Model):
+    class Outcome(models.TextChoices):
+        ONGOING = "lopend", _("Ongoing")
+        ACHIEVED = "behaald", _("Achieved")
+        STOPPED = "gestopt", _("Stopped")
+        SWITCHED = "overgestapt", _("Switched")
+
+    participant = models.ForeignKey(
+        Participant, models.CASCADE, related_name="trajectories", verbose_name=_("participant")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=TrajectoryKind.choices)
+    # Nullable so that imported history without a start can be stored and flagged.
+    start = models.DateField(_("start date"), null=True, blank=True)
+    end = models.DateField(_("end date"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.ONGOING)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["-start", "-pk"]
+        verbose_name = _("trajectory")
+        verbose_name_plural = _("trajectories")
+        constraints = [end_after_start("trajectory")]
+        indexes = [models.Index(fields=["participant", "start"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.participant.number}"
+
+    def clean(self) -> None:
+        clean_end_after_start(self)
+        if self.outcome == self.Outcome.ONGOING and self.end:
+            raise ValidationError({"outcome": _("A trajectory with an end date is not ongoing.")})
+        if self.outcome != self.Outcome.ONGOING and not self.end:
+            raise ValidationError({"end": _("Enter the end date for this outcome.")})
+
+
+class Placement(models.Model):
+    participant = models.ForeignKey(
+        Participant, models.CASCADE, related_name="placements", verbose_name=_("participant")
+    )
+    employer = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="placements", verbose_name=_("employer")
+    )
+    mentor = models.ForeignKey(
+        Mentor,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="placements",
+        verbose_name=_("workplace mentor"),
+    )
+    hours_per_week = models.DecimalField(
+        _("hours per week"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    start = models.DateField(_("start date"))
+    end = models.DateField(_("end date"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["-start", "-pk"]
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        constraints = [
+            end_after_start("placement"),
+            models.UniqueConstraint(
+                fields=["participant"],
+                condition=Q(end__isnull=True),
+                name="placement_one_open_per_participant",
+                violation_error_message=_("This participant already has an open placement."),
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_per_week__isnull=True) | Q(hours_per_week__gt=0, hours_per_week__lte=60),
+                name="placement_hours_in_range",
+                violation_error_message=_("Hours per week must be between 0 and 60."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employer} ({self.participant.number})"
+
+    def clean(self) -> None:
+        clean_end_after_start(self)
+        if self.mentor_id and self.employer_id and self.mentor.organisation_id != self.employer_id:
+            raise ValidationError({"mentor": _("This mentor does not work at this employer.")})
+
+
+class ProgressEntry(models.Model):
+    class Kind(models.TextChoices):
+        COACHING = "coaching", _("Coaching")
+        LESSON = "les", _("Lesson")
+        WORKPLACE_VISIT = "werkplekbezoek", _("Workplace visit")
+        THREE_WAY = "driegesprek", _("Three-way talk")
+        PHONE = "telefonisch", _("Phone call")
+
+    participant = models.ForeignKey(
+        Participant, models.CASCADE, related_name="entries", verbose_name=_("participant")
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"))
+    notes = models.TextField(_("notes"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("progress entry")
+        verbose_name_plural = _("progress entries")
+        indexes = [models.Index(fields=["participant", "-date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gt=0, duration_minutes__lte=24 * 60),
+                name="entry_duration_in_range",
+                violation_error_message=_("The duration must be between 1 and 1440 minutes."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date:%d-%m-%Y}"
+
+
+class Signal(models.Model):
+    class Kind(models.TextChoices):
+        STRESS = "stress", _("Stress")
+        MOTIVATION = "motivatie", _("Motivation")
+        RELAPSE = "terugval", _("Relapse")
+        HOME = "thuissituatie", _("Home situation")
+        DEBTS = "schulden", _("Debts")
+
+    participant = models.ForeignKey(
+        Participant, models.CASCADE, related_name="signals", verbose_name=_("participant")
+    )
+    entry = models.ForeignKey(
+        ProgressEntry,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="signals",
+        verbose_name=_("progress entry"),
+    )
+    kind = models.CharField(_("signal"), max_length=20, choices=Kind.choices)
+    raised_on = models.DateField(_("raised on"))
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+    closing_note = models.TextField(_("how it was resolved"), blank=True)
+
+    class Meta:
+        ordering = ["-raised_on", "-pk"]
+        verbose_name = _("signal")
+        verbose_name_plural = _("signals")
+        indexes = [
+            models.Index(fields=["participant"], condition=Q(closed_on__isnull=True), name="signal_open")
+        ]
+        constraints = [end_after_start("signal", "raised_on", "closed_on")]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None
+
+
+class CredentialKind(models.TextChoices):
+    PRACTICE_STATEMENT = "praktijkverklaring", _("Practice statement")
+    EXPERIENCE_CERTIFICATE = "ervaringscertificaat", _("Experience certificate")
+    PARTIAL_CERTIFICATE = "deelcertificaat", _("Partial certificate")
+
+
+class Credential(models.Model):
+    participant = models.ForeignKey(
+        Participant, models.CASCADE, related_name="credentials", verbose_name=_("participant")
+    )
+    trajectory = models.ForeignKey(
+        Trajectory,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="credentials",
+        verbose_name=_("trajectory"),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=CredentialKind.choices)
+    awarded_on = models.DateField(_("awarded on"))
+    issuer = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credentials_issued",
+        verbose_name=_("issued by"),
+    )
+    work_processes = models.TextField(_("work processes covered"), blank=True, help_text=_("One per line."))
+
+    class Meta:
+        ordering = ["-awarded_on", "-pk"]
+        verbose_name = _("credential")
+        verbose_name_plural = _("credentials")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.awarded_on:%d-%m-%Y}"
+
+    def clean(self) -> None:
+        if self.trajectory_id and self.trajectory.participant_id != self.participant_id:
+            raise ValidationError({"trajectory": _("This trajectory belongs to someone else.")})
+
+
+class Pause(models.Model):
+    """A temporary stop. It is not dropout and does not end a trajectory."""
+
+    participant = models.ForeignKey(
+        Participant, models.CASCADE, related_name="pauses", verbose_name=_("participant")
+    )
+    start = models.DateField(_("start date"))
+    end = models.DateField(_("end date"), null=True, blank=True)
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        ordering = ["-start", "-pk"]
+        verbose_name = _("pause")
+        verbose_name_plural = _("pauses")
+        constraints = [end_after_start("pause")]
+
+    def __str__(self) -> str:
+        return f"{_('Pause')} {self.start:%d-%m-%Y}"
+
+    def clean(self) -> None:
+        clean_end_after_start(self)
+
+
+class Dropout(models.Model):
+    participant = models.ForeignKey(
+        Participant, models.CASCADE, related_name="dropouts", verbose_name=_("participant")
+    )
+    date = models.DateField(_("date"))
+    # Nullable for imported history; the form requires it and the report warns.
+    reason = models.ForeignKey(
+        DropoutReason,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dropouts",
+        verbose_name=_("reason"),
+    )
+    explanation = models.TextField(_("explanation"), blank=True)
+    follow_up = models.TextField(
+        _("follow-up route"), blank=True, help_text=_("Where the person goes from here.")
+    )
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("dropout")
+        verbose_name_plural = _("dropouts")
+
+    def __str__(self) -> str:
+        return f"{_('Dropout')} {self.date:%d-%m-%Y}"
+
+
+class Outflow(models.Model):
+    class Kind(models.TextChoices):
+        PAID_WORK = "betaald_werk", _("Paid work")
+        SHELTERED_WORK = "beschut_werk", _("Sheltered work")
+        PARTICIPATION_JOB = "participatiebaan", _("Participation job")
+        SECONDMENT = "detachering", _("Secondment")
+        FURTHER_EDUCATION = "vervolgopleiding", _("Further education")
+        OTHER = "anders", _("Other")
+
+    participant = models.ForeignKey(
+        Participant, models.CASCADE, related_name="outflows", verbose_name=_("participant")
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    employer = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outflows",
+        verbose_name=_("employer or school"),
+    )
+    job_title = models.CharField(_("job title or programme"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("outflow")
+        verbose_name_plural = _("outflows")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date:%d-%m-%Y}"
+
+
+class ReEntry(models.Model):
+    """Explicit return to the programme after a dropout or outflow."""
+
+    participant = models.ForeignKey(
+        Participant, models.CASCADE, related_name="reentries", verbose_name=_("participant")
+    )
+    date = models.DateField(_("date"))
+    reason = models.TextField(_("reason"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("re-entry")
+        verbose_name_plural = _("re-entries")
+
+    def __str__(self) -> str:
+        return f"{_('Re-entry')} {self.date:%d-%m-%Y}"
+
+
+class AuditEntry(models.Model):
+    """Append-only record of who did what. participant_id is a plain number on purpose:
+    the trail outlives the records it describes."""
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=100, db_index=True)
+    participant_id = models.BigIntegerField(_("participant"), null=True, db_index=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"

@@ -1,0 +1,141 @@
+import datetime
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from plp.roles import is_coordinator
+
+
+def _model(name: str):
+    return apps.get_model("participants", name)
+
+
+def _latest(model_name: str, field: str = "date"):
+    """Correlated subquery: the participant's latest `field` in `model_name`.
+
+    A subquery per row (not Max over a join) lets the database stop at the page LIMIT.
+    """
+    qs = (
+        _model(model_name)
+        .objects.filter(participant=OuterRef("pk"))
+        .order_by()
+        .values("participant")
+        .annotate(latest=Max(field))
+        .values("latest")
+    )
+    return Subquery(qs, output_field=models.DateField())
+
+
+# Phases in which a coach is expected to keep in touch.
+ACTIVE_PHASES = ["intake", "pre_trajectory", "in_trajectory", "paused"]
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def for_user(self, user) -> "ParticipantQuerySet":
+        """Participants the user may see: all for coordinators, their caseload for coaches."""
+        if is_coordinator(user):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(coach=user)
+
+    def search(self, text: str) -> "ParticipantQuerySet":
+        """Participants whose number or name contains every word of `text`."""
+        qs = self
+        for word in text.split():
+            qs = qs.filter(
+                Q(number__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word)
+            )
+        return qs
+
+    def with_phase(self, today: datetime.date | None = None) -> "ParticipantQuerySet":
+        """Annotate `phase` (a Phase value) as of `today`, computed in SQL."""
+        today = today or timezone.localdate()
+        Trajectory, Pause, Intake = _model("Trajectory"), _model("Pause"), _model("Intake")
+        open_trajectory = Trajectory.objects.filter(participant=OuterRef("pk"), start__lte=today).filter(
+            Q(end__isnull=True) | Q(end__gte=today)
+        )
+        qs = self.annotate(
+            last_dropout=_latest("Dropout"),
+            last_outflow=_latest("Outflow"),
+            last_reentry=_latest("ReEntry"),
+        )
+        not_reentered = Q(last_reentry__isnull=True)
+        outflowed = Q(last_outflow__isnull=False) & (not_reentered | Q(last_reentry__lt=F("last_outflow")))
+        dropped = Q(last_dropout__isnull=False) & (not_reentered | Q(last_reentry__lt=F("last_dropout")))
+        return qs.annotate(
+            phase=Case(
+                When(
+                    outflowed & (Q(last_dropout__isnull=True) | Q(last_dropout__lte=F("last_outflow"))),
+                    then=Value("outflowed"),
+                ),
+                When(dropped, then=Value("dropped_out")),
+                When(
+                    Exists(
+                        Pause.objects.filter(participant=OuterRef("pk"), start__lte=today).filter(
+                            Q(end__isnull=True) | Q(end__gte=today)
+                        )
+                    ),
+                    then=Value("paused"),
+                ),
+                When(
+                    Exists(open_trajectory.exclude(kind="voortraject")),
+                    then=Value("in_trajectory"),
+                ),
+                When(Exists(open_trajectory.filter(kind="voortraject")), then=Value("pre_trajectory")),
+                When(Exists(Intake.objects.filter(participant=OuterRef("pk"))), then=Value("intake")),
+                default=Value("registered"),
+                output_field=models.CharField(),
+            )
+        )
+
+    def with_overview(self, today: datetime.date | None = None) -> "ParticipantQuerySet":
+        """Annotate what the caseload shows: phase, current placement, last contact,
+        number of open signals and the two attention flags. One query for a page."""
+        from django.conf import settings
+
+        today = today or timezone.localdate()
+        Placement, Signal = _model("Placement"), _model("Signal")
+        current_placement = (
+            Placement.objects.filter(participant=OuterRef("pk"), start__lte=today)
+            .filter(Q(end__isnull=True) | Q(end__gte=today))
+            .order_by("-start")
+        )
+        open_signals = (
+            Signal.objects.filter(participant=OuterRef("pk"), closed_on__isnull=True)
+            .order_by()
+            .values("participant")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        no_contact_since = today - datetime.timedelta(days=settings.PLP_NO_CONTACT_DAYS)
+        ending_before = today + datetime.timedelta(days=settings.PLP_PLACEMENT_ENDING_DAYS)
+        return (
+            self.with_phase(today)
+            .annotate(
+                last_contact=_latest("ProgressEntry"),
+                open_signals=Coalesce(Subquery(open_signals, output_field=models.IntegerField()), 0),
+                placement_employer=Subquery(current_placement.values("employer__name")[:1]),
+                placement_end=Subquery(current_placement.values("end")[:1]),
+            )
+            .annotate(
+                no_recent_contact=Case(
+                    When(
+                        Q(phase__in=ACTIVE_PHASES)
+                        & (Q(last_contact__isnull=True) | Q(last_contact__lt=no_contact_since)),
+                        then=Value(True),
+                    ),
+                    default=Value(False),
+                ),
+                placement_ending=Case(
+                    When(
+                        Q(placement_end__isnull=False, placement_end__lte=ending_before),
+                        then=Value(True),
+                    ),
+                    default=Value(False),
+                ),
+            )
+        )

@@ -1,0 +1,303 @@
+"""Every write to the case file. Each service runs in one transaction, validates the
+rows it touches (full_clean plus the rules that span rows) and writes its audit entry
+in that same transaction, so the change and its trace commit together or not at all."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Max, Min, Q
+from django.utils.translation import gettext as _
+
+from .models import (
+    AuditEntry,
+    Credential,
+    Dropout,
+    Intake,
+    Outflow,
+    Participant,
+    Pause,
+    Placement,
+    ProgressEntry,
+    ReEntry,
+    Signal,
+    Trajectory,
+)
+
+
+def log_action(*, by, action: str, participant: Participant | None = None, obj=None, data=None) -> AuditEntry:
+    """Append an audit entry, e.g. action `participants.placement.created`."""
+    return AuditEntry.objects.create(
+        user=by if by is not None and by.is_authenticated else None,
+        username=getattr(by, "username", "") or "",
+        action=action,
+        participant_id=participant.pk if participant else None,
+        object_repr=str(obj)[:200] if obj is not None else "",
+        data=data or {},
+    )
+
+
+def _action(instance: models.Model, verb: str) -> str:
+    return f"participants.{instance._meta.model_name}.{verb}"
+
+
+def _save(*, by, instance: models.Model, participant: Participant | None) -> models.Model:
+    verb = "created" if instance._state.adding else "changed"
+    instance.full_clean()
+    instance.save()
+    log_action(by=by, action=_action(instance, verb), participant=participant, obj=instance)
+    return instance
+
+
+def first_trajectory_start(participant: Participant) -> datetime.date | None:
+    return participant.trajectories.aggregate(first=Min("start"))["first"]
+
+
+def current_exit(participant: Participant) -> Dropout | Outflow | None:
+    """The dropout or outflow that ended the participation, unless a re-entry followed it."""
+    exits = [x for x in (participant.dropouts.first(), participant.outflows.first()) if x]
+    if not exits:
+        return None
+    latest = max(exits, key=lambda x: x.date)
+    reentry = participant.reentries.aggregate(d=Max("date"))["d"]
+    if reentry and reentry >= latest.date:
+        return None
+    return latest
+
+
+@transaction.atomic
+def participant_save(*, by, participant: Participant) -> Participant:
+    """Create or change a participant's registration (number, names, coach, referrer)."""
+    adding = participant._state.adding
+    participant.full_clean()
+    participant.save()
+    log_action(
+        by=by,
+        action=f"participants.participant.{'created' if adding else 'changed'}",
+        participant=participant,
+        obj=participant.number,
+    )
+    return participant
+
+
+@transaction.atomic
+def intake_record(*, by, intake: Intake) -> Intake:
+    """Record or update the intake; one per participant."""
+    return _save(by=by, instance=intake, participant=intake.participant)
+
+
+@transaction.atomic
+def trajectory_save(*, by, trajectory: Trajectory) -> Trajectory:
+    """Start or change a trajectory. Refused while a dropout or outflow stands without
+    a re-entry after it, and it may not start before that re-entry."""
+    participant = Participant.objects.select_for_update().get(pk=trajectory.participant_id)
+    if trajectory._state.adding:
+        exit_ = current_exit(participant)
+        if exit_ is not None:
+            raise ValidationError(
+                _(
+                    "This participant left the programme on %(date)s. Record a re-entry "
+                    "before starting a new trajectory."
+                )
+                % {"date": exit_.date.strftime("%d-%m-%Y")}
+            )
+        reentry = participant.reentries.aggregate(d=Max("date"))["d"]
+        if reentry and trajectory.start and trajectory.start < reentry:
+            raise ValidationError({"start": _("A new trajectory cannot start before the re-entry date.")})
+    _save(by=by, instance=trajectory, participant=participant)
+    first = first_trajectory_start(participant)
+    earliest_exit = min(
+        (
+            d
+            for d in (
+                participant.dropouts.aggregate(d=Min("date"))["d"],
+                participant.outflows.aggregate(d=Min("date"))["d"],
+            )
+            if d
+        ),
+        default=None,
+    )
+    if earliest_exit and (first is None or earliest_exit < first):
+        raise ValidationError({"start": _("The first trajectory cannot start after a dropout or outflow.")})
+    return trajectory
+
+
+def _check_placement_overlap(placement: Placement) -> None:
+    others = Placement.objects.filter(participant_id=placement.participant_id).exclude(pk=placement.pk)
+    end = placement.end or datetime.date.max
+    overlap = others.filter(start__lte=end).filter(Q(end__isnull=True) | Q(end__gte=placement.start))
+    if overlap.exists():
+        other = overlap.select_related("employer").first()
+        raise ValidationError(
+            _("This placement overlaps with the placement at %(employer)s from %(start)s.")
+            % {"employer": other.employer, "start": other.start.strftime("%d-%m-%Y")}
+        )
+
+
+@transaction.atomic
+def placement_save(*, by, placement: Placement) -> Placement:
+    """Create or change a placement. Placements of one participant never overlap, so at
+    most one is open at a time (also a database constraint)."""
+    Participant.objects.select_for_update().get(pk=placement.participant_id)
+    placement.full_clean()
+    _check_placement_overlap(placement)
+    return _save(by=by, instance=placement, participant=placement.participant)
+
+
+@transaction.atomic
+def placement_switch(*, by, current: Placement, new: Placement) -> Placement:
+    """End `current` the day before `new` starts and start `new`. Switching is not dropout."""
+    if new.start <= current.start:
+        raise ValidationError({"start": _("The new placement must start after the current one started.")})
+    current.end = new.start - datetime.timedelta(days=1)
+    _save(by=by, instance=current, participant=current.participant)
+    placement_save(by=by, placement=new)
+    log_action(
+        by=by,
+        action="participants.placement.switched",
+        participant=new.participant,
+        obj=new,
+        data={"from": current.pk, "to": new.pk},
+    )
+    return new
+
+
+@transaction.atomic
+def progress_entry_record(*, by, entry: ProgressEntry, signal_kinds: Iterable[str] = ()) -> ProgressEntry:
+    """Log a contact moment and open one signal per kind given, dated on the entry."""
+    adding = entry._state.adding
+    if adding and entry.author_id is None and by is not None:
+        entry.author = by
+    _save(by=by, instance=entry, participant=entry.participant)
+    for kind in signal_kinds:
+        signal = Signal(participant=entry.participant, entry=entry, kind=kind, raised_on=entry.date)
+        _save(by=by, instance=signal, participant=entry.participant)
+    return entry
+
+
+@transaction.atomic
+def signal_close(*, by, signal: Signal, closed_on: datetime.date, note: str = "") -> Signal:
+    """Close an open signal, recording who closed it and how it was resolved."""
+    if signal.closed_on is not None:
+        raise ValidationError(_("This signal is already closed."))
+    signal.closed_on = closed_on
+    signal.closed_by = by
+    signal.closing_note = note
+    signal.full_clean()
+    signal.save()
+    log_action(by=by, action="participants.signal.closed", participant=signal.participant, obj=signal)
+    return signal
+
+
+@transaction.atomic
+def credential_award(*, by, credential: Credential) -> Credential:
+    """Record a credential. If it belongs to an ongoing trajectory, that trajectory is
+    marked achieved on the award date."""
+    _save(by=by, instance=credential, participant=credential.participant)
+    trajectory = credential.trajectory
+    if trajectory and trajectory.outcome == Trajectory.Outcome.ONGOING:
+        if trajectory.start and credential.awarded_on < trajectory.start:
+            raise ValidationError({"awarded_on": _("The award date is before the trajectory started.")})
+        trajectory.outcome = Trajectory.Outcome.ACHIEVED
+        trajectory.end = credential.awarded_on
+        _save(by=by, instance=trajectory, participant=credential.participant)
+    return credential
+
+
+@transaction.atomic
+def pause_save(*, by, pause: Pause) -> Pause:
+    """Record or change a pause. A pause is not dropout: trajectories keep running."""
+    others = Pause.objects.filter(participant_id=pause.participant_id).exclude(pk=pause.pk)
+    end = pause.end or datetime.date.max
+    if (
+        pause.start
+        and others.filter(start__lte=end).filter(Q(end__isnull=True) | Q(end__gte=pause.start)).exists()
+    ):
+        raise ValidationError({"start": _("This pause overlaps with another pause.")})
+    return _save(by=by, instance=pause, participant=pause.participant)
+
+
+def _check_exit_date(participant: Participant, date: datetime.date) -> None:
+    first = first_trajectory_start(participant)
+    if first is None:
+        raise ValidationError(
+            _("Start a trajectory first: dropout and outflow count from the first trajectory.")
+        )
+    if date < first:
+        raise ValidationError(
+            {
+                "date": _("The date cannot be before the first trajectory start (%(date)s).")
+                % {"date": first.strftime("%d-%m-%Y")}
+            }
+        )
+
+
+def _close_open_records(*, by, participant: Participant, date: datetime.date) -> None:
+    """End what is still running on `date`: trajectories (stopped), placement and pause."""
+    for trajectory in participant.trajectories.filter(end__isnull=True, start__lte=date):
+        trajectory.end = date
+        trajectory.outcome = Trajectory.Outcome.STOPPED
+        _save(by=by, instance=trajectory, participant=participant)
+    for placement in participant.placements.filter(end__isnull=True, start__lte=date):
+        placement.end = date
+        _save(by=by, instance=placement, participant=participant)
+    for pause in participant.pauses.filter(end__isnull=True, start__lte=date):
+        pause.end = date
+        _save(by=by, instance=pause, participant=participant)
+
+
+@transaction.atomic
+def dropout_record(*, by, dropout: Dropout) -> Dropout:
+    """Record a dropout; it ends running trajectories (stopped), placement and pause."""
+    participant = Participant.objects.select_for_update().get(pk=dropout.participant_id)
+    if dropout._state.adding and current_exit(participant):
+        raise ValidationError(_("This participant has already left the programme."))
+    dropout.full_clean()
+    if dropout.reason_id is None:
+        raise ValidationError({"reason": _("Choose a reason.")})
+    _check_exit_date(participant, dropout.date)
+    if dropout._state.adding:
+        _close_open_records(by=by, participant=participant, date=dropout.date)
+    return _save(by=by, instance=dropout, participant=participant)
+
+
+@transaction.atomic
+def outflow_record(*, by, outflow: Outflow) -> Outflow:
+    """Record an outflow to work or education; it ends running trajectories, placement
+    and pause like a dropout does."""
+    participant = Participant.objects.select_for_update().get(pk=outflow.participant_id)
+    if outflow._state.adding and current_exit(participant):
+        raise ValidationError(_("This participant has already left the programme."))
+    outflow.full_clean()
+    _check_exit_date(participant, outflow.date)
+    if outflow._state.adding:
+        _close_open_records(by=by, participant=participant, date=outflow.date)
+    return _save(by=by, instance=outflow, participant=participant)
+
+
+@transaction.atomic
+def reentry_record(*, by, reentry: ReEntry) -> ReEntry:
+    """Let a participant who dropped out or flowed out return, so new trajectories can start."""
+    participant = Participant.objects.select_for_update().get(pk=reentry.participant_id)
+    exit_ = current_exit(participant)
+    if exit_ is None:
+        raise ValidationError(_("This participant has not left the programme."))
+    if reentry.date < exit_.date:
+        raise ValidationError(
+            {
+                "date": _("The re-entry cannot be before the date the participant left (%(date)s).")
+                % {"date": exit_.date.strftime("%d-%m-%Y")}
+            }
+        )
+    if reentry.recorded_by_id is None and by is not None:
+        reentry.recorded_by = by
+    return _save(by=by, instance=reentry, participant=participant)
+
+
+@transaction.atomic
+def record_delete(*, by, instance: models.Model) -> None:
+    """Delete a record from the file (a mistaken entry), with an audit entry."""
+    participant = instance.participant
+    log_action(by=by, action=_action(instance, "deleted"), participant=participant, obj=instance)
+    instance.delete()

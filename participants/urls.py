@@ -1,0 +1,38 @@
+from django.urls import path
+
+from . import views
+
+app_name = "participants"
+
+
+def record_urls(name: str, create, edit) -> list:
+    return [
+        path(f"<int:pk>/{name}/nieuw/", create, name=f"{name}-create"),
+        path(f"<int:pk>/{name}/<int:record_pk>/", edit, name=f"{name}-edit"),
+    ]
+
+
+urlpatterns = [
+    path("", views.caseload, name="caseload"),
+    path("nieuw/", views.participant_create, name="participant-create"),
+    path("<int:pk>/", views.participant_detail, name="participant-detail"),
+    path("<int:pk>/wijzigen/", views.participant_edit, name="participant-edit"),
+    path("<int:pk>/intake/", views.intake_edit, name="intake-edit"),
+    *record_urls("trajectory", views.trajectory_create, views.trajectory_edit),
+    *record_urls("placement", views.placement_create, views.placement_edit),
+    path("<int:pk>/placement/<int:record_pk>/wissel/", views.placement_switch, name="placement-switch"),
+    *record_urls("entry", views.entry_create, views.entry_edit),
+    path("<int:pk>/entry/<int:record_pk>/verwijderen/", views.entry_delete, name="entry-delete"),
+    path("<int:pk>/signal/<int:record_pk>/sluiten/", views.signal_close, name="signal-close"),
+    *record_urls("credential", views.credential_create, views.credential_edit),
+    *record_urls("pause", views.pause_create, views.pause_edit),
+    *record_urls("dropout", views.dropout_create, views.dropout_edit),
+    *record_urls("outflow", views.outflow_create, views.outflow_edit),
+    path("<int:pk>/reentry/nieuw/", views.reentry_create, name="reentry-create"),
+    path("beheer/accounts/", views.user_list, name="user-list"),
+    path("beheer/accounts/nieuw/", views.user_edit, name="user-create"),
+    path("beheer/accounts/<int:user_pk>/", views.user_edit, name="user-edit"),
+    path("beheer/<str:kind>/", views.managed_list, name="managed-list"),
+    path("beheer/<str:kind>/nieuw/", views.managed_edit, name="managed-create"),
+    path("beheer/<str:kind>/<int:record_pk>/", views.managed_edit, name="managed-edit"),
+]

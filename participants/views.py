@@ -1,0 +1,442 @@
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Model
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from plp.roles import coordinator_required, is_coordinator
+
+from . import services
+from .forms import (
+    CredentialForm,
+    DropoutForm,
+    DropoutReasonForm,
+    IntakeForm,
+    MentorForm,
+    OrganisationForm,
+    OutflowForm,
+    ParticipantForm,
+    PauseForm,
+    PlacementForm,
+    ProgressEntryForm,
+    ReEntryForm,
+    SignalCloseForm,
+    SwitchPlacementForm,
+    TrajectoryForm,
+    UserForm,
+    coaches,
+)
+from .models import (
+    Credential,
+    Dropout,
+    DropoutReason,
+    Intake,
+    Mentor,
+    Organisation,
+    Outflow,
+    Participant,
+    Pause,
+    Phase,
+    Placement,
+    ProgressEntry,
+    ReEntry,
+    Signal,
+    Trajectory,
+)
+from .selectors import participant_file, participant_for_user
+
+User = get_user_model()
+PAGE_SIZE = 25
+
+FLAGS = {
+    "signals": gettext_lazy("Open signals"),
+    "no_contact": gettext_lazy("No contact in 14 days"),
+    "placement_ending": gettext_lazy("Placement ends within 14 days"),
+}
+
+
+def caseload(request: HttpRequest) -> HttpResponse:
+    """ "My participants" for a coach; every participant for a coordinator."""
+    coordinator = is_coordinator(request.user)
+    qs = Participant.objects.for_user(request.user).with_overview()
+    q = request.GET.get("q", "").strip()
+    phase = request.GET.get("phase", "")
+    flag = request.GET.get("flag", "")
+    coach_id = request.GET.get("coach", "")
+    if q:
+        qs = qs.search(q)
+    if phase in Phase.values:
+        qs = qs.filter(phase=phase)
+    elif not phase:
+        qs = qs.exclude(phase__in=[Phase.DROPPED_OUT, Phase.OUTFLOWED])
+    if flag == "signals":
+        qs = qs.filter(open_signals__gt=0)
+    elif flag == "no_contact":
+        qs = qs.filter(no_recent_contact=True)
+    elif flag == "placement_ending":
+        qs = qs.filter(placement_ending=True)
+    coach_choices = []
+    if coordinator:
+        coach_choices = list(
+            coaches()
+            .order_by("first_name", "username")
+            .values_list("pk", "first_name", "last_name", "username")
+        )
+        if coach_id.isdigit():
+            qs = qs.filter(coach_id=int(coach_id))
+    page = Paginator(qs.select_related("coach"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "participants/participant_list.html",
+        {
+            "page": page,
+            "q": q,
+            "phase": phase,
+            "flag": flag,
+            "coach_id": coach_id,
+            "phases": Phase.choices,
+            "flags": FLAGS,
+            "coach_choices": coach_choices,
+            "querystring": query.urlencode(),
+        },
+    )
+
+
+def participant_create(request: HttpRequest) -> HttpResponse:
+    coordinator = is_coordinator(request.user)
+    form = ParticipantForm(request.POST or None, coach_choice=coordinator)
+    if request.method == "POST" and form.is_valid():
+        participant = form.save(commit=False)
+        if not coordinator:
+            participant.coach = request.user
+        if _run(form, services.participant_save, participant=participant, by=request.user):
+            messages.success(
+                request, _("Participant %(number)s registered.") % {"number": participant.number}
+            )
+            return redirect(participant)
+    return render(request, "participants/form.html", {"form": form, "title": _("New participant")})
+
+
+def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = participant_for_user(request, pk)
+    return render(
+        request,
+        "participants/participant_detail.html",
+        {
+            "participant": participant,
+            "phase_label": Phase(participant.phase).label,
+            **participant_file(participant),
+        },
+    )
+
+
+def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = participant_for_user(request, pk, for_update=True)
+    form = ParticipantForm(
+        request.POST or None, instance=participant, coach_choice=is_coordinator(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        if _run(form, services.participant_save, participant=form.instance, by=request.user):
+            messages.success(request, _("Changes saved."))
+            return redirect(participant)
+    return _form_page(request, participant, form, _("Registration"))
+
+
+def _run(form, service: Callable, **kwargs) -> bool:
+    """Call a service; put its validation errors on the form instead of failing."""
+    try:
+        service(**kwargs)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return False
+    return True
+
+
+def _form_page(request, participant, form, title, extra=None) -> HttpResponse:
+    return render(
+        request,
+        "participants/form.html",
+        {"form": form, "title": title, "participant": participant, **(extra or {})},
+    )
+
+
+def _record_view(
+    request: HttpRequest,
+    pk: int,
+    *,
+    model: type[Model],
+    form_class,
+    service: Callable,
+    arg: str,
+    title: str,
+    record_pk: int | None = None,
+    form_kwargs: Callable | None = None,
+    extra_service_kwargs: Callable | None = None,
+) -> HttpResponse:
+    """Create or edit one record of a participant's file through its service."""
+    participant = participant_for_user(request, pk, for_update=True)
+    instance = (
+        get_object_or_404(model, pk=record_pk, participant=participant)
+        if record_pk
+        else model(participant=participant)
+    )
+    kwargs = form_kwargs(participant) if form_kwargs else {}
+    form = form_class(request.POST or None, instance=instance, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        extra = extra_service_kwargs(form) if extra_service_kwargs else {}
+        if _run(form, service, by=request.user, **{arg: form.instance}, **extra):
+            messages.success(request, _("%(what)s saved.") % {"what": title})
+            return redirect(participant)
+    return _form_page(request, participant, form, title)
+
+
+def intake_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = participant_for_user(request, pk, for_update=True)
+    instance = Intake.objects.filter(participant=participant).first()
+    return _record_view(
+        request,
+        pk,
+        model=Intake,
+        form_class=IntakeForm,
+        service=services.intake_record,
+        arg="intake",
+        title=_("Intake"),
+        record_pk=instance.pk if instance else None,
+    )
+
+
+def _make_record_views(model, form_class, service, arg, title, **options):
+    def create(request: HttpRequest, pk: int) -> HttpResponse:
+        return _record_view(
+            request,
+            pk,
+            model=model,
+            form_class=form_class,
+            service=service,
+            arg=arg,
+            title=str(title),
+            **options,
+        )
+
+    def edit(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+        return _record_view(
+            request,
+            pk,
+            model=model,
+            form_class=form_class,
+            service=service,
+            arg=arg,
+            title=str(title),
+            record_pk=record_pk,
+            **options,
+        )
+
+    return create, edit
+
+
+trajectory_create, trajectory_edit = _make_record_views(
+    Trajectory, TrajectoryForm, services.trajectory_save, "trajectory", gettext_lazy("Trajectory")
+)
+placement_create, placement_edit = _make_record_views(
+    Placement, PlacementForm, services.placement_save, "placement", gettext_lazy("Placement")
+)
+entry_create, entry_edit = _make_record_views(
+    ProgressEntry,
+    ProgressEntryForm,
+    services.progress_entry_record,
+    "entry",
+    gettext_lazy("Progress entry"),
+    extra_service_kwargs=lambda form: {"signal_kinds": form.cleaned_data.get("signals", [])},
+)
+credential_create, credential_edit = _make_record_views(
+    Credential,
+    CredentialForm,
+    services.credential_award,
+    "credential",
+    gettext_lazy("Credential"),
+    form_kwargs=lambda participant: {"participant": participant},
+)
+pause_create, pause_edit = _make_record_views(
+    Pause, PauseForm, services.pause_save, "pause", gettext_lazy("Pause")
+)
+dropout_create, dropout_edit = _make_record_views(
+    Dropout, DropoutForm, services.dropout_record, "dropout", gettext_lazy("Dropout")
+)
+outflow_create, outflow_edit = _make_record_views(
+    Outflow, OutflowForm, services.outflow_record, "outflow", gettext_lazy("Outflow")
+)
+reentry_create, _reentry_edit = _make_record_views(
+    ReEntry, ReEntryForm, services.reentry_record, "reentry", gettext_lazy("Re-entry")
+)
+
+
+def placement_switch(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+    participant = participant_for_user(request, pk, for_update=True)
+    current = get_object_or_404(Placement, pk=record_pk, participant=participant)
+    form = SwitchPlacementForm(request.POST or None, instance=Placement(participant=participant))
+    if request.method == "POST" and form.is_valid():
+        if _run(form, services.placement_switch, by=request.user, current=current, new=form.instance):
+            messages.success(request, _("Placement switched."))
+            return redirect(participant)
+    return _form_page(
+        request,
+        participant,
+        form,
+        _("Switch placement"),
+        {
+            "intro": _(
+                "The placement at %(employer)s ends the day before the new one starts. "
+                "Switching is not dropout."
+            )
+            % {"employer": current.employer}
+        },
+    )
+
+
+def signal_close(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+    participant = participant_for_user(request, pk, for_update=True)
+    signal = get_object_or_404(Signal, pk=record_pk, participant=participant)
+    form = SignalCloseForm(request.POST or None, signal=signal)
+    if request.method == "POST" and form.is_valid():
+        if _run(
+            form,
+            services.signal_close,
+            by=request.user,
+            signal=signal,
+            closed_on=form.cleaned_data["closed_on"],
+            note=form.cleaned_data["note"],
+        ):
+            messages.success(request, _("Signal closed."))
+            return redirect(participant)
+    return _form_page(
+        request, participant, form, _("Close signal: %(kind)s") % {"kind": signal.get_kind_display()}
+    )
+
+
+@require_POST
+def entry_delete(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+    participant = participant_for_user(request, pk, for_update=True)
+    entry = get_object_or_404(ProgressEntry, pk=record_pk, participant=participant)
+    services.record_delete(by=request.user, instance=entry)
+    messages.success(request, _("Progress entry deleted."))
+    return redirect(participant)
+
+
+# Coordinator pages: organisations, mentors, dropout reasons, accounts.
+
+MANAGED = {
+    "organisation": (
+        Organisation,
+        OrganisationForm,
+        gettext_lazy("Organisations"),
+        ["name", "get_kind_display", "role", "active"],
+    ),
+    "mentor": (
+        Mentor,
+        MentorForm,
+        gettext_lazy("Workplace mentors"),
+        ["name", "organisation", "email", "active"],
+    ),
+    "reason": (
+        DropoutReason,
+        DropoutReasonForm,
+        gettext_lazy("Dropout reasons"),
+        ["label", "code", "active"],
+    ),
+}
+
+
+def _managed(kind: str):
+    if kind not in MANAGED:
+        raise Http404
+    return MANAGED[kind]
+
+
+@coordinator_required
+def managed_list(request: HttpRequest, kind: str) -> HttpResponse:
+    model, _form, title, columns = _managed(kind)
+    qs = model.objects.all()
+    if model is Mentor:
+        qs = qs.select_related("organisation")
+    if model is Organisation and request.GET.get("kind") in Organisation.Kind.values:
+        qs = qs.filter(kind=request.GET["kind"])
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    rows = [
+        (obj, [getattr(obj, c)() if callable(getattr(obj, c)) else getattr(obj, c) for c in columns])
+        for obj in page
+    ]
+    headers = [
+        model._meta.get_field(c).verbose_name
+        if not c.startswith("get_")
+        else model._meta.get_field(c[4:-8]).verbose_name
+        for c in columns
+    ]
+    return render(
+        request,
+        "participants/managed_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "headers": headers,
+            "title": title,
+            "kind": kind,
+            "kinds": Organisation.Kind.choices if model is Organisation else None,
+        },
+    )
+
+
+@coordinator_required
+@transaction.atomic
+def managed_edit(request: HttpRequest, kind: str, record_pk: int | None = None) -> HttpResponse:
+    model, form_class, title, _columns = _managed(kind)
+    instance = get_object_or_404(model, pk=record_pk) if record_pk else None
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        obj = form.save()
+        services.log_action(
+            by=request.user,
+            action=f"participants.{model._meta.model_name}.{'changed' if instance else 'created'}",
+            obj=obj,
+        )
+        messages.success(request, _("%(what)s saved.") % {"what": obj})
+        return redirect("participants:managed-list", kind=kind)
+    return render(
+        request,
+        "participants/form.html",
+        {"form": form, "title": str(instance) if instance else model._meta.verbose_name.capitalize()},
+    )
+
+
+@coordinator_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    users = User.objects.prefetch_related("groups").order_by("-is_active", "username")
+    return render(request, "participants/user_list.html", {"users": users})
+
+
+@coordinator_required
+@transaction.atomic
+def user_edit(request: HttpRequest, user_pk: int | None = None) -> HttpResponse:
+    instance = get_object_or_404(User, pk=user_pk) if user_pk else None
+    form = UserForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        services.log_action(
+            by=request.user, action=f"auth.user.{'changed' if instance else 'created'}", obj=user.username
+        )
+        messages.success(request, _("Account %(username)s saved.") % {"username": user.username})
+        return redirect("participants:user-list")
+    return render(
+        request,
+        "participants/form.html",
+        {"form": form, "title": instance.username if instance else _("New account")},
+    )
