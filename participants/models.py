@@ -1,7 +1,10 @@
 """The case file: a participant and everything recorded about them."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -100,6 +103,7 @@ class Phase(models.TextChoices):
     PRE_TRAJECTORY = "pre_trajectory", _("Pre-trajectory")
     IN_TRAJECTORY = "in_trajectory", _("In trajectory")
     PAUSED = "paused", _("Paused")
+    COMPLETED = "completed", _("Between trajectories")
     DROPPED_OUT = "dropped_out", _("Dropped out")
     OUTFLOWED = "outflowed", _("Outflowed")
 
@@ -110,6 +114,7 @@ class Participant(models.Model):
         max_length=30,
         unique=True,
         help_text=_("The register key, e.g. PLP-2024-007."),
+        error_messages={"unique": _("A participant with this number already exists.")},
     )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
@@ -258,7 +263,12 @@ class Placement(models.Model):
         verbose_name=_("workplace mentor"),
     )
     hours_per_week = models.DecimalField(
-        _("hours per week"), max_digits=4, decimal_places=1, null=True, blank=True
+        _("hours per week"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(60)],
     )
     start = models.DateField(_("start date"))
     end = models.DateField(_("end date"), null=True, blank=True)

@@ -30,7 +30,7 @@ def _latest(model_name: str, field: str = "date"):
 
 
 # Phases in which a coach is expected to keep in touch.
-ACTIVE_PHASES = ["intake", "pre_trajectory", "in_trajectory", "paused"]
+ACTIVE_PHASES = ["intake", "pre_trajectory", "in_trajectory", "paused", "completed"]
 
 
 class ParticipantQuerySet(models.QuerySet):
@@ -86,6 +86,10 @@ class ParticipantQuerySet(models.QuerySet):
                     then=Value("in_trajectory"),
                 ),
                 When(Exists(open_trajectory.filter(kind="voortraject")), then=Value("pre_trajectory")),
+                When(
+                    Exists(Trajectory.objects.filter(participant=OuterRef("pk"), start__lte=today)),
+                    then=Value("completed"),
+                ),
                 When(Exists(Intake.objects.filter(participant=OuterRef("pk"))), then=Value("intake")),
                 default=Value("registered"),
                 output_field=models.CharField(),

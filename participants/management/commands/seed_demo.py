@@ -387,7 +387,7 @@ class Command(BaseCommand):
         return created
 
     def entries(self, p: Participant, plan: Plan, by, today: datetime.date) -> None:
-        """A contact moment about every three weeks while active, with the plan's signals
+        """A contact moment about every two weeks while active, with the plan's signals
         on the most recent one."""
         start = plan.trajectories[0][1]
         stop = plan.exit[1] if plan.exit else today
@@ -397,7 +397,7 @@ class Command(BaseCommand):
         while date <= stop:
             entries.append(date)
             n += 1
-            date += datetime.timedelta(days=21 + (p.pk * 3 + n) % 9)
+            date += datetime.timedelta(days=10 + (p.pk * 3 + n) % 12)
         if not plan.exit and p.pk % 4 == 0:
             entries = [e for e in entries if e < today - datetime.timedelta(days=20)]
         for j, date in enumerate(entries):

@@ -1,0 +1,129 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from participants import models
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="nl_NL")
+    last_name = factory.Faker("last_name", locale="nl_NL")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("correct-horse-battery")
+
+    @factory.post_generation
+    def role(user, create, extracted, **kwargs):
+        if create and extracted:
+            user.groups.add(Group.objects.get_or_create(name=extracted)[0])
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Organisation
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Leerbedrijf {n}")
+    kind = models.Organisation.Kind.EMPLOYER
+
+
+class MentorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Mentor
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Leermeester {n}")
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Participant
+
+    number = factory.Sequence(lambda n: f"PLP-T-{n:05d}")
+    first_name = factory.Faker("first_name", locale="nl_NL")
+    last_name = factory.Faker("last_name", locale="nl_NL")
+    registration_date = datetime.date(2024, 1, 1)
+
+
+class TrajectoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Trajectory
+
+    participant = factory.SubFactory(ParticipantFactory)
+    kind = "praktijkverklaring"
+    start = datetime.date(2024, 2, 1)
+
+
+class PlacementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Placement
+
+    participant = factory.SubFactory(ParticipantFactory)
+    employer = factory.SubFactory(OrganisationFactory)
+    start = datetime.date(2024, 2, 1)
+    hours_per_week = 16
+
+
+class ProgressEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ProgressEntry
+
+    participant = factory.SubFactory(ParticipantFactory)
+    date = datetime.date(2024, 3, 1)
+    kind = "coaching"
+    duration_minutes = 60
+    notes = "Goed gesprek."
+
+
+class SignalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Signal
+
+    participant = factory.SubFactory(ParticipantFactory)
+    kind = "stress"
+    raised_on = datetime.date(2024, 3, 1)
+
+
+class CredentialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Credential
+
+    participant = factory.SubFactory(ParticipantFactory)
+    kind = "praktijkverklaring"
+    awarded_on = datetime.date(2024, 6, 1)
+
+
+class PauseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Pause
+
+    participant = factory.SubFactory(ParticipantFactory)
+    start = datetime.date(2024, 4, 1)
+    reason = "Ziekenhuisopname"
+
+
+class DropoutFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Dropout
+
+    participant = factory.SubFactory(ParticipantFactory)
+    date = datetime.date(2024, 5, 1)
+    reason = factory.LazyFunction(lambda: models.DropoutReason.objects.get(code="anders"))
+
+
+class OutflowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Outflow
+
+    participant = factory.SubFactory(ParticipantFactory)
+    date = datetime.date(2024, 5, 1)
+    kind = "betaald_werk"
+    employer = factory.SubFactory(OrganisationFactory)
+    job_title = "Medewerker"
