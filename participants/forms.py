@@ -49,7 +49,7 @@ class PLPForm(forms.ModelForm):
             if isinstance(field, forms.DateField):
                 field.widget = DateInput()
             elif isinstance(field.widget, forms.Textarea):
-                field.widget.attrs.setdefault("rows", 3)
+                field.widget.attrs["rows"] = 3
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", self.submit_label))
 
@@ -156,7 +156,7 @@ class ProgressEntryForm(PLPForm):
             self.fields["date"].initial = timezone.localdate
         else:
             del self.fields["signals"]
-        self.fields["duration_minutes"].widget.attrs.update(min=1, max=1440, step=5)
+        self.fields["duration_minutes"].widget.attrs.update(min=1, max=1440)
 
 
 class SignalCloseForm(forms.Form):

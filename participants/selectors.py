@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import localize
 from django.utils.translation import gettext as _
 
 from .models import Participant, Signal
@@ -122,7 +123,7 @@ def participant_file(participant: Participant, entries_limit: int = TIMELINE_ENT
             str(x)
             for x in (
                 pl.mentor and pl.mentor.name,
-                pl.hours_per_week and _("%(h)s hours/week") % {"h": pl.hours_per_week},
+                pl.hours_per_week and _("%(h)s hours/week") % {"h": localize(pl.hours_per_week.normalize())},
             )
             if x
         )

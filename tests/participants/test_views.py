@@ -449,3 +449,11 @@ def test_coordinator_creates_a_coach_account(coordinator_client, client):
     user = get_user_model().objects.get(username="dana")
     assert list(user.groups.values_list("name", flat=True)) == ["coach"]
     assert client.login(username="dana", password="lang-en-sterk-wachtwoord-42")
+
+
+def test_dutch_by_default_english_selectable(coach_client):
+    url = reverse("participants:caseload")
+    assert "Mijn deelnemers" in coach_client.get(url, HTTP_ACCEPT_LANGUAGE="en-US").content.decode()
+    response = coach_client.post(reverse("set_language"), {"language": "en", "next": url})
+    assert response.status_code == 302
+    assert "My participants" in coach_client.get(url).content.decode()

@@ -1,0 +1,69 @@
+"""The caseload and the participant page run a fixed number of queries, whatever the
+number of participants or entries. Pinned at two sizes so N+1 cannot come back."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import (
+    CredentialFactory,
+    ParticipantFactory,
+    PlacementFactory,
+    ProgressEntryFactory,
+    SignalFactory,
+    TrajectoryFactory,
+)
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def fill_caseload(coach, n):
+    for p in ParticipantFactory.create_batch(n, coach=coach):
+        TrajectoryFactory(participant=p)
+        PlacementFactory(participant=p)
+        ProgressEntryFactory(participant=p)
+        SignalFactory(participant=p)
+
+
+def count(client, url, **params) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url, params).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("params", [{}, {"q": "a"}, {"flag": "signals"}, {"page": 2}])
+def test_caseload_queries_do_not_grow(coach_client, coach, params):
+    url = reverse("participants:caseload")
+    fill_caseload(coach, 5)
+    small = count(coach_client, url, **params)
+    fill_caseload(coach, 195)
+    assert count(coach_client, url, **params) == small <= 6
+
+
+def test_coordinator_caseload_queries_do_not_grow(coordinator_client, coach):
+    url = reverse("participants:caseload")
+    fill_caseload(coach, 5)
+    small = count(coordinator_client, url)
+    fill_caseload(coach, 195)
+    assert count(coordinator_client, url) == small <= 7
+
+
+def test_participant_page_queries_do_not_grow(coach_client, participant):
+    url = participant.get_absolute_url()
+    t = TrajectoryFactory(participant=participant)
+    PlacementFactory(participant=participant)
+    CredentialFactory(participant=participant, trajectory=t)
+
+    def add_entries(n):
+        for i in range(n):
+            e = ProgressEntryFactory(participant=participant, date=D(2024, 1, 1) + datetime.timedelta(days=i))
+            SignalFactory(participant=participant, entry=e)
+
+    add_entries(5)
+    small = count(coach_client, url)
+    add_entries(195)
+    assert count(coach_client, url) == small <= 14
