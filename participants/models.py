@@ -489,8 +489,8 @@ class Dropout(models.Model):
 
 class Outflow(models.Model):
     class Kind(models.TextChoices):
-        PAID_WORK = "betaald_werk", _("Paid work")
-        SHELTERED_WORK = "beschut_werk", _("Sheltered work")
+        PAID_WORK = "betaald werk", _("Paid work")
+        SHELTERED_WORK = "beschut werk", _("Sheltered work")
         PARTICIPATION_JOB = "participatiebaan", _("Participation job")
         SECONDMENT = "detachering", _("Secondment")
         FURTHER_EDUCATION = "vervolgopleiding", _("Further education")

@@ -1,18 +1,23 @@
 """The counting rules of the funder report (DOMAIN.md), computed in SQL.
 
-Every figure is a number of distinct participants unless its name says otherwise. The
-number of queries is fixed: it does not grow with the number of participants.
+Every figure is a number of distinct participants unless its name says otherwise
+(`behaald` counts credentials, `uren` sums durations). `compute_figures` runs a fixed
+number of queries whatever the number of participants or years, and returns plain
+frozen data. `participants_in` gives the participants behind any one figure, by the
+same rules, so every number can be traced.
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass
 
-from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import ExtractYear
 
 from participants.models import (
     Credential,
     CredentialKind,
     Dropout,
+    DropoutReason,
     Outflow,
     Participant,
     ProgressEntry,
@@ -20,7 +25,14 @@ from participants.models import (
     TrajectoryKind,
 )
 
-WORK_OR_EDUCATION = [k for k in Outflow.Kind.values if k != Outflow.Kind.OTHER]
+PRE = TrajectoryKind.PRE_TRAJECTORY.value
+# Kinds reported under `trajecten` and `behaald`; the pre-trajectory has its own figure.
+CREDENTIAL_KINDS = [k for k in TrajectoryKind.values if k != PRE]
+TRAJECTORY_KINDS = list(TrajectoryKind.values)
+OUTFLOW_KINDS = list(Outflow.Kind.values)
+WORK_OR_EDUCATION = [k for k in OUTFLOW_KINDS if k != Outflow.Kind.OTHER]
+NO_REASON = "geen-reden"
+assert set(CREDENTIAL_KINDS) == set(CredentialKind.values)
 
 
 @dataclass(frozen=True)
@@ -36,51 +48,85 @@ class Period:
     def year(cls, year: int) -> "Period":
         return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
 
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.start.year, self.end.year + 1))
+
+    def clip(self, year: int) -> "Period":
+        """This period's part of a calendar year."""
+        y = Period.year(year)
+        return Period(max(self.start, y.start), min(self.end, y.end))
+
+
+@dataclass(frozen=True)
+class RowFigures:
+    """Rules 1-6 for one calendar year of the period (year set) or the whole period."""
+
+    year: int | None
+    instroom: int
+    voortraject: int
+    trajecten: dict[str, int]
+    behaald: dict[str, int]
+    uitval: int
+    uitval_per_reden: dict[str, int]
+    uitstroom: int
+    uitstroom_per_soort: dict[str, int]
+    uitstroom_werk_of_opleiding: int
+
 
 @dataclass(frozen=True)
 class EmployerOutflow:
-    employer: str
-    participants: int
-    job_titles: tuple[str, ...]
+    werkgever: str
+    aantal: int
+    functies: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Figures:
     period: Period
     reference_date: datetime.date
-    instroom: int
-    trajectories: dict[str, int]  # per TrajectoryKind value, voortraject included
-    awarded: dict[str, int]  # credentials (not participants) per CredentialKind value
-    dropout: int
-    dropout_by_reason: dict[str, int]  # reason label ("" when none recorded)
-    outflow: int
-    outflow_by_kind: dict[str, int]
-    outflow_work_or_education: int
-    active_at_reference: dict[str, int]
-    minutes_by_entry_kind: dict[str, int]
-    employers: tuple[EmployerOutflow, ...] = field(default_factory=tuple)
+    years: tuple[RowFigures, ...]
+    totals: RowFigures
+    lopend_op_peildatum: dict[str, int]
+    werkgevers_met_uitstroom: tuple[EmployerOutflow, ...]
+    uren: dict[str, float]
+    reasons: dict[str, str]  # reason code -> label, in report order
 
-    @property
-    def voortraject(self) -> int:
-        return self.trajectories[TrajectoryKind.PRE_TRAJECTORY]
+    def as_json(self) -> dict:
+        """The JSON export (keys are an interface: scripts rely on them)."""
+        rows = [asdict(r) for r in self.years]
+        totals = asdict(self.totals)
+        totals.pop("year")
+        return {
+            "period": {"from": self.period.start.isoformat(), "to": self.period.end.isoformat()},
+            "reference_date": self.reference_date.isoformat(),
+            "years": rows,
+            "totals": totals,
+            "lopend_op_peildatum": self.lopend_op_peildatum,
+            "werkgevers_met_uitstroom": [
+                {"werkgever": e.werkgever, "aantal": e.aantal, "functies": list(e.functies)}
+                for e in self.werkgevers_met_uitstroom
+            ],
+            "uren": self.uren,
+        }
 
 
 def _in(period: Period, lookup: str) -> Q:
     return Q(**{f"{lookup}__gte": period.start, f"{lookup}__lte": period.end})
 
 
-def instroom_participants(period: Period) -> QuerySet:
-    """Rule 1: participants whose first trajectory start (any kind) falls in the period."""
-    return (
-        Participant.objects.annotate(first_start=Min("trajectories__start"))
-        .filter(_in(period, "first_start"))
-        .values("pk")
+def _first_start():
+    """Subquery: a participant's first trajectory start, any kind (rule 1)."""
+    return Subquery(
+        Trajectory.objects.filter(participant=OuterRef("pk"), start__isnull=False)
+        .order_by("start")
+        .values("start")[:1]
     )
 
 
-def active_trajectories(reference_date: datetime.date) -> QuerySet:
-    """Rule 7: trajectories running on the reference date of participants who have not
-    dropped out or flowed out on or before it. A pause does not end a trajectory."""
+def _active_trajectories(reference_date: datetime.date) -> QuerySet:
+    """Rule 7: trajectories running on the reference date, of participants who did not
+    drop out or flow out on or before it. A pause does not end a trajectory."""
     d = reference_date
     return (
         Trajectory.objects.filter(start__lte=d)
@@ -90,78 +136,172 @@ def active_trajectories(reference_date: datetime.date) -> QuerySet:
     )
 
 
+def _distinct(filter_: Q | None = None) -> Count:
+    return Count("participant", distinct=True, filter=filter_)
+
+
+def _by_year(rows, key: str = "y") -> dict[int, dict]:
+    return {row.pop(key): row for row in rows}
+
+
 def compute_figures(period: Period, reference_date: datetime.date | None = None) -> Figures:
-    """All figures of the counting rules for one period and reference date."""
+    """All figures of the counting rules for a period and a reference date (peildatum).
+
+    Twelve queries, whatever the number of participants or years in the period."""
     reference_date = reference_date or period.end
-    distinct = {"distinct": True}
+    years = period.years
 
-    instroom = Participant.objects.filter(pk__in=instroom_participants(period)).count()
-
-    trajectories = Trajectory.objects.filter(_in(period, "start")).aggregate(
-        **{k: Count("participant", filter=Q(kind=k), **distinct) for k in TrajectoryKind.values}
-    )
-    awarded = Credential.objects.filter(_in(period, "awarded_on")).aggregate(
-        **{k: Count("pk", filter=Q(kind=k)) for k in CredentialKind.values}
-    )
-
-    dropouts = Dropout.objects.filter(_in(period, "date"))
-    dropout = dropouts.aggregate(n=Count("participant", **distinct))["n"]
-    dropout_by_reason = {
-        row["reason__label"] or "": row["n"]
-        for row in dropouts.values("reason__label", "reason__position")
-        .annotate(n=Count("participant", **distinct))
-        .order_by("reason__position", "reason__label")
+    instroom = {
+        row["y"]: row["n"]
+        for row in Participant.objects.annotate(first=_first_start())
+        .filter(_in(period, "first"))
+        .annotate(y=ExtractYear("first"))
+        .values("y")
+        .annotate(n=Count("pk"))
+        .order_by()
     }
 
-    outflows = Outflow.objects.filter(_in(period, "date"))
-    outflow_totals = outflows.aggregate(
-        total=Count("participant", **distinct),
-        work=Count("participant", filter=Q(kind__in=WORK_OR_EDUCATION), **distinct),
-        **{k: Count("participant", filter=Q(kind=k), **distinct) for k in Outflow.Kind.values},
+    traj_aggs = {f"k{i}": _distinct(Q(kind=k)) for i, k in enumerate(TRAJECTORY_KINDS)}
+    trajectories = Trajectory.objects.filter(_in(period, "start")).order_by()
+    traj_years = _by_year(trajectories.annotate(y=ExtractYear("start")).values("y").annotate(**traj_aggs))
+    traj_total = trajectories.aggregate(**traj_aggs)
+
+    cred_aggs = {f"k{i}": Count("pk", filter=Q(kind=k)) for i, k in enumerate(CREDENTIAL_KINDS)}
+    cred_years = _by_year(
+        Credential.objects.filter(_in(period, "awarded_on"))
+        .annotate(y=ExtractYear("awarded_on"))
+        .values("y")
+        .annotate(**cred_aggs)
+        .order_by()
     )
 
-    active = active_trajectories(reference_date).aggregate(
-        **{k: Count("participant", filter=Q(kind=k), **distinct) for k in TrajectoryKind.values}
-    )
+    reasons = dict(DropoutReason.objects.order_by("position", "label").values_list("code", "label"))
+    reason_codes = list(reasons)
+    drop_aggs = {"n": _distinct(), "none": _distinct(Q(reason__isnull=True))} | {
+        f"r{i}": _distinct(Q(reason__code=c)) for i, c in enumerate(reason_codes)
+    }
+    dropouts = Dropout.objects.filter(_in(period, "date")).order_by()
+    drop_years = _by_year(dropouts.annotate(y=ExtractYear("date")).values("y").annotate(**drop_aggs))
+    drop_total = dropouts.aggregate(**drop_aggs)
 
-    minutes = {k: 0 for k in ProgressEntry.Kind.values}
-    for row in (
+    out_aggs = {"n": _distinct(), "work": _distinct(Q(kind__in=WORK_OR_EDUCATION))} | {
+        f"k{i}": _distinct(Q(kind=k)) for i, k in enumerate(OUTFLOW_KINDS)
+    }
+    outflows = Outflow.objects.filter(_in(period, "date")).order_by()
+    out_years = _by_year(outflows.annotate(y=ExtractYear("date")).values("y").annotate(**out_aggs))
+    out_total = outflows.aggregate(**out_aggs)
+
+    def row(year, n_in, traj, cred, drop, out) -> RowFigures:
+        traj, cred, drop, out = traj or {}, cred or {}, drop or {}, out or {}
+        per_reason = {c: drop.get(f"r{i}", 0) for i, c in enumerate(reason_codes)}
+        if drop.get("none"):
+            per_reason[NO_REASON] = drop["none"]
+        return RowFigures(
+            year=year,
+            instroom=n_in,
+            voortraject=traj.get(f"k{TRAJECTORY_KINDS.index(PRE)}", 0),
+            trajecten={k: traj.get(f"k{TRAJECTORY_KINDS.index(k)}", 0) for k in CREDENTIAL_KINDS},
+            behaald={k: cred.get(f"k{i}", 0) for i, k in enumerate(CREDENTIAL_KINDS)},
+            uitval=drop.get("n", 0),
+            uitval_per_reden=per_reason,
+            uitstroom=out.get("n", 0),
+            uitstroom_per_soort={k: out.get(f"k{i}", 0) for i, k in enumerate(OUTFLOW_KINDS)},
+            uitstroom_werk_of_opleiding=out.get("work", 0),
+        )
+
+    year_rows = tuple(
+        row(y, instroom.get(y, 0), traj_years.get(y), cred_years.get(y), drop_years.get(y), out_years.get(y))
+        for y in years
+    )
+    cred_total = {k: sum(r.behaald[k] for r in year_rows) for k in CREDENTIAL_KINDS}
+    totals = row(None, sum(instroom.values()), traj_total, {}, drop_total, out_total)
+    totals = RowFigures(**{**asdict(totals), "behaald": cred_total})
+
+    active = _active_trajectories(reference_date).order_by().aggregate(**traj_aggs)
+    minutes = dict(
         ProgressEntry.objects.filter(_in(period, "date"))
-        .values("kind")
+        .values_list("kind")
         .annotate(m=Sum("duration_minutes"))
         .order_by()
-    ):
-        minutes[row["kind"]] = row["m"]
+    )
 
     employers: dict[str, dict] = {}
-    for row in (
+    for name, title, n in (
         outflows.filter(employer__isnull=False)
-        .values("employer__name", "job_title")
-        .annotate(n=Count("participant", **distinct))
+        .values_list("employer__name", "job_title")
+        .annotate(n=_distinct())
         .order_by("employer__name", "job_title")
     ):
-        item = employers.setdefault(row["employer__name"], {"n": 0, "titles": []})
-        item["n"] += row["n"]
-        if row["job_title"]:
-            item["titles"].append(row["job_title"])
+        item = employers.setdefault(name, {"titles": [], "n": 0})
+        item["n"] += n
+        if title and title not in item["titles"]:
+            item["titles"].append(title)
 
     return Figures(
         period=period,
         reference_date=reference_date,
-        instroom=instroom,
-        trajectories=trajectories,
-        awarded=awarded,
-        dropout=dropout,
-        dropout_by_reason=dropout_by_reason,
-        outflow=outflow_totals.pop("total"),
-        outflow_work_or_education=outflow_totals.pop("work"),
-        outflow_by_kind=outflow_totals,
-        active_at_reference=active,
-        minutes_by_entry_kind=minutes,
-        employers=tuple(EmployerOutflow(name, v["n"], tuple(v["titles"])) for name, v in employers.items()),
+        years=year_rows,
+        totals=totals,
+        lopend_op_peildatum={k: active[f"k{i}"] for i, k in enumerate(TRAJECTORY_KINDS)},
+        werkgevers_met_uitstroom=tuple(
+            EmployerOutflow(name, v["n"], tuple(v["titles"]))
+            for name, v in sorted(employers.items(), key=lambda kv: (-kv[1]["n"], kv[0]))
+        ),
+        uren={k: round((minutes.get(k) or 0) / 60, 1) for k in ProgressEntry.Kind.values},
+        reasons=reasons
+        | ({NO_REASON: "Geen reden vastgelegd"} if NO_REASON in totals.uitval_per_reden else {}),
     )
 
 
-def yearly_table(first_year: int, last_year: int) -> list[Figures]:
-    """Figures per calendar year; the reference date of each is 31 December."""
-    return [compute_figures(Period.year(year)) for year in range(first_year, last_year + 1)]
+# Tracing: the participants behind a figure.
+
+FIGURES = [
+    "instroom",
+    "voortraject",
+    "trajecten",
+    "behaald",
+    "uitval",
+    "uitval_per_reden",
+    "uitstroom",
+    "uitstroom_per_soort",
+    "uitstroom_werk_of_opleiding",
+    "lopend_op_peildatum",
+    "werkgever",
+]
+
+
+def participants_in(
+    figure: str, period: Period, reference_date: datetime.date | None = None, key: str = ""
+) -> QuerySet:
+    """The participants counted in one figure (`key` is the kind, reason code or employer)."""
+    reference_date = reference_date or period.end
+    P = Participant.objects
+    match figure:
+        case "instroom":
+            return P.annotate(first=_first_start()).filter(_in(period, "first"))
+        case "voortraject" | "trajecten":
+            kind = PRE if figure == "voortraject" else key
+            ids = Trajectory.objects.filter(_in(period, "start"), kind=kind).values("participant")
+        case "behaald":
+            ids = Credential.objects.filter(_in(period, "awarded_on"), kind=key).values("participant")
+        case "uitval" | "uitval_per_reden":
+            drops = Dropout.objects.filter(_in(period, "date"))
+            if figure == "uitval_per_reden":
+                drops = (
+                    drops.filter(reason__isnull=True) if key == NO_REASON else drops.filter(reason__code=key)
+                )
+            ids = drops.values("participant")
+        case "uitstroom" | "uitstroom_per_soort" | "uitstroom_werk_of_opleiding" | "werkgever":
+            outs = Outflow.objects.filter(_in(period, "date"))
+            if figure == "uitstroom_per_soort":
+                outs = outs.filter(kind=key)
+            elif figure == "uitstroom_werk_of_opleiding":
+                outs = outs.filter(kind__in=WORK_OR_EDUCATION)
+            elif figure == "werkgever":
+                outs = outs.filter(employer__name=key)
+            ids = outs.values("participant")
+        case "lopend_op_peildatum":
+            ids = _active_trajectories(reference_date).filter(kind=key).values("participant")
+        case _:
+            raise ValueError(f"Unknown figure {figure!r}")
+    return P.filter(pk__in=ids)

@@ -1,29 +1,217 @@
 import datetime
 
-from django.db.models import Min
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Max, Min
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from participants.models import Trajectory
+from participants.services import log_action
 from plp.roles import coordinator_required
 
-from .figures import Period, compute_figures, yearly_table
+from . import services
+from .figures import FIGURES, Period, participants_in
+from .forms import DeliverableForm, EditionForm, PeriodForm, ProjectYearForm, RiskForm, TaskForm
+from .models import Deliverable, ProjectYear, ReportEdition, Risk, WorkPlanTask
+from .report import report_context
+
+
+def programme_period() -> Period:
+    """From the first trajectory start (or this year) to the end of this year."""
+    today = timezone.localdate()
+    first = Trajectory.objects.aggregate(first=Min("start"))["first"] or today
+    return Period(datetime.date(first.year, 1, 1), datetime.date(today.year, 12, 31))
 
 
 @coordinator_required
 def overview(request: HttpRequest) -> HttpResponse:
-    """The yearly table of the counting rules, from the first trajectory to this year."""
-    today = timezone.localdate()
-    first = Trajectory.objects.aggregate(first=Min("start"))["first"] or today
+    """The figures of the counting rules for any period, each number traceable."""
+    default = programme_period()
+    initial = {"start": default.start, "end": default.end, "peildatum": timezone.localdate()}
+    form = PeriodForm(request.GET or initial)
+    if form.is_valid():
+        period = Period(form.cleaned_data["start"], form.cleaned_data["end"])
+        reference_date = form.cleaned_data["peildatum"]
+    else:
+        period, reference_date = default, initial["peildatum"]
+    context = report_context(period, reference_date)
+    return render(request, "reporting/overview.html", {**context, "form": form, "traceable": True})
+
+
+@coordinator_required
+def trace(request: HttpRequest) -> HttpResponse:
+    """The participants behind one figure of the report."""
+    figure = request.GET.get("figure", "")
     try:
-        reference_date = datetime.date.fromisoformat(request.GET.get("peildatum", ""))
-    except ValueError:
-        reference_date = today
-    years = yearly_table(first.year, today.year)
-    total = compute_figures(
-        Period(datetime.date(first.year, 1, 1), datetime.date(today.year, 12, 31)), reference_date
+        period = Period(
+            datetime.date.fromisoformat(request.GET["from"]), datetime.date.fromisoformat(request.GET["to"])
+        )
+        reference_date = datetime.date.fromisoformat(request.GET.get("peildatum") or request.GET["to"])
+    except (KeyError, ValueError):
+        raise Http404 from None
+    if figure not in FIGURES:
+        raise Http404
+    key = request.GET.get("key", "")
+    participants = (
+        participants_in(figure, period, reference_date, key).select_related("coach").order_by("number")[:1000]
+    )
+    log_action(
+        by=request.user,
+        action="reporting.figure.traced",
+        data={"figure": figure, "key": key, "from": period.start.isoformat(), "to": period.end.isoformat()},
     )
     return render(
-        request, "reporting/overview.html", {"years": years, "total": total, "reference_date": reference_date}
+        request,
+        "reporting/trace.html",
+        {
+            "participants": participants,
+            "figure": figure,
+            "key": key,
+            "period": period,
+            "reference_date": reference_date,
+        },
     )
+
+
+@coordinator_required
+def edition_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "reporting/edition_list.html",
+        {
+            "editions": ReportEdition.objects.select_related("funder"),
+            "project_years": ProjectYear.objects.all(),
+        },
+    )
+
+
+def _editable(edition: ReportEdition) -> None:
+    if edition.is_final:
+        raise Http404(_("A final edition cannot be changed."))
+
+
+@coordinator_required
+def edition_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    edition = get_object_or_404(ReportEdition, pk=pk) if pk else None
+    if edition:
+        _editable(edition)
+    if edition is None:
+        period = programme_period()
+        last = ReportEdition.objects.aggregate(v=Max("pk"))["v"]
+        edition = ReportEdition(
+            period_start=period.start, period_end=period.end, reference_date=timezone.localdate()
+        )
+        if last:  # start from the narrative of the previous edition
+            prev = ReportEdition.objects.get(pk=last)
+            for field in (
+                "title",
+                "organisation_name",
+                "funder_id",
+                "introduction",
+                "goal_approach",
+                "team",
+                "communication",
+                "lessons",
+                "dropout_narrative",
+            ):
+                setattr(edition, field, getattr(prev, field))
+    form = EditionForm(request.POST or None, instance=edition)
+    if request.method == "POST" and form.is_valid():
+        adding = form.instance._state.adding
+        edition = form.save()
+        log_action(
+            by=request.user, action=f"reporting.edition.{'created' if adding else 'changed'}", obj=edition
+        )
+        messages.success(request, _("Report edition saved."))
+        return redirect(edition)
+    return render(request, "participants/form.html", {"form": form, "title": _("Report edition")})
+
+
+@coordinator_required
+def edition_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The browser version of the report: every number links to its participants."""
+    edition = get_object_or_404(ReportEdition.objects.select_related("funder"), pk=pk)
+    context = report_context(services.edition_period(edition), edition.reference_date, edition)
+    differences = services.edition_differences(edition) if edition.is_final else None
+    return render(
+        request, "reporting/edition_detail.html", {**context, "traceable": True, "differences": differences}
+    )
+
+
+@coordinator_required
+def edition_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    edition = get_object_or_404(ReportEdition, pk=pk)
+    pdf = services.edition_pdf(edition)
+    log_action(by=request.user, action="reporting.edition.pdf_downloaded", obj=edition)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="plp-rapport-{edition.pk}-v{edition.version}.pdf"'
+    )
+    return response
+
+
+@coordinator_required
+def edition_json(request: HttpRequest, pk: int) -> HttpResponse:
+    edition = get_object_or_404(ReportEdition, pk=pk)
+    data = edition.figures_json if edition.is_final else services.edition_figures(edition)
+    log_action(by=request.user, action="reporting.edition.json_downloaded", obj=edition)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="plp-cijfers-{edition.pk}.json"'
+    return response
+
+
+@coordinator_required
+@require_POST
+def edition_finalise(request: HttpRequest, pk: int) -> HttpResponse:
+    edition = get_object_or_404(ReportEdition, pk=pk)
+    try:
+        services.edition_finalise(by=request.user, edition=edition)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The edition is final: its figures and PDF are frozen."))
+    return redirect(edition)
+
+
+ITEMS = {
+    "task": (WorkPlanTask, TaskForm, "Werkplantaak"),
+    "risk": (Risk, RiskForm, "Risico"),
+    "deliverable": (Deliverable, DeliverableForm, "Oplevering"),
+}
+
+
+@coordinator_required
+def item_edit(request: HttpRequest, pk: int, kind: str, item_pk: int | None = None) -> HttpResponse:
+    """Add or change a work-plan task, risk or deliverable of a draft edition."""
+    if kind not in ITEMS:
+        raise Http404
+    model, form_class, title = ITEMS[kind]
+    edition = get_object_or_404(ReportEdition, pk=pk)
+    _editable(edition)
+    item = get_object_or_404(model, pk=item_pk, edition=edition) if item_pk else model(edition=edition)
+    form = form_class(request.POST or None, instance=item)
+    if request.method == "POST":
+        if "delete" in request.POST and item.pk:
+            item.delete()
+            messages.success(request, _("Deleted."))
+            return redirect(edition)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("%(what)s saved.") % {"what": title})
+            return redirect(edition)
+    return render(request, "participants/form.html", {"form": form, "title": title, "delete": bool(item.pk)})
+
+
+@coordinator_required
+def project_year_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    instance = get_object_or_404(ProjectYear, pk=pk) if pk else None
+    form = ProjectYearForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Project year saved."))
+        return redirect("reporting:edition-list")
+    return render(request, "participants/form.html", {"form": form, "title": _("Project year")})

@@ -124,6 +124,6 @@ class OutflowFactory(factory.django.DjangoModelFactory):
 
     participant = factory.SubFactory(ParticipantFactory)
     date = datetime.date(2024, 5, 1)
-    kind = "betaald_werk"
+    kind = "betaald werk"
     employer = factory.SubFactory(OrganisationFactory)
     job_title = "Medewerker"

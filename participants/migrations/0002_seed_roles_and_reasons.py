@@ -3,7 +3,7 @@ from django.db import migrations
 # The dropout reason categories of the source report; coordinators can add more.
 REASONS = [
     ("instapniveau", "Te hoog ingeschat instapniveau"),
-    ("persoonlijke-omstandigheden", "Persoonlijke omstandigheden (gezin, lichamelijk, psychisch)"),
+    ("persoonlijk", "Persoonlijke omstandigheden (gezin, lichamelijk, psychisch)"),
     ("mismatch", "Mismatch met richting of inhoud"),
     ("leerbaarheid", "Belemmeringen in leerbaarheid (thuissituatie, motivatie)"),
     ("anders", "Anders"),

@@ -4,21 +4,26 @@ import pytest
 from django.core.management import call_command
 
 from participants.models import AuditEntry, Organisation, Participant, ProgressEntry
-from reporting.figures import Period, compute_figures, yearly_table
+from reporting.figures import Period, compute_figures
 
 pytestmark = pytest.mark.django_db
 
 # The yearly table of the source report, under the counting rules.
 EXPECTED = {
-    2022: dict(instroom=7, voortraject=0, praktijkverklaring=0, ervaringscertificaat=0, dropout=0, outflow=0),
-    2023: dict(instroom=8, voortraject=0, praktijkverklaring=8, ervaringscertificaat=0, dropout=7, outflow=5),
+    2022: dict(
+        instroom=7, voortraject=0, praktijkverklaring=0, ervaringscertificaat=0, uitval=0, uitstroom=0
+    ),
+    2023: dict(
+        instroom=8, voortraject=0, praktijkverklaring=8, ervaringscertificaat=0, uitval=7, uitstroom=5
+    ),
     2024: dict(
-        instroom=14, voortraject=5, praktijkverklaring=0, ervaringscertificaat=0, dropout=0, outflow=3
+        instroom=14, voortraject=5, praktijkverklaring=0, ervaringscertificaat=0, uitval=0, uitstroom=3
     ),
     2025: dict(
-        instroom=11, voortraject=4, praktijkverklaring=9, ervaringscertificaat=7, dropout=4, outflow=2
+        instroom=11, voortraject=4, praktijkverklaring=9, ervaringscertificaat=7, uitval=4, uitstroom=2
     ),
 }
+PROGRAMME = Period(datetime.date(2022, 1, 1), datetime.date(2025, 12, 31))
 
 
 def test_seed_demo_reproduces_the_yearly_table_and_is_idempotent(capsys):
@@ -26,24 +31,23 @@ def test_seed_demo_reproduces_the_yearly_table_and_is_idempotent(capsys):
     out = capsys.readouterr().out
     assert "coordinator" in out and "coach1" in out and "demo-plp-2026!" in out
 
-    for f in yearly_table(2022, 2025):
+    figures = compute_figures(PROGRAMME, datetime.date(2025, 8, 1))
+    for r in figures.years:
         got = dict(
-            instroom=f.instroom,
-            voortraject=f.voortraject,
-            praktijkverklaring=f.trajectories["praktijkverklaring"],
-            ervaringscertificaat=f.trajectories["ervaringscertificaat"],
-            dropout=f.dropout,
-            outflow=f.outflow_work_or_education,
+            instroom=r.instroom,
+            voortraject=r.voortraject,
+            praktijkverklaring=r.trajecten["praktijkverklaring"],
+            ervaringscertificaat=r.trajecten["ervaringscertificaat"],
+            uitval=r.uitval,
+            uitstroom=r.uitstroom_werk_of_opleiding,
         )
-        assert got == EXPECTED[f.period.start.year], f.period
+        assert got == EXPECTED[r.year], r.year
 
-    total = compute_figures(
-        Period(datetime.date(2022, 1, 1), datetime.date(2025, 12, 31)), datetime.date(2025, 8, 1)
-    )
-    assert total.instroom == Participant.objects.count() == 40
-    assert {e.employer for e in total.employers} == {"Werkdag B.V.", "Stichting Sein", "Spaarne Werkt"}
-    assert total.active_at_reference["praktijkverklaring"] == 9
-    assert total.active_at_reference["ervaringscertificaat"] == 6
+    assert figures.totals.instroom == Participant.objects.count() == 40
+    employers = {e.werkgever for e in figures.werkgevers_met_uitstroom}
+    assert employers == {"Werkdag B.V.", "Stichting Sein", "Spaarne Werkt"}
+    assert figures.lopend_op_peildatum["praktijkverklaring"] == 9
+    assert figures.lopend_op_peildatum["ervaringscertificaat"] == 6
     assert Organisation.objects.filter(name="Goldschmeding Foundation", kind="funder").exists()
 
     counts = (Participant.objects.count(), ProgressEntry.objects.count(), AuditEntry.objects.count())

@@ -59,7 +59,7 @@ def test_no_dropout_before_the_first_trajectory_start(participant, coach):
 
 def test_no_outflow_before_the_first_trajectory_start(participant, coach):
     start(participant, coach, on=D(2024, 2, 1))
-    outflow = Outflow(participant=participant, date=D(2024, 1, 1), kind="betaald_werk")
+    outflow = Outflow(participant=participant, date=D(2024, 1, 1), kind="betaald werk")
     with pytest.raises(ValidationError):
         services.outflow_record(by=coach, outflow=outflow)
     assert not Outflow.objects.exists()

@@ -140,6 +140,7 @@ def test_every_url_requires_login(client, participant, records):
             ("<int:pk>", participant.pk),
             ("<int:record_pk>", records["entry"].pk),
             ("<int:user_pk>", 1),
+            ("<int:item_pk>", 1),
             ("<str:kind>", "organisation"),
         ):
             path = path.replace(part, str(value))
@@ -361,7 +362,7 @@ def test_outflow_then_reentry_then_new_trajectory(coach_client, participant, rec
     url = reverse("participants:outflow-create", args=[participant.pk])
     data = {
         "date": "2024-09-01",
-        "kind": "beschut_werk",
+        "kind": "beschut werk",
         "employer": records["outflow_org"].pk,
         "job_title": "Kloosterkeuken",
     }

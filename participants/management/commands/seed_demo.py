@@ -123,6 +123,84 @@ def d(y: int, m: int, day: int = 1) -> datetime.date:
     return datetime.date(y, m, day)
 
 
+NARRATIVE = {
+    "introduction": (
+        "Op 1 april 2022 is Praktijk Leren Plus van Werkdag B.V. in Haarlem van start gegaan. Het initiatief "
+        "helpt mensen met een kwetsbare positie op de arbeidsmarkt om praktijkverklaringen en "
+        "deelcertificaten op MBO-niveau te halen.\n\nIn 2023 is Werkdag B.V. overgenomen door Buurts; het "
+        "project liep zonder onderbreking door binnen het programma Waardevol Werk."
+    ),
+    "goal_approach": (
+        "Deelnemers werken in een veilige, begeleide praktijkomgeving aan erkende certificaten. De doelgroep "
+        "bestaat uit mensen met psychische kwetsbaarheden, een licht verstandelijke beperking of meervoudige "
+        "problematiek zoals schulden, eenzaamheid of een instabiele woonsituatie.\n\nPraktijkopleiders met "
+        "affiniteit voor de doelgroep en ervaringsdeskundigen begeleiden intensief, ook op de werkvloer, in "
+        "nauw contact met de leermeesters van de leerwerkbedrijven."
+    ),
+    "dropout_narrative": (
+        "De belangrijkste oorzaken van uitval waren een te hoog ingeschat instapniveau, ingrijpende "
+        "persoonlijke omstandigheden, een mismatch met de gekozen richting en belemmeringen in de "
+        "leerbaarheid.\n\nMaatregelen: een grondigere intake met screening van motivatie, belastbaarheid "
+        "en leerstijl; proefplaatsingen; tijdelijke pauzes zonder formele uitval; vroegsignalering van stress "
+        "en terugval; en overstap naar een andere leerplek zonder dat dit tot uitval leidt."
+    ),
+    "team": (
+        "De projectleider en de docent bespreken regelmatig de stand van zaken van het werkplan. Een "
+        "assistent-praktijkopleider en een assistent scholing zijn in 2024 gestart. Sinds maart 2025 neemt "
+        "de docent tijdelijk de rol van projectleider waar."
+    ),
+    "communication": (
+        "Website, flyers, een film-documentaire in samenwerking met Movisie en voorlichtingsbijeenkomsten "
+        "voor collega's, kandidaten en werkgevers zijn gerealiseerd. De maandelijkse nieuwsbrief en de "
+        "voorlichting aan wijkteams worden opgepakt in het vervolg binnen Buurts."
+    ),
+    "lessons": (
+        "Een grondige intake blijkt cruciaal, de doorlooptijd van deelnemers is langer dan verwacht en "
+        "samenwerking met ketenpartners zoals RMC, UWV en Nova College is onmisbaar."
+    ),
+}
+TASKS = [
+    ("Evaluaties 25 kandidaten", "voldaan"),
+    ("Lesaanbod 8 weken, gemiddeld 1 uur per week per kandidaat", "voldaan"),
+    ("In fase 1 vijf keer overleg tussen coördinator en assistent-praktijkopleiders", "voldaan"),
+    ("Projectrapportage 4", "voldaan"),
+    ("Publiciteit en promotie", "niet-voldaan"),
+    ("Overleg Movisie en Goldschmeding Foundation over voortzetting", "voldaan"),
+]
+RISKS = [
+    (
+        "Fase 1",
+        "Te weinig capaciteit voor nieuwe intakes door ziekte.",
+        "Succesvolle onderdelen van de intake structureel inbedden; extra ondersteuning voor de "
+        "assistent-praktijkopleider.",
+    ),
+    (
+        "Fase 2",
+        "Vertraging door de overname door Buurts en ziekte van de projectleider.",
+        "Docent neemt taken tijdelijk over; intensievere communicatie over de fusie.",
+    ),
+    (
+        "Fase 3",
+        "Vertraging door de overstap naar de ICT-infrastructuur van Buurts.",
+        "Implementatie actief monitoren; waar nodig extra IT-ondersteuning.",
+    ),
+    (
+        "Fase 4",
+        "Werven van 25 studenten en voldoende stageplekken is op korte termijn niet haalbaar.",
+        "Gefaseerde werving en plaatsing; extra interne informatiebijeenkomsten.",
+    ),
+]
+DELIVERABLES = [
+    (
+        datetime.date(2025, 4, 25),
+        "Online afspraak met de Goldschmeding Foundation en adviseur Buurts",
+        "Mogelijkheden voor een vervolg na augustus 2025 verkend.",
+    ),
+    (datetime.date(2025, 8, 4), "Kwartaalverslag 4", "Conceptversie naar de Goldschmeding Foundation."),
+    (datetime.date(2025, 8, 19), "Eindrapport", "Per e-mail verstuurd naar de Goldschmeding Foundation."),
+]
+
+
 @dataclass
 class Plan:
     """One demo participant: trajectories [(kind, start, end, outcome, credential date)],
@@ -142,17 +220,17 @@ def plans() -> list[Plan]:
         (
             "outflow",
             d(2023, 4, 14),
-            ("betaald_werk", "Werkdag B.V.", "Activiteitenbegeleider"),
+            ("betaald werk", "Werkdag B.V.", "Activiteitenbegeleider"),
             d(2023, 3, 20),
         ),
         ("outflow", d(2023, 6, 2), ("participatiebaan", "Stichting Sein", "Sociaal werk"), d(2023, 5, 12)),
-        ("outflow", d(2023, 9, 1), ("beschut_werk", "Spaarne Werkt", "Beschut werk"), None),
-        ("dropout", d(2023, 2, 10), "persoonlijke-omstandigheden", None),
+        ("outflow", d(2023, 9, 1), ("beschut werk", "Spaarne Werkt", "Beschut werk"), None),
+        ("dropout", d(2023, 2, 10), "persoonlijk", None),
         ("dropout", d(2023, 3, 17), "instapniveau", None),
         (
             "outflow",
             d(2024, 2, 9),
-            ("betaald_werk", "Werkdag B.V.", "Assistent-praktijkopleider"),
+            ("betaald werk", "Werkdag B.V.", "Assistent-praktijkopleider"),
             d(2024, 1, 19),
         ),
         ("dropout", d(2023, 10, 6), "leerbaarheid", None),
@@ -169,17 +247,17 @@ def plans() -> list[Plan]:
             ("participatiebaan", "Stichting Sein", "Assistent dienstverlening"),
             d(2023, 11, 17),
         ),
-        ("dropout", d(2023, 6, 9), "persoonlijke-omstandigheden", None),
+        ("dropout", d(2023, 6, 9), "persoonlijk", None),
         ("dropout", d(2023, 7, 14), "mismatch", None),
-        ("dropout", d(2023, 8, 25), "persoonlijke-omstandigheden", None),
+        ("dropout", d(2023, 8, 25), "persoonlijk", None),
         ("dropout", d(2023, 11, 10), "anders", None),
         (
             "outflow",
             d(2024, 5, 3),
-            ("beschut_werk", "Spaarne Werkt", "Werkzaamheden in de kloosterkeuken"),
+            ("beschut werk", "Spaarne Werkt", "Werkzaamheden in de kloosterkeuken"),
             d(2024, 3, 22),
         ),
-        ("outflow", d(2024, 6, 7), ("betaald_werk", "Spaarne Werkt", "Receptiewerk"), d(2024, 4, 19)),
+        ("outflow", d(2024, 6, 7), ("betaald werk", "Spaarne Werkt", "Receptiewerk"), d(2024, 4, 19)),
     ]
     for i, (kind, date, detail, award) in enumerate(exits_2023):
         start = d(2023, 2 + i // 2, 6 + i)
@@ -209,7 +287,7 @@ def plans() -> list[Plan]:
     out.append(
         Plan(
             [(dc, d(2024, 8, 19), d(2025, 1, 24), "behaald", d(2025, 1, 24))],
-            ("outflow", d(2025, 3, 7), ("betaald_werk", "Werkdag B.V.", "Activiteitenbegeleider")),
+            ("outflow", d(2025, 3, 7), ("betaald werk", "Werkdag B.V.", "Activiteitenbegeleider")),
         )
     )
     out.append(
@@ -218,7 +296,7 @@ def plans() -> list[Plan]:
             ("outflow", d(2025, 6, 13), ("participatiebaan", "Stichting Sein", "Assistent dienstverlening")),
         )
     )
-    for i, reason in enumerate(["mismatch", "persoonlijke-omstandigheden", "leerbaarheid"]):
+    for i, reason in enumerate(["mismatch", "persoonlijk", "leerbaarheid"]):
         out.append(
             Plan([(dc, d(2024, 10 + i, 7), None, None, None)], ("dropout", d(2025, 4 + i, 18), reason))
         )
@@ -251,6 +329,7 @@ class Command(BaseCommand):
             users = self.accounts()
             orgs = self.organisations()
             created = self.participants(users, orgs)
+            self.report(orgs)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} participants added)."))
         self.stdout.write(f"Log in at http://127.0.0.1:8000/ with password {DEMO_PASSWORD!r} as:")
         for username, first, last, role in ACCOUNTS:
@@ -385,6 +464,45 @@ class Command(BaseCommand):
                         ),
                     )
         return created
+
+    def report(self, orgs: dict) -> None:
+        """Project years with their targets and a draft edition of the final report."""
+        from reporting.models import Deliverable, ProjectYear, ReportEdition, Risk, WorkPlanTask
+
+        ProjectYear.objects.get_or_create(
+            name="Projectjaar 1",
+            defaults={"start": d(2022, 4, 1), "end": d(2023, 12, 31), "target_instroom": 15},
+        )
+        ProjectYear.objects.get_or_create(
+            name="Projectjaar 2",
+            defaults={
+                "start": d(2024, 1, 1),
+                "end": d(2025, 8, 31),
+                "target_instroom": 25,
+                "target_praktijkverklaring": 10,
+                "target_uitstroom": 5,
+            },
+        )
+        edition, created = ReportEdition.objects.get_or_create(
+            title="Eindrapport Praktijk Leren Plus",
+            version="1.0",
+            defaults={
+                "period_start": d(2022, 1, 1),
+                "period_end": d(2025, 12, 31),
+                "reference_date": d(2025, 8, 1),
+                "funder": orgs["Goldschmeding Foundation"],
+                "organisation_name": "Buurts – Waardevol Werk (Werkdag B.V.)",
+                **NARRATIVE,
+            },
+        )
+        if not created:
+            return
+        for i, (title, status) in enumerate(TASKS):
+            WorkPlanTask.objects.create(edition=edition, title=title, status=status, position=i)
+        for i, (phase, risk, measure) in enumerate(RISKS):
+            Risk.objects.create(edition=edition, phase=phase, risk=risk, measure=measure, position=i)
+        for date, activity, agreements in DELIVERABLES:
+            Deliverable.objects.create(edition=edition, date=date, activity=activity, agreements=agreements)
 
     def entries(self, p: Participant, plan: Plan, by, today: datetime.date) -> None:
         """A contact moment about every two weeks while active, with the plan's signals

@@ -1,0 +1,386 @@
+"""Lays the figures out as the chapters of the funder report: tables (with optional
+small-number suppression), bar charts, targets, partners and data-quality warnings.
+The same context feeds the PDF, the browser version and the HTML export."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from participants.models import (
+    Credential,
+    Dropout,
+    Organisation,
+    Outflow,
+    Participant,
+    ProgressEntry,
+    Trajectory,
+)
+
+from .figures import CREDENTIAL_KINDS, NO_REASON, Figures, Period, compute_figures
+from .models import TARGET_FIELDS, ProjectYear, ReportEdition
+
+KIND_LABELS = {
+    "voortraject": "Voortraject",
+    "praktijkverklaring": "Praktijkverklaring",
+    "ervaringscertificaat": "Ervaringscertificaat",
+    "deelcertificaat": "Deelcertificaat",
+}
+OUTFLOW_LABELS = {
+    "betaald werk": "Betaald werk",
+    "beschut werk": "Beschut werk",
+    "participatiebaan": "Participatiebaan",
+    "detachering": "Detachering",
+    "vervolgopleiding": "Vervolgopleiding",
+    "anders": "Anders",
+}
+ENTRY_LABELS = {
+    "coaching": "Coaching",
+    "les": "Lessen",
+    "werkplekbezoek": "Werkplekbezoeken",
+    "driegesprek": "Driegesprekken",
+    "telefonisch": "Telefonisch contact",
+}
+COLOURS = ["#1f5f99", "#e08a1e", "#3a9a5b", "#b03a48", "#7a5ea8"]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One number in a table: what to print and how to trace it."""
+
+    value: int
+    shown: str
+    figure: str
+    key: str = ""
+    year: int | None = None
+
+
+def suppress(values: list[int], total: int | None, threshold: int) -> tuple[list[str], str | None]:
+    """Hide counts between 1 and threshold-1 as "<threshold". When one cell alone is hidden
+    and a total is shown, the smallest other non-zero cell is hidden too, so the total
+    does not give the hidden number away."""
+    label = f"<{threshold}"
+    hidden = {i for i, v in enumerate(values) if 0 < v < threshold}
+    if total is not None and len(hidden) == 1:
+        others = sorted((v, i) for i, v in enumerate(values) if i not in hidden and v > 0)
+        if others:
+            hidden.add(others[0][1])
+    shown = [label if i in hidden else str(v) for i, v in enumerate(values)]
+    total_shown = None if total is None else (label if 0 < total < threshold else str(total))
+    return shown, total_shown
+
+
+def _row(label, figure, key, values, total, years, options) -> dict:
+    if options["suppress"]:
+        shown, total_shown = suppress(values, total, options["threshold"])
+    else:
+        shown, total_shown = [str(v) for v in values], str(total)
+    cells = [Cell(v, s, figure, key, y) for v, s, y in zip(values, shown, years, strict=True)]
+    return {"label": label, "cells": cells, "total": Cell(total, total_shown, figure, key)}
+
+
+def yearly_table(figures: Figures, options: dict) -> list[dict]:
+    """Chapter 3: one row per figure of rules 1-6, one column per year, with totals."""
+    years = [r.year for r in figures.years]
+    t = figures.totals
+
+    def row(label, figure, key, get):
+        return _row(label, figure, key, [get(r) for r in figures.years], get(t), years, options)
+
+    rows = [
+        row("Nieuwe deelnemers (instroom)", "instroom", "", lambda r: r.instroom),
+        row("Voortraject", "voortraject", "", lambda r: r.voortraject),
+    ]
+    for kind in CREDENTIAL_KINDS:
+        rows.append(
+            row(f"{KIND_LABELS[kind]}-trajecten", "trajecten", kind, lambda r, k=kind: r.trajecten[k])
+        )
+    for kind in CREDENTIAL_KINDS:
+        rows.append(row(f"{KIND_LABELS[kind]} behaald", "behaald", kind, lambda r, k=kind: r.behaald[k]))
+    rows += [
+        row("Uitval", "uitval", "", lambda r: r.uitval),
+        row(
+            "Uitstroom naar werk of opleiding",
+            "uitstroom_werk_of_opleiding",
+            "",
+            lambda r: r.uitstroom_werk_of_opleiding,
+        ),
+    ]
+    return rows
+
+
+def breakdown_table(figures: Figures, figure: str, labels: dict, get, options) -> list[dict]:
+    """Dropout per reason or outflow per kind, per year, with totals."""
+    years = [r.year for r in figures.years]
+    rows = []
+    for key, label in labels.items():
+        values = [get(r).get(key, 0) for r in figures.years]
+        total = get(figures.totals).get(key, 0)
+        if total or key != NO_REASON:
+            rows.append(_row(label, figure, key, values, total, years, options))
+    return rows
+
+
+def bar_chart(title: str, years: list[int], series: list[tuple[str, list[int]]], options: dict) -> dict:
+    """Geometry of a grouped bar chart; the template draws it as SVG (text stays text)."""
+    width, height, left, bottom, top = 330, 170, 28, 26, 14
+    plot_h = height - bottom - top
+    hidden = options["suppress"]
+    threshold = options["threshold"]
+    peak = max([v for _name, vals in series for v in vals] + [1])
+    step = max(1, -(-peak // 4))
+    ticks = [{"y": top + plot_h - plot_h * t / (step * 4), "label": t} for t in range(0, step * 5, step)]
+    scale = plot_h / (step * 4)
+    group_w = (width - left - 10) / max(len(years), 1)
+    bar_w = min(34, (group_w - 10) / max(len(series), 1))
+    bars, labels = [], []
+    for gi, year in enumerate(years):
+        gx = left + gi * group_w + (group_w - bar_w * len(series)) / 2
+        labels.append({"x": left + gi * group_w + group_w / 2, "y": height - 10, "text": str(year)})
+        for si, (_name, values) in enumerate(series):
+            v = values[gi]
+            small = hidden and 0 < v < threshold
+            h = 0 if small else v * scale
+            x = gx + si * bar_w
+            bars.append(
+                {
+                    "x": round(x, 1),
+                    "y": round(top + plot_h - h, 1),
+                    "w": round(bar_w - 2, 1),
+                    "h": round(h, 1),
+                    "colour": COLOURS[si % len(COLOURS)],
+                    "text": f"<{threshold}" if small else str(v),
+                    "tx": round(x + (bar_w - 2) / 2, 1),
+                    "ty": round(top + plot_h - h - 3, 1),
+                }
+            )
+    legend = (
+        [
+            {"name": name, "colour": COLOURS[i % len(COLOURS)], "x": left, "y": height + 4 + i * 13}
+            for i, (name, _v) in enumerate(series)
+        ]
+        if len(series) > 1
+        else []
+    )
+    return {
+        "title": title,
+        "width": width,
+        "height": height + 13 * len(legend),
+        "bars": bars,
+        "labels": labels,
+        "ticks": ticks,
+        "left": left,
+        "right": width - 10,
+        "base": top + plot_h,
+        "legend": legend,
+    }
+
+
+def targets(period: Period) -> list[dict]:
+    """Target beside realised figure, for each project year that overlaps the period."""
+    result = []
+    for py in ProjectYear.objects.filter(start__lte=period.end, end__gte=period.start):
+        realised = compute_figures(Period(py.start, py.end)).totals
+        rows = []
+        for field, figure in TARGET_FIELDS.items():
+            target = getattr(py, field)
+            if target is None:
+                continue
+            value = (
+                realised.trajecten.get(figure) if figure in realised.trajecten else getattr(realised, figure)
+            )
+            rows.append(
+                {
+                    "label": ProjectYear._meta.get_field(field).verbose_name,
+                    "target": target,
+                    "realised": value,
+                }
+            )
+        result.append({"project_year": py, "rows": rows})
+    return result
+
+
+def data_quality(period: Period) -> list[dict]:
+    """Records that make the figures less reliable, by check. Counts only: no names."""
+    first_start = Subquery(
+        Trajectory.objects.filter(participant=OuterRef("participant"), start__isnull=False)
+        .order_by("start")
+        .values("start")[:1]
+    )
+    checks = [
+        ("Uitval zonder reden", Dropout.objects.filter(reason__isnull=True)),
+        (
+            "Uitstroom zonder werkgever of school",
+            Outflow.objects.filter(employer__isnull=True).exclude(kind="anders"),
+        ),
+        ("Traject zonder startdatum", Trajectory.objects.filter(start__isnull=True)),
+        (
+            "Uitval vóór de start van het eerste traject",
+            Dropout.objects.annotate(first=first_start).filter(
+                Q(first__isnull=True) | Q(date__lt=F("first"))
+            ),
+        ),
+        (
+            "Uitstroom vóór de start van het eerste traject",
+            Outflow.objects.annotate(first=first_start).filter(
+                Q(first__isnull=True) | Q(date__lt=F("first"))
+            ),
+        ),
+        (
+            "Certificaat behaald vóór de start van het traject",
+            Credential.objects.filter(trajectory__start__gt=F("awarded_on")),
+        ),
+        ("Deelnemer zonder praktijkopleider", Participant.objects.filter(coach__isnull=True)),
+        ("Contactmoment in de toekomst", ProgressEntry.objects.filter(date__gt=timezone.localdate())),
+    ]
+    found = []
+    for label, qs in checks:
+        n = qs.aggregate(n=Count("pk"))["n"]
+        if n:
+            found.append({"label": label, "count": n})
+    return found
+
+
+def partners() -> dict:
+    """Chapter 9: partners and employers with their role, from the organisations."""
+    orgs = Organisation.objects.filter(active=True).exclude(role="")
+    return {
+        "partner_orgs": list(orgs.exclude(kind=Organisation.Kind.EMPLOYER).order_by("kind", "name")),
+        "employer_orgs": list(orgs.filter(kind=Organisation.Kind.EMPLOYER).order_by("name")),
+    }
+
+
+COUNTING_RULES = [
+    (
+        "Instroom",
+        "Deelnemers van wie het eerste traject (van welke soort ook, voortraject inbegrepen) in de "
+        "periode start. Elke deelnemer telt daardoor één keer: "
+        "de som over de jaren is het aantal unieke deelnemers.",
+    ),
+    ("Voortraject", "Deelnemers met een voortraject dat in de periode start."),
+    (
+        "Trajecten per soort",
+        "Deelnemers met een traject van die soort (praktijkverklaring, "
+        "ervaringscertificaat, deelcertificaat) dat in de periode start; "
+        "een deelnemer telt één keer per soort.",
+    ),
+    (
+        "Behaald",
+        "Certificaten met een datum van behalen in de periode, per soort (dit telt certificaten, "
+        "geen deelnemers).",
+    ),
+    (
+        "Uitval",
+        "Deelnemers met een uitval in de periode, ook per reden. Een pauze is geen uitval; "
+        "wisselen van leerwerkplek ook niet.",
+    ),
+    (
+        "Uitstroom",
+        "Deelnemers met een uitstroom in de periode, per soort. Uitstroom naar werk of opleiding "
+        "telt elke soort behalve 'anders'.",
+    ),
+    (
+        "Lopend op peildatum",
+        "Deelnemers met een traject dat op of vóór de peildatum is gestart, niet op of "
+        "vóór de peildatum is beëindigd, en die op of vóór de peildatum niet zijn uitgevallen "
+        "of uitgestroomd. "
+        "Een pauze beëindigt geen traject.",
+    ),
+    ("Uren", "De som van de duur van alle contactmomenten in de periode, per soort."),
+    (
+        "Werkgevers met uitstroom",
+        "De werkgevers van de uitstroom in de periode, met de functies en het aantal deelnemers.",
+    ),
+    (
+        "Totalen",
+        "Een totaal telt unieke deelnemers over de hele periode; wie in twee jaren voorkomt, telt in "
+        "het totaal één keer.",
+    ),
+]
+
+
+def report_context(
+    period: Period,
+    reference_date: datetime.date,
+    edition: ReportEdition | None = None,
+    suppress_small: bool | None = None,
+    threshold: int | None = None,
+) -> dict:
+    """Everything a report template needs, for an edition or for a bare period."""
+    options = {
+        "suppress": edition.suppress_small if suppress_small is None and edition else bool(suppress_small),
+        "threshold": (threshold or (edition.threshold if edition else 5)),
+    }
+    figures = compute_figures(period, reference_date)
+    years = [r.year for r in figures.years]
+    dropout_reasons = breakdown_table(
+        figures, "uitval_per_reden", figures.reasons, lambda r: r.uitval_per_reden, options
+    )
+    outflow_kinds = breakdown_table(
+        figures, "uitstroom_per_soort", OUTFLOW_LABELS, lambda r: r.uitstroom_per_soort, options
+    )
+    charts = [
+        bar_chart(
+            "Instroom per jaar", years, [("Nieuwe deelnemers", [r.instroom for r in figures.years])], options
+        ),
+        bar_chart(
+            "Trajecten per jaar",
+            years,
+            [
+                ("Voortraject", [r.voortraject for r in figures.years]),
+                ("Praktijkverklaring", [r.trajecten["praktijkverklaring"] for r in figures.years]),
+                ("Ervaringscertificaat", [r.trajecten["ervaringscertificaat"] for r in figures.years]),
+            ],
+            options,
+        ),
+        bar_chart(
+            "Uitval en uitstroom per jaar",
+            years,
+            [
+                ("Uitval", [r.uitval for r in figures.years]),
+                ("Uitstroom naar werk of opleiding", [r.uitstroom_werk_of_opleiding for r in figures.years]),
+            ],
+            options,
+        ),
+    ]
+    active = [
+        _row(KIND_LABELS[k], "lopend_op_peildatum", k, [], figures.lopend_op_peildatum[k], [], options)[
+            "total"
+        ]
+        for k in KIND_LABELS
+    ]
+    employers = [
+        {
+            "name": e.werkgever,
+            "titles": e.functies,
+            "count": _row("", "werkgever", e.werkgever, [], e.aantal, [], options)["total"],
+        }
+        for e in figures.werkgevers_met_uitstroom
+    ]
+    return {
+        "title": edition.title if edition else "Rapportage Praktijk Leren Plus",
+        "organisation_name": (edition.organisation_name if edition else "") or "Praktijk Leren Plus",
+        "edition": edition,
+        "period": period,
+        "reference_date": reference_date,
+        "figures": figures,
+        "options": options,
+        "years": years,
+        "yearly": yearly_table(figures, options),
+        "dropout_reasons": dropout_reasons,
+        "outflow_kinds": outflow_kinds,
+        "charts": charts,
+        "active": list(zip(KIND_LABELS.values(), active, strict=True)),
+        "employers": employers,
+        "hours": [(ENTRY_LABELS[k], v) for k, v in figures.uren.items()],
+        "hours_total": round(sum(figures.uren.values()), 1),
+        "targets": targets(period),
+        "quality": data_quality(period),
+        "counting_rules": COUNTING_RULES,
+        "tasks": list(edition.tasks.all()) if edition and edition.pk else [],
+        "risks": list(edition.risks.all()) if edition and edition.pk else [],
+        "deliverables": list(edition.deliverables.all()) if edition and edition.pk else [],
+        **partners(),
+        "today": timezone.localdate(),
+    }
