@@ -1,10 +1,48 @@
 from django.contrib import admin
+from import_export import resources
+from import_export.admin import ImportExportModelAdmin
 
 from . import models
 
 
+class OrganisationResource(resources.ModelResource):
+    class Meta:
+        model = models.Organisation
+        fields = ["id", "name", "kind", "role", "accredited", "contact_name", "email", "phone", "active"]
+
+
+class ProgressEntryResource(resources.ModelResource):
+    """Export only: contact moments with the participant number, never names."""
+
+    class Meta:
+        model = models.ProgressEntry
+        fields = ["id", "participant__number", "date", "kind", "duration_minutes", "author__username"]
+
+
+class CoordinatorImportExport(ImportExportModelAdmin):
+    """django-import-export in the admin, for coordinators (superusers) only."""
+
+    def has_import_permission(self, request):
+        return request.user.is_superuser
+
+    def has_export_permission(self, request):
+        return request.user.is_superuser
+
+
+@admin.register(models.ProgressEntry)
+class ProgressEntryAdmin(CoordinatorImportExport):
+    resource_classes = [ProgressEntryResource]
+    list_display = ["date", "participant", "kind", "duration_minutes"]
+    list_select_related = ["participant"]
+    raw_id_fields = ["participant", "author"]
+
+    def has_import_permission(self, request):
+        return False
+
+
 @admin.register(models.Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(CoordinatorImportExport):
+    resource_classes = [OrganisationResource]
     list_display = ["name", "kind", "accredited", "active"]
     list_filter = ["kind", "active"]
     search_fields = ["name"]

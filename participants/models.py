@@ -571,3 +571,20 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"
+
+
+class PendingImport(models.Model):
+    """An uploaded register between preview and confirm. Deleted on confirm, cancel or
+    failure, and after an hour at the latest: uploads are never written to disk."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    filename = models.CharField(max_length=200)
+    content = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("pending import")
+        verbose_name_plural = _("pending imports")
+
+    def __str__(self) -> str:
+        return self.filename

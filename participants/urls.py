@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import imports, views
 
 app_name = "participants"
 
@@ -29,6 +29,11 @@ urlpatterns = [
     *record_urls("dropout", views.dropout_create, views.dropout_edit),
     *record_urls("outflow", views.outflow_create, views.outflow_edit),
     path("<int:pk>/reentry/nieuw/", views.reentry_create, name="reentry-create"),
+    path("register/import/", imports.import_upload, name="import"),
+    path("register/import/<int:pk>/bevestigen/", imports.import_confirm, name="import-confirm"),
+    path("register/import/<int:pk>/annuleren/", imports.import_cancel, name="import-cancel"),
+    path("register/export/", imports.export, name="export"),
+    path("register/sjabloon/", imports.template, name="template"),
     path("beheer/accounts/", views.user_list, name="user-list"),
     path("beheer/accounts/nieuw/", views.user_edit, name="user-create"),
     path("beheer/accounts/<int:user_pk>/", views.user_edit, name="user-edit"),

@@ -1,0 +1,142 @@
+"""Coordinator pages for the register: upload and preview, confirm or cancel, export,
+and the empty template. Uploads stay in memory and in a PendingImport row, never on disk."""
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from plp.roles import coordinator_required
+
+from . import register
+from .models import Participant, PendingImport, Phase
+from .services import log_action
+
+STALE_AFTER = datetime.timedelta(hours=1)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Register file"),
+        help_text=gettext_lazy(
+            "CSV (UTF-8, comma or semicolon) or Excel (.xlsx), at most 5 MB and 20,000 rows."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+
+
+def _plan(content: bytes, name: str):
+    """The import plan of a file, or the file-level error message."""
+    try:
+        return register.plan_import(register.read_register(content, name)), None
+    except register.RegisterFileError as error:
+        return None, str(error)
+
+
+@coordinator_required
+def import_upload(request: HttpRequest) -> HttpResponse:
+    """Upload a register; show the dry run. Nothing is saved yet."""
+    PendingImport.objects.filter(created_at__lt=timezone.now() - STALE_AFTER).delete()
+    too_big = int(request.META.get("CONTENT_LENGTH") or 0) > register.MAX_BYTES + 100_000
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if too_big:
+            form.add_error(None, _("The file is larger than 5 MB."))
+        elif form.is_valid():
+            upload = form.cleaned_data["file"]
+            content = upload.read()
+            plan, error = _plan(content, upload.name)
+            log_action(
+                by=request.user,
+                action="participants.register.previewed",
+                obj=upload.name,
+                data={"ok": bool(plan and plan.ok), **(plan.summary if plan else {})},
+            )
+            if error:
+                form.add_error("file", error)
+            else:
+                pending = None
+                if plan.ok:
+                    pending = PendingImport.objects.create(
+                        user=request.user, filename=upload.name[:200], content=content
+                    )
+                return render(
+                    request,
+                    "participants/import_preview.html",
+                    {"plan": plan, "pending": pending, "filename": upload.name},
+                )
+    return render(request, "participants/import_upload.html", {"form": form})
+
+
+@coordinator_required
+@require_POST
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the previewed file, all of it in one transaction, or nothing."""
+    pending = get_object_or_404(PendingImport, pk=pk, user=request.user)
+    content, name = bytes(pending.content), pending.filename
+    pending.delete()
+    plan, error = _plan(content, name)
+    if error or not plan.ok:
+        messages.error(
+            request, _("The records changed since the preview: nothing was saved. Upload the file again.")
+        )
+        return redirect("participants:import")
+    with transaction.atomic():
+        summary = register.apply_import(plan, by=request.user)
+    messages.success(
+        request,
+        _("Register imported: %(nieuw)s new, %(gewijzigd)s changed, %(ongewijzigd)s unchanged.") % summary,
+    )
+    return redirect("participants:caseload")
+
+
+@coordinator_required
+@require_POST
+def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    PendingImport.objects.filter(pk=pk, user=request.user).delete()
+    messages.info(request, _("Import cancelled: nothing was saved."))
+    return redirect("participants:import")
+
+
+def _attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@coordinator_required
+def export(request: HttpRequest) -> HttpResponse:
+    """The register of all participants, or of those matching the caseload filters."""
+    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    qs = Participant.objects.all()
+    if request.GET.get("q"):
+        qs = qs.search(request.GET["q"])
+    if request.GET.get("coach", "").isdigit():
+        qs = qs.filter(coach_id=int(request.GET["coach"]))
+    if request.GET.get("phase") in Phase.values:
+        qs = qs.with_phase().filter(phase=request.GET["phase"])
+    content = register.export_register(qs, fmt)
+    log_action(
+        by=request.user,
+        action="participants.register.exported",
+        data={"format": fmt, "filters": {k: v for k, v in request.GET.items() if k != "format"}},
+    )
+    stamp = timezone.localdate().isoformat()
+    return _attachment(
+        content, f"plp-register-{stamp}.{fmt}", "text/csv; charset=utf-8" if fmt == "csv" else XLSX
+    )
+
+
+@coordinator_required
+def template(request: HttpRequest) -> HttpResponse:
+    return _attachment(register.template_xlsx(), "plp-register-sjabloon.xlsx", XLSX)
