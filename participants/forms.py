@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from plp.roles import COACH, COORDINATOR
+from plp.roles import ADMINISTRATOR, COACH, COORDINATOR, PEER_EXPERT
 
 from .models import (
     Credential,
@@ -55,7 +55,7 @@ class PLPForm(forms.ModelForm):
 
 
 def coaches():
-    return User.objects.filter(is_active=True, groups__name__in=[COACH, COORDINATOR]).distinct()
+    return User.objects.filter(is_active=True, groups__name__in=[COACH, COORDINATOR, PEER_EXPERT]).distinct()
 
 
 class ParticipantForm(PLPForm):
@@ -69,6 +69,7 @@ class ParticipantForm(PLPForm):
             "email",
             "phone",
             "coach",
+            "team",
             "referrer",
             "registration_date",
         ]
@@ -81,10 +82,13 @@ class ParticipantForm(PLPForm):
         )
         self.fields["referrer"].help_text = _("UWV, municipality, RMC, district team, care partner.")
         if coach_choice:
-            self.fields["coach"].queryset = coaches().order_by("first_name", "username")
-            self.fields["coach"].label_from_instance = lambda u: u.get_full_name() or u.username
+            for name in ("coach", "team"):
+                self.fields[name].queryset = coaches().order_by("first_name", "username")
+                self.fields[name].label_from_instance = lambda u: u.get_full_name() or u.username
+            self.fields["team"].widget = forms.CheckboxSelectMultiple(choices=self.fields["team"].choices)
         else:
             del self.fields["coach"]
+            del self.fields["team"]
 
     def clean_number(self) -> str:
         return self.cleaned_data["number"].strip().upper()
@@ -252,7 +256,12 @@ class UserForm(SetPasswordMixin, PLPForm):
 
     role = forms.ChoiceField(
         label=_("Role"),
-        choices=[(COACH, _("Coach")), (COORDINATOR, _("Coordinator"))],
+        choices=[
+            (COACH, _("Coach")),
+            (PEER_EXPERT, _("Peer expert")),
+            (COORDINATOR, _("Coordinator")),
+            (ADMINISTRATOR, _("Administrator (accounts only)")),
+        ],
     )
     password1, password2 = SetPasswordMixin.create_password_fields(
         label1=_("Password"), label2=_("Password confirmation")
@@ -271,7 +280,9 @@ class UserForm(SetPasswordMixin, PLPForm):
         if editing:
             self.fields["password1"].help_text = _("Leave empty to keep the current password.")
             names = set(self.instance.groups.values_list("name", flat=True))
-            self.fields["role"].initial = COORDINATOR if COORDINATOR in names else COACH
+            self.fields["role"].initial = next(
+                (r for r in (COORDINATOR, ADMINISTRATOR, PEER_EXPERT, COACH) if r in names), COACH
+            )
 
     def clean(self):
         cleaned = super().clean()

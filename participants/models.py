@@ -129,6 +129,16 @@ class Participant(models.Model):
         related_name="caseload",
         verbose_name=_("coach"),
     )
+    team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="shared_caseload",
+        verbose_name=_("also guided by"),
+        help_text=_(
+            "Peer experts and colleagues who share this caseload. They do not see health or debt details."
+        ),
+    )
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
     referrer = models.ForeignKey(
         Organisation,
         models.PROTECT,
@@ -547,27 +557,37 @@ class ReEntry(models.Model):
 
 
 class AuditEntry(models.Model):
-    """Append-only record of who did what. participant_id is a plain number on purpose:
-    the trail outlives the records it describes."""
+    """Append-only record of who did what (NEN 7513 style). participant_id and user_id are
+    plain numbers on purpose: the trail outlives the records and accounts it describes.
+    The database refuses updates, and deletes younger than five years (migration 0005)."""
+
+    class Result(models.TextChoices):
+        ALLOWED = "allowed", _("allowed")
+        DENIED = "denied", _("denied")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        models.SET_NULL,
+        models.DO_NOTHING,
         null=True,
+        db_constraint=False,
         related_name="+",
         verbose_name=_("user"),
     )
     username = models.CharField(_("username"), max_length=150, blank=True)
+    role = models.CharField(_("role"), max_length=50, blank=True)
     action = models.CharField(_("action"), max_length=100, db_index=True)
     participant_id = models.BigIntegerField(_("participant"), null=True, db_index=True)
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    result = models.CharField(_("result"), max_length=10, choices=Result.choices, default=Result.ALLOWED)
+    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
+        indexes = [models.Index(fields=["user", "-at"])]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"

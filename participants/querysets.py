@@ -35,12 +35,14 @@ ACTIVE_PHASES = ["intake", "pre_trajectory", "in_trajectory", "paused", "complet
 
 class ParticipantQuerySet(models.QuerySet):
     def for_user(self, user) -> "ParticipantQuerySet":
-        """Participants the user may see: all for coordinators, their caseload for coaches."""
+        """Participants the user may see: all for coordinators; for coaches and peer experts
+        those assigned to them or shared with them; nothing for anyone else."""
         if is_coordinator(user):
             return self
-        if not user.is_authenticated:
+        if not user.is_authenticated or not user.is_active:
             return self.none()
-        return self.filter(coach=user)
+        shared = self.model.team.through.objects.filter(user=user).values("participant")
+        return self.filter(Q(coach=user) | Q(pk__in=shared))
 
     def search(self, text: str) -> "ParticipantQuerySet":
         """Participants whose number or name contains every word of `text`."""

@@ -10,25 +10,41 @@ from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
 
+from plp.roles import is_coordinator
+
 from .models import Participant, Signal
 
 TIMELINE_ENTRIES = 50
 
 
-def participant_for_user(request: HttpRequest, pk: int, *, for_update: bool = False) -> Participant:
+def participant_for_user(
+    request: HttpRequest, pk: int, *, for_update: bool = False, sensitive: bool = False
+) -> Participant:
     """The participant if the user may see it; 404 otherwise (never 403: a coach must not
-    learn that a number exists outside their caseload)."""
+    learn that a number exists outside their caseload). With `sensitive`, only the
+    assigned coach and coordinators pass (health and debt details). Denied attempts are
+    written to the audit trail."""
+    from .services import log_action
+
     qs = Participant.objects.for_user(request.user)
-    if for_update:
-        try:
-            return qs.get(pk=pk)
-        except Participant.DoesNotExist:
-            raise Http404 from None
-    qs = qs.with_phase().select_related("coach", "referrer", "intake")
-    try:
-        return qs.get(pk=pk)
-    except Participant.DoesNotExist:
-        raise Http404 from None
+    if not for_update:
+        qs = qs.with_phase().select_related("coach", "referrer", "intake")
+    participant = qs.filter(pk=pk).first()
+    if participant is None or (sensitive and not may_see_sensitive(request.user, participant)):
+        log_action(
+            by=request.user,
+            action="participants.participant.denied",
+            participant=pk,
+            result="denied",
+            data={"path": request.path[:200], "method": request.method},
+        )
+        raise Http404
+    return participant
+
+
+def may_see_sensitive(user, participant: Participant) -> bool:
+    """Health, debt and home details: the assigned coach and coordinators only."""
+    return is_coordinator(user) or participant.coach_id == user.pk
 
 
 @dataclass(frozen=True)
@@ -46,9 +62,13 @@ def _url(name: str, participant: Participant, pk: int) -> str:
     return reverse(f"participants:{name}", args=[participant.pk, pk])
 
 
-def participant_file(participant: Participant, entries_limit: int = TIMELINE_ENTRIES) -> dict:
+def participant_file(
+    participant: Participant, entries_limit: int = TIMELINE_ENTRIES, sensitive: bool = True
+) -> dict:
     """Everything the participant page shows, in a fixed number of queries: the records
-    per kind, the open signals, and one timeline of all of it, newest first."""
+    per kind, the open signals, and one timeline of all of it, newest first. Without
+    `sensitive` (a peer expert sharing the caseload) notes, signals and intake details
+    are left out."""
     p = participant
     trajectories = list(p.trajectories.all())
     placements = list(p.placements.select_related("employer", "mentor"))
@@ -212,6 +232,9 @@ def participant_file(participant: Participant, entries_limit: int = TIMELINE_ENT
         events.append(Event(r.date, "reentry", _("Re-entry"), r.reason, r, css="info"))
     today = timezone.localdate()
     events.sort(key=lambda ev: ev.date or datetime.date.min, reverse=True)
+    if not sensitive:
+        events = [Event(e.date, e.kind, e.title, "", None, "", e.css) for e in events if e.kind != "intake"]
+        signals = []
 
     return {
         "trajectories": trajectories,

@@ -10,6 +10,9 @@ from django.db import models, transaction
 from django.db.models import Max, Min, Q
 from django.utils.translation import gettext as _
 
+from plp.roles import role_of
+from plp.security import current_ip
+
 from .models import (
     AuditEntry,
     Credential,
@@ -26,14 +29,27 @@ from .models import (
 )
 
 
-def log_action(*, by, action: str, participant: Participant | None = None, obj=None, data=None) -> AuditEntry:
-    """Append an audit entry, e.g. action `participants.placement.created`."""
+def log_action(
+    *,
+    by,
+    action: str,
+    participant: Participant | int | None = None,
+    obj=None,
+    data=None,
+    result: str = AuditEntry.Result.ALLOWED,
+) -> AuditEntry:
+    """Append an audit entry, e.g. action `participants.placement.created`: who, in which
+    role, from which address, about which participant, allowed or denied."""
+    user = by if by is not None and by.is_authenticated else None
     return AuditEntry.objects.create(
-        user=by if by is not None and by.is_authenticated else None,
+        user=user,
         username=getattr(by, "username", "") or "",
+        role=role_of(user) if user else "",
         action=action,
-        participant_id=participant.pk if participant else None,
+        participant_id=participant.pk if isinstance(participant, Participant) else participant,
         object_repr=str(obj)[:200] if obj is not None else "",
+        result=result,
+        ip=current_ip.get(),
         data=data or {},
     )
 
@@ -67,11 +83,14 @@ def current_exit(participant: Participant) -> Dropout | Outflow | None:
 
 
 @transaction.atomic
-def participant_save(*, by, participant: Participant) -> Participant:
-    """Create or change a participant's registration (number, names, coach, referrer)."""
+def participant_save(*, by, participant: Participant, team=None) -> Participant:
+    """Create or change a participant's registration (number, names, coach, referrer) and,
+    when given, the colleagues who share the caseload."""
     adding = participant._state.adding
     participant.full_clean()
     participant.save()
+    if team is not None:
+        participant.team.set(team)
     log_action(
         by=by,
         action=f"participants.participant.{'created' if adding else 'changed'}",

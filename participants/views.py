@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from plp.roles import coordinator_required, is_coordinator
+from plp.roles import account_manager_required, coordinator_required, is_coordinator
 
 from . import services
 from .forms import (
@@ -35,6 +35,7 @@ from .forms import (
     coaches,
 )
 from .models import (
+    AuditEntry,
     Credential,
     Dropout,
     DropoutReason,
@@ -51,7 +52,7 @@ from .models import (
     Signal,
     Trajectory,
 )
-from .selectors import participant_file, participant_for_user
+from .selectors import may_see_sensitive, participant_file, participant_for_user
 
 User = get_user_model()
 PAGE_SIZE = 25
@@ -73,6 +74,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     coach_id = request.GET.get("coach", "")
     if q:
         qs = qs.search(q)
+        services.log_action(by=request.user, action="participants.participant.searched", data={"q": q[:100]})
     if phase in Phase.values:
         qs = qs.filter(phase=phase)
     elif not phase:
@@ -119,7 +121,13 @@ def participant_create(request: HttpRequest) -> HttpResponse:
         participant = form.save(commit=False)
         if not coordinator:
             participant.coach = request.user
-        if _run(form, services.participant_save, participant=participant, by=request.user):
+        if _run(
+            form,
+            services.participant_save,
+            participant=participant,
+            by=request.user,
+            team=form.cleaned_data.get("team"),
+        ):
             messages.success(
                 request, _("Participant %(number)s registered.") % {"number": participant.number}
             )
@@ -129,13 +137,19 @@ def participant_create(request: HttpRequest) -> HttpResponse:
 
 def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     participant = participant_for_user(request, pk)
+    sensitive = may_see_sensitive(request.user, participant)
+    services.log_action(by=request.user, action="participants.participant.viewed", participant=participant)
     return render(
         request,
         "participants/participant_detail.html",
         {
             "participant": participant,
             "phase_label": Phase(participant.phase).label,
-            **participant_file(participant),
+            "sensitive": sensitive,
+            "access_log": AuditEntry.objects.filter(participant_id=participant.pk)[:50]
+            if is_coordinator(request.user)
+            else None,
+            **participant_file(participant, sensitive=sensitive),
         },
     )
 
@@ -146,7 +160,13 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, instance=participant, coach_choice=is_coordinator(request.user)
     )
     if request.method == "POST" and form.is_valid():
-        if _run(form, services.participant_save, participant=form.instance, by=request.user):
+        if _run(
+            form,
+            services.participant_save,
+            participant=form.instance,
+            by=request.user,
+            team=form.cleaned_data.get("team"),
+        ):
             messages.success(request, _("Changes saved."))
             return redirect(participant)
     return _form_page(request, participant, form, _("Registration"))
@@ -182,9 +202,11 @@ def _record_view(
     record_pk: int | None = None,
     form_kwargs: Callable | None = None,
     extra_service_kwargs: Callable | None = None,
+    sensitive: bool = False,
 ) -> HttpResponse:
-    """Create or edit one record of a participant's file through its service."""
-    participant = participant_for_user(request, pk, for_update=True)
+    """Create or edit one record of a participant's file through its service. Sensitive
+    records (intake, notes, pauses, dropout) are for the assigned coach and coordinators."""
+    participant = participant_for_user(request, pk, for_update=True, sensitive=sensitive)
     instance = (
         get_object_or_404(model, pk=record_pk, participant=participant)
         if record_pk
@@ -201,7 +223,7 @@ def _record_view(
 
 
 def intake_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = participant_for_user(request, pk, for_update=True)
+    participant = participant_for_user(request, pk, for_update=True, sensitive=True)
     instance = Intake.objects.filter(participant=participant).first()
     return _record_view(
         request,
@@ -212,10 +234,14 @@ def intake_edit(request: HttpRequest, pk: int) -> HttpResponse:
         arg="intake",
         title=_("Intake"),
         record_pk=instance.pk if instance else None,
+        sensitive=True,
     )
 
 
-def _make_record_views(model, form_class, service, arg, title, **options):
+def _make_record_views(model, form_class, service, arg, title, sensitive_edit=False, **options):
+    """A create and an edit view. With `sensitive_edit`, reading an existing record (its
+    notes) is for the assigned coach and coordinators only."""
+
     def create(request: HttpRequest, pk: int) -> HttpResponse:
         return _record_view(
             request,
@@ -238,7 +264,7 @@ def _make_record_views(model, form_class, service, arg, title, **options):
             arg=arg,
             title=str(title),
             record_pk=record_pk,
-            **options,
+            **{**options, "sensitive": options.get("sensitive", False) or sensitive_edit},
         )
 
     return create, edit
@@ -257,6 +283,7 @@ entry_create, entry_edit = _make_record_views(
     "entry",
     gettext_lazy("Progress entry"),
     extra_service_kwargs=lambda form: {"signal_kinds": form.cleaned_data.get("signals", [])},
+    sensitive_edit=True,
 )
 credential_create, credential_edit = _make_record_views(
     Credential,
@@ -267,10 +294,10 @@ credential_create, credential_edit = _make_record_views(
     form_kwargs=lambda participant: {"participant": participant},
 )
 pause_create, pause_edit = _make_record_views(
-    Pause, PauseForm, services.pause_save, "pause", gettext_lazy("Pause")
+    Pause, PauseForm, services.pause_save, "pause", gettext_lazy("Pause"), sensitive=True
 )
 dropout_create, dropout_edit = _make_record_views(
-    Dropout, DropoutForm, services.dropout_record, "dropout", gettext_lazy("Dropout")
+    Dropout, DropoutForm, services.dropout_record, "dropout", gettext_lazy("Dropout"), sensitive=True
 )
 outflow_create, outflow_edit = _make_record_views(
     Outflow, OutflowForm, services.outflow_record, "outflow", gettext_lazy("Outflow")
@@ -304,7 +331,7 @@ def placement_switch(request: HttpRequest, pk: int, record_pk: int) -> HttpRespo
 
 
 def signal_close(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
-    participant = participant_for_user(request, pk, for_update=True)
+    participant = participant_for_user(request, pk, for_update=True, sensitive=True)
     signal = get_object_or_404(Signal, pk=record_pk, participant=participant)
     form = SignalCloseForm(request.POST or None, signal=signal)
     if request.method == "POST" and form.is_valid():
@@ -325,7 +352,7 @@ def signal_close(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
 
 @require_POST
 def entry_delete(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
-    participant = participant_for_user(request, pk, for_update=True)
+    participant = participant_for_user(request, pk, for_update=True, sensitive=True)
     entry = get_object_or_404(ProgressEntry, pk=record_pk, participant=participant)
     services.record_delete(by=request.user, instance=entry)
     messages.success(request, _("Progress entry deleted."))
@@ -417,19 +444,33 @@ def managed_edit(request: HttpRequest, kind: str, record_pk: int | None = None) 
     )
 
 
-@coordinator_required
+@account_manager_required
 def user_list(request: HttpRequest) -> HttpResponse:
     users = User.objects.prefetch_related("groups").order_by("-is_active", "username")
     return render(request, "participants/user_list.html", {"users": users})
 
 
-@coordinator_required
+@account_manager_required
 @transaction.atomic
 def user_edit(request: HttpRequest, user_pk: int | None = None) -> HttpResponse:
     instance = get_object_or_404(User, pk=user_pk) if user_pk else None
+    if instance and request.method == "POST" and "reset_2fa" in request.POST:
+        from plp.accounts import devices_reset
+
+        devices_reset(by=request.user, user=instance)
+        messages.success(
+            request,
+            _("Two-step login of %(username)s was reset: they set it up again at the next login.")
+            % {"username": instance.username},
+        )
+        return redirect("participants:user-edit", user_pk=instance.pk)
     form = UserForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         user = form.save()
+        if instance and not user.is_active:
+            from plp.security import end_user_sessions
+
+            end_user_sessions(user)
         services.log_action(
             by=request.user, action=f"auth.user.{'changed' if instance else 'created'}", obj=user.username
         )
@@ -438,5 +479,9 @@ def user_edit(request: HttpRequest, user_pk: int | None = None) -> HttpResponse:
     return render(
         request,
         "participants/form.html",
-        {"form": form, "title": instance.username if instance else _("New account")},
+        {
+            "form": form,
+            "title": instance.username if instance else _("New account"),
+            "reset_2fa": bool(instance),
+        },
     )

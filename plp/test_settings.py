@@ -13,3 +13,6 @@ from .settings import *  # noqa: E402, F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
+# Two-factor login is tested on its own (tests/test_security.py); elsewhere a
+# force_login'd user would only see the 2FA page.
+PLP_REQUIRE_2FA = False

@@ -5,12 +5,16 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
+from . import accounts
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="participants:caseload"), name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("wachtwoord/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("wachtwoord/klaar/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("login/tweestaps/", accounts.otp_verify, name="otp-verify"),
+    path("login/tweestaps/instellen/", accounts.otp_setup, name="otp-setup"),
     path("taal/", login_not_required(set_language), name="set_language"),
     path("deelnemers/", include("participants.urls")),
     path("rapportage/", include("reporting.urls")),

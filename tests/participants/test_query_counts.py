@@ -30,6 +30,7 @@ def fill_caseload(coach, n):
 
 
 def count(client, url, **params) -> int:
+    client.get(url, params)  # warm: the session renewal write happens at most once a minute
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url, params).status_code == 200
     return len(ctx.captured_queries)
@@ -41,7 +42,7 @@ def test_caseload_queries_do_not_grow(coach_client, coach, params):
     fill_caseload(coach, 5)
     small = count(coach_client, url, **params)
     fill_caseload(coach, 195)
-    assert count(coach_client, url, **params) == small <= 6
+    assert count(coach_client, url, **params) == small <= (7 if "q" in params else 6)
 
 
 def test_coordinator_caseload_queries_do_not_grow(coordinator_client, coach):
@@ -66,4 +67,4 @@ def test_participant_page_queries_do_not_grow(coach_client, participant):
     add_entries(5)
     small = count(coach_client, url)
     add_entries(195)
-    assert count(coach_client, url) == small <= 14
+    assert count(coach_client, url) == small <= 15

@@ -449,7 +449,8 @@ def test_coordinator_creates_a_coach_account(coordinator_client, client):
 
     user = get_user_model().objects.get(username="dana")
     assert list(user.groups.values_list("name", flat=True)) == ["coach"]
-    assert client.login(username="dana", password="lang-en-sterk-wachtwoord-42")
+    response = client.post(reverse("login"), {"username": "dana", "password": "lang-en-sterk-wachtwoord-42"})
+    assert response.status_code == 302 and "_auth_user_id" in client.session
 
 
 def test_dutch_by_default_english_selectable(coach_client):

@@ -1,0 +1,107 @@
+"""Request-level security: session limits, enforced two-factor login, no caching of
+pages with personal data, and the client address for the audit trail."""
+
+import contextvars
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("current_ip", default=None)
+
+LOGIN_AT = "_plp_login_at"
+SEEN_AT = "_plp_seen_at"
+RENEW_EVERY = 60  # seconds
+# Reachable before the second factor is given.
+TWO_FACTOR_OPEN = {"login", "logout", "set_language", "otp-setup", "otp-verify"}
+
+
+class SessionLimitsMiddleware:
+    """Ends a session 12 hours after login, whatever the activity. The 30-minute idle
+    limit is the session age, renewed at most once a minute (not a write per request).
+    Also records the client address for the audit trail."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = current_ip.set(request.META.get("REMOTE_ADDR"))
+        try:
+            if request.user.is_authenticated:
+                now = time.time()
+                started = request.session.setdefault(LOGIN_AT, now)
+                if now - started > settings.PLP_SESSION_MAX_AGE:
+                    logout(request)
+                    messages.info(request, _("Your session has ended. Please log in again."))
+                    return redirect("login")
+                if now - request.session.get(SEEN_AT, 0) > RENEW_EVERY:
+                    request.session[SEEN_AT] = now
+            return self.get_response(request)
+        finally:
+            current_ip.reset(token)
+
+
+class TwoFactorRequiredMiddleware:
+    """With PLP_REQUIRE_2FA, a logged-in user must pass the second factor (or set it up)
+    before any other page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not settings.PLP_REQUIRE_2FA or not request.user.is_authenticated:
+            return None
+        if request.user.is_verified() or request.path.startswith(settings.STATIC_URL):
+            return None
+        if request.resolver_match and request.resolver_match.url_name in TWO_FACTOR_OPEN:
+            return None
+        from django_otp import devices_for_user
+
+        if any(devices_for_user(request.user, confirmed=True)):
+            return redirect(f"{_url('otp-verify')}?next={request.get_full_path()}")
+        return redirect("otp-setup")
+
+
+def _url(name: str) -> str:
+    from django.urls import reverse
+
+    return reverse(name)
+
+
+class NoStoreMiddleware:
+    """Pages for logged-in users hold personal data: browsers and proxies keep no copy."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated or request.path.startswith("/login"):
+            response["Cache-Control"] = "no-store, private"
+            response["Pragma"] = "no-cache"
+        return response
+
+
+def end_user_sessions(user) -> int:
+    """Delete every session of `user` (database sessions). Returns how many."""
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended
+
+
+def end_sessions_on_logout(sender, request, user, **kwargs):
+    """Logging out on one device logs out everywhere."""
+    if user is not None:
+        end_user_sessions(user)
