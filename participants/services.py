@@ -320,3 +320,63 @@ def record_delete(*, by, instance: models.Model) -> None:
     participant = instance.participant
     log_action(by=by, action=_action(instance, "deleted"), participant=participant, obj=instance)
     instance.delete()
+
+
+ANONYMOUS_NAME = "Geanonimiseerd"
+
+
+@transaction.atomic
+def participant_anonymise(*, by, participant: Participant) -> Participant:
+    """Erase the personal fields of a participant's file (see privacy.PERSONAL_DATA);
+    dates and categories stay, so the figures of past reports do not change. Audited."""
+    from django.apps import apps
+    from django.utils import timezone
+
+    from .privacy import ERASE, PERSONAL_DATA
+
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    if participant.anonymised_at:
+        raise ValidationError(_("This participant is already anonymised."))
+    for label, fields in PERSONAL_DATA.items():
+        model = apps.get_model(label)
+        erase = {}
+        for name, field in fields.items():
+            model_field = model._meta.get_field(name)
+            if field.anonymise == ERASE:
+                erase[name] = None if model_field.null else ""
+        if model is Participant:
+            for name, v in erase.items():
+                setattr(participant, name, v)
+            participant.number = f"ANON-{participant.pk}"
+            participant.first_name = ANONYMOUS_NAME
+            participant.anonymised_at = timezone.now()
+            participant.save()
+        elif erase:
+            model.objects.filter(participant=participant).update(**erase)
+    log_action(
+        by=by, action="participants.participant.anonymised", participant=participant, obj=participant.number
+    )
+    return participant
+
+
+def retention_due(today: datetime.date | None = None) -> list[Participant]:
+    """Participants whose file was closed (dropout or outflow, no re-entry after it) longer
+    ago than PLP_RETENTION_YEARS, and who are not anonymised yet."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    years = settings.PLP_RETENTION_YEARS
+    try:
+        cutoff = today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        cutoff = today.replace(year=today.year - years, day=28)
+    closed = Participant.objects.with_phase(today).filter(
+        anonymised_at__isnull=True, phase__in=["dropped_out", "outflowed"]
+    )
+    due = []
+    for p in closed:
+        last_exit = max(d for d in (p.last_dropout, p.last_outflow) if d)
+        if last_exit < cutoff:
+            due.append(p)
+    return due

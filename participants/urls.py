@@ -18,6 +18,8 @@ urlpatterns = [
     path("<int:pk>/", views.participant_detail, name="participant-detail"),
     path("<int:pk>/wijzigen/", views.participant_edit, name="participant-edit"),
     path("<int:pk>/intake/", views.intake_edit, name="intake-edit"),
+    path("<int:pk>/gegevens/", views.participant_export, name="participant-export"),
+    path("<int:pk>/anonimiseren/", views.participant_anonymise, name="participant-anonymise"),
     *record_urls("trajectory", views.trajectory_create, views.trajectory_edit),
     *record_urls("placement", views.placement_create, views.placement_edit),
     path("<int:pk>/placement/<int:record_pk>/wissel/", views.placement_switch, name="placement-switch"),

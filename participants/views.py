@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -485,3 +486,50 @@ def user_edit(request: HttpRequest, user_pk: int | None = None) -> HttpResponse:
             "reset_2fa": bool(instance),
         },
     )
+
+
+@coordinator_required
+def participant_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything held about one participant: JSON for machines, PDF for the person."""
+    from django.http import JsonResponse
+
+    from plp.pdf import html_to_pdf
+
+    from .privacy import participant_export as export_data
+
+    participant = participant_for_user(request, pk)
+    data = export_data(participant)
+    fmt = "pdf" if request.GET.get("format") == "pdf" else "json"
+    services.log_action(
+        by=request.user,
+        action="participants.participant.exported",
+        participant=participant,
+        data={"format": fmt},
+    )
+    if fmt == "json":
+        response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    else:
+        pdf = html_to_pdf(
+            "participants/participant_export_pdf.html",
+            {"participant": participant, "data": data, "today": timezone.localdate()},
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="gegevens-{participant.number}.{fmt}"'
+    return response
+
+
+@coordinator_required
+def participant_anonymise(request: HttpRequest, pk: int) -> HttpResponse:
+    """Erase a participant's personal data; dates and categories stay for the figures."""
+    participant = participant_for_user(request, pk, for_update=True)
+    if request.method == "POST" and request.POST.get("confirm") == participant.number:
+        try:
+            services.participant_anonymise(by=request.user, participant=participant)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The participant's personal data was erased."))
+        return redirect("participants:participant-detail", pk=pk)
+    if request.method == "POST":
+        messages.error(request, _("Type the participant number exactly to confirm."))
+    return render(request, "participants/participant_anonymise.html", {"participant": participant})

@@ -213,3 +213,6 @@ LOGGING = {
 # Uploads (the register, at most 5 MB) stay in memory: never a temporary file on disk.
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+
+# Files closed (dropout or outflow) longer than this are anonymised by apply_retention.
+PLP_RETENTION_YEARS = int(os.environ.get("RETENTION_YEARS", "2"))

@@ -1,36 +1,10 @@
-"""PDF rendering with WeasyPrint, allowed to read only the app's own static files."""
+"""The funder report as PDF (WeasyPrint through plp.pdf: static files only)."""
 
-import mimetypes
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from plp.pdf import StaticOnlyFetcher, html_to_pdf
 
-from django.conf import settings
-from django.template.loader import render_to_string
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-STATIC_ROOT = (Path(settings.BASE_DIR) / "static").resolve()
-
-
-class StaticOnlyFetcher(URLFetcher):
-    """Serves file:// URLs inside static/ (CSS, fonts, images) and refuses everything
-    else: other files, http(s), data from elsewhere. No network, so no redirects."""
-
-    def __init__(self):
-        super().__init__(allowed_protocols=["file"], allow_redirects=False)
-
-    def fetch(self, url, headers=None):
-        parts = urlsplit(url)
-        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
-            raise ValueError(f"Refused to load {url!r}: only the app's static files may be used.")
-        path = Path(unquote(parts.path)).resolve()
-        if not path.is_relative_to(STATIC_ROOT) or not path.is_file():
-            raise ValueError(f"Refused to load {url!r}: outside the app's static files.")
-        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": mime})
+__all__ = ["StaticOnlyFetcher", "render_pdf"]
 
 
 def render_pdf(context: dict) -> bytes:
     """Render the funder report as PDF bytes."""
-    html = render_to_string("reporting/report_pdf.html", context)
-    return HTML(string=html, base_url=STATIC_ROOT.as_uri() + "/", url_fetcher=StaticOnlyFetcher()).write_pdf()
+    return html_to_pdf("reporting/report_pdf.html", context)

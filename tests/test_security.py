@@ -65,6 +65,7 @@ KINDS = {
     "participants:outflow-create": "participant",
     "participants:outflow-edit": "participant",
     "participants:reentry-create": "participant",
+    "participants:participant-export": "coordinator", "participants:participant-anonymise": "coordinator",
     "participants:import": "coordinator",
     "participants:import-confirm": "coordinator",
     "participants:import-cancel": "coordinator",

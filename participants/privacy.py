@@ -1,0 +1,229 @@
+"""Personal data in PLP, in one place: what each field holds, whether it is special
+category data (AVG art. 9), how long it is kept, and what anonymising does with it.
+`tests/participants/test_privacy.py` fails when a field is added without a line here.
+The processing register (AVG art. 30) is printed from it: `manage.py processing_register`."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class Field:
+    category: str  # what kind of data
+    special: bool  # special category (health, and here also debts and home situation)
+    anonymise: str  # "erase", "replace" or "keep" (dates and categories the figures need)
+
+
+ID = "identificatie"
+CONTACT = "contactgegevens"
+CASE = "trajectgegevens (datums en categorieën)"
+HEALTH = "gezondheid, schulden, thuissituatie (vrije tekst)"
+WORK = "werk en opleiding"
+SYSTEM = "systeemgegevens"
+
+KEEP, ERASE, REPLACE = "keep", "erase", "replace"
+
+PERSONAL_DATA: dict[str, dict[str, Field]] = {
+    "participants.Participant": {
+        "id": Field(SYSTEM, False, KEEP),
+        "number": Field(ID, False, REPLACE),
+        "first_name": Field(ID, False, REPLACE),
+        "last_name": Field(ID, False, ERASE),
+        "birth_date": Field(ID, False, ERASE),
+        "email": Field(CONTACT, False, ERASE),
+        "phone": Field(CONTACT, False, ERASE),
+        "coach": Field(CASE, False, KEEP),
+        "team": Field(CASE, False, KEEP),
+        "referrer": Field(CASE, False, KEEP),
+        "registration_date": Field(CASE, False, KEEP),
+        "anonymised_at": Field(SYSTEM, False, KEEP),
+        "created_at": Field(SYSTEM, False, KEEP),
+        "updated_at": Field(SYSTEM, False, KEEP),
+    },
+    "participants.Intake": {
+        "id": Field(SYSTEM, False, KEEP),
+        "participant": Field(SYSTEM, False, KEEP),
+        "date": Field(CASE, False, KEEP),
+        "motivation": Field(HEALTH, True, ERASE),
+        "load_capacity": Field(HEALTH, True, ERASE),
+        "load_capacity_notes": Field(HEALTH, True, ERASE),
+        "learning_style": Field(HEALTH, True, ERASE),
+        "network": Field(HEALTH, True, ERASE),
+        "tests_used": Field(HEALTH, True, ERASE),
+        "outcome": Field(CASE, False, KEEP),
+        "trial_start": Field(CASE, False, KEEP),
+        "trial_end": Field(CASE, False, KEEP),
+    },
+    "participants.Trajectory": {
+        "id": Field(SYSTEM, False, KEEP),
+        "participant": Field(SYSTEM, False, KEEP),
+        "kind": Field(CASE, False, KEEP),
+        "start": Field(CASE, False, KEEP),
+        "end": Field(CASE, False, KEEP),
+        "outcome": Field(CASE, False, KEEP),
+        "notes": Field(HEALTH, True, ERASE),
+    },
+    "participants.Placement": {
+        "id": Field(SYSTEM, False, KEEP),
+        "participant": Field(SYSTEM, False, KEEP),
+        "employer": Field(WORK, False, KEEP),
+        "mentor": Field(WORK, False, KEEP),
+        "hours_per_week": Field(WORK, False, KEEP),
+        "start": Field(CASE, False, KEEP),
+        "end": Field(CASE, False, KEEP),
+        "notes": Field(HEALTH, True, ERASE),
+    },
+    "participants.ProgressEntry": {
+        "id": Field(SYSTEM, False, KEEP),
+        "participant": Field(SYSTEM, False, KEEP),
+        "date": Field(CASE, False, KEEP),
+        "kind": Field(CASE, False, KEEP),
+        "duration_minutes": Field(CASE, False, KEEP),
+        "notes": Field(HEALTH, True, ERASE),
+        "author": Field(SYSTEM, False, KEEP),
+        "created_at": Field(SYSTEM, False, KEEP),
+    },
+    "participants.Signal": {
+        "id": Field(SYSTEM, False, KEEP),
+        "participant": Field(SYSTEM, False, KEEP),
+        "entry": Field(SYSTEM, False, KEEP),
+        "kind": Field(HEALTH, True, KEEP),
+        "raised_on": Field(CASE, False, KEEP),
+        "closed_on": Field(CASE, False, KEEP),
+        "closed_by": Field(SYSTEM, False, KEEP),
+        "closing_note": Field(HEALTH, True, ERASE),
+    },
+    "participants.Credential": {
+        "id": Field(SYSTEM, False, KEEP),
+        "participant": Field(SYSTEM, False, KEEP),
+        "trajectory": Field(SYSTEM, False, KEEP),
+        "kind": Field(CASE, False, KEEP),
+        "awarded_on": Field(CASE, False, KEEP),
+        "issuer": Field(WORK, False, KEEP),
+        "work_processes": Field(WORK, False, KEEP),
+    },
+    "participants.Pause": {
+        "id": Field(SYSTEM, False, KEEP),
+        "participant": Field(SYSTEM, False, KEEP),
+        "start": Field(CASE, False, KEEP),
+        "end": Field(CASE, False, KEEP),
+        "reason": Field(HEALTH, True, ERASE),
+    },
+    "participants.Dropout": {
+        "id": Field(SYSTEM, False, KEEP),
+        "participant": Field(SYSTEM, False, KEEP),
+        "date": Field(CASE, False, KEEP),
+        "reason": Field(CASE, False, KEEP),
+        "explanation": Field(HEALTH, True, ERASE),
+        "follow_up": Field(HEALTH, True, ERASE),
+    },
+    "participants.Outflow": {
+        "id": Field(SYSTEM, False, KEEP),
+        "participant": Field(SYSTEM, False, KEEP),
+        "date": Field(CASE, False, KEEP),
+        "kind": Field(CASE, False, KEEP),
+        "employer": Field(WORK, False, KEEP),
+        "job_title": Field(WORK, False, KEEP),
+    },
+    "participants.ReEntry": {
+        "id": Field(SYSTEM, False, KEEP),
+        "participant": Field(SYSTEM, False, KEEP),
+        "date": Field(CASE, False, KEEP),
+        "reason": Field(HEALTH, True, ERASE),
+        "recorded_by": Field(SYSTEM, False, KEEP),
+    },
+}
+
+PURPOSES = {
+    ID: "Herkennen van de deelnemer en koppelen aan het register.",
+    CONTACT: "Contact met de deelnemer over afspraken.",
+    CASE: "Begeleiding en de verantwoording aan de financier (geanonimiseerd bewaard voor de cijfers).",
+    HEALTH: "Passende begeleiding: vroegsignalering van stress, terugval, schulden en thuissituatie.",
+    WORK: "Plaatsing op een leerwerkplek en uitstroom naar werk of opleiding.",
+    SYSTEM: "Werking van de applicatie.",
+}
+
+
+def retention_text() -> str:
+    years = settings.PLP_RETENTION_YEARS
+    return f"{years} jaar na uitval of uitstroom; daarna geanonimiseerd (apply_retention)"
+
+
+def processing_register() -> str:
+    """The register of processing activities (AVG art. 30) as plain text."""
+    lines = [
+        "Verwerkingsregister PLP (AVG artikel 30)",
+        "",
+        "Verwerking: casusregistratie en verantwoording van het werk-leertraject Praktijk Leren Plus.",
+        "Betrokkenen: deelnemers (mensen met een kwetsbare positie op de arbeidsmarkt).",
+        "Ontvangers: praktijkopleiders en ervaringsdeskundigen (eigen deelnemers), coördinatoren; de "
+        "financier ontvangt alleen geaggregeerde cijfers zonder persoonsgegevens.",
+        f"Bewaartermijn: {retention_text()}. Het toegangslog wordt vijf jaar bewaard.",
+        "Beveiliging: tweestapsverificatie, rollen, toegangslog (NEN 7513), versleutelde verbinding.",
+        "",
+    ]
+    by_category: dict[str, list[str]] = {}
+    for model, fields in PERSONAL_DATA.items():
+        for name, field in fields.items():
+            if field.category == SYSTEM:
+                continue
+            flag = " (bijzonder persoonsgegeven)" if field.special else ""
+            by_category.setdefault(field.category, []).append(f"{model.split('.')[1]}.{name}{flag}")
+    for category, fields in by_category.items():
+        lines.append(f"Categorie: {category}")
+        lines.append(f"  Doel: {PURPOSES[category]}")
+        lines.append("  Velden: " + ", ".join(fields))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def linked_models() -> list[str]:
+    """Every model that holds data about a participant: the Participant and the models
+    with a foreign key to it."""
+    from .models import Participant
+
+    labels = {"participants.Participant"}
+    for rel in Participant._meta.related_objects:
+        if rel.related_model._meta.app_label == "participants" and not rel.many_to_many:
+            labels.add(rel.related_model._meta.label)
+    return sorted(labels)
+
+
+def participant_export(participant) -> dict:
+    """Everything held about one participant (right of access, AVG art. 15), per model,
+    with the fields of PERSONAL_DATA, plus who accessed the file."""
+    from django.apps import apps
+
+    from .models import AuditEntry
+
+    def value(obj, name):
+        field = obj._meta.get_field(name)
+        if field.many_to_many:
+            return [str(x) for x in getattr(obj, name).all()]
+        v = getattr(obj, name)
+        if field.is_relation:
+            return str(v) if v is not None else None
+        if hasattr(v, "isoformat"):
+            return v.isoformat()
+        return str(v) if v is not None and not isinstance(v, (int, float, str, bool)) else v
+
+    data = {}
+    for label, fields in PERSONAL_DATA.items():
+        model = apps.get_model(label)
+        objs = [participant] if model is type(participant) else model.objects.filter(participant=participant)
+        data[model._meta.verbose_name_plural.__str__()] = [
+            {str(model._meta.get_field(name).verbose_name): value(obj, name) for name in fields}
+            for obj in objs
+        ]
+    data["toegangslog"] = [
+        {
+            "tijdstip": a.at.isoformat(),
+            "gebruiker": a.username,
+            "rol": a.role,
+            "handeling": a.action,
+            "resultaat": a.result,
+        }
+        for a in AuditEntry.objects.filter(participant_id=participant.pk).order_by("at")
+    ]
+    return data
