@@ -1,3 +1,5 @@
+import hashlib
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -38,13 +40,23 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+def fingerprint(instance) -> str:
+    """A hash of a saved row's values: the version a form was opened with."""
+    values = [str(getattr(instance, f.attname)) for f in instance._meta.concrete_fields]
+    return hashlib.sha256("\x1f".join(values).encode()).hexdigest()[:32]
+
+
 class PLPForm(forms.ModelForm):
-    """Base: native date pickers, textareas of a sensible height, a crispy helper."""
+    """Base: native date pickers, textareas of a sensible height, a crispy helper, and
+    optimistic locking: saving over a change someone else made in the meantime is refused."""
 
     submit_label = _("Save")
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = fingerprint(self.instance)
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
                 field.widget = DateInput()
@@ -52,6 +64,23 @@ class PLPForm(forms.ModelForm):
                 field.widget.attrs["rows"] = 3
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", self.submit_label))
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and self.is_bound:
+            current = fingerprint(self.instance)
+            if self.data.get(self.add_prefix("version")) != current:
+                # The next save, after the user has looked again, may go through.
+                self.data = self.data.copy()
+                self.data[self.add_prefix("version")] = current
+                raise forms.ValidationError(
+                    _(
+                        "Someone else changed this record while you were editing it. Your input is kept "
+                        "below: check it against the current record and save again."
+                    ),
+                    code="conflict",
+                )
+        return cleaned
 
 
 def coaches():

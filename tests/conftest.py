@@ -40,3 +40,8 @@ def coach_client(client, coach):
 def coordinator_client(client, coordinator):
     client.force_login(coordinator)
     return client
+
+
+def form_version(client, url) -> str:
+    """The version token of an edit form, as a browser would post it back."""
+    return client.get(url).context["form"]["version"].value()

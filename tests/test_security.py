@@ -65,7 +65,8 @@ KINDS = {
     "participants:outflow-create": "participant",
     "participants:outflow-edit": "participant",
     "participants:reentry-create": "participant",
-    "participants:participant-export": "coordinator", "participants:participant-anonymise": "coordinator",
+    "participants:participant-export": "coordinator",
+    "participants:participant-anonymise": "coordinator",
     "participants:import": "coordinator",
     "participants:import-confirm": "coordinator",
     "participants:import-cancel": "coordinator",
@@ -370,7 +371,9 @@ def test_logout_and_deactivation_end_every_session(coach, coordinator_client):
         "email": "a@example.org",
         "role": "coach",
     }  # is_active left out: deactivated
-    coordinator_client.post(reverse("participants:user-edit", args=[coach.pk]), data)
+    url = reverse("participants:user-edit", args=[coach.pk])
+    data["version"] = coordinator_client.get(url).context["form"]["version"].value()
+    assert coordinator_client.post(url, data).status_code == 302
     assert third.get(reverse("participants:caseload")).status_code == 302
 
 

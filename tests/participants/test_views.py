@@ -18,6 +18,7 @@ from participants.models import (
     Signal,
     Trajectory,
 )
+from tests.conftest import form_version
 from tests.factories import (
     CredentialFactory,
     MentorFactory,
@@ -248,7 +249,8 @@ def test_intake_is_recorded_and_updated(coach_client, participant):
         "outcome": "admitted",
     }
     assert coach_client.post(url, data).status_code == 302
-    assert coach_client.post(url, {**data, "motivation": "Wil leren"}).status_code == 302
+    version = form_version(coach_client, url)
+    assert coach_client.post(url, {**data, "motivation": "Wil leren", "version": version}).status_code == 302
     assert Intake.objects.get().motivation == "Wil leren"
 
 
@@ -459,3 +461,23 @@ def test_dutch_by_default_english_selectable(coach_client):
     response = coach_client.post(reverse("set_language"), {"language": "en", "next": url})
     assert response.status_code == 302
     assert "My participants" in coach_client.get(url).content.decode()
+
+
+def test_second_save_over_a_colleagues_change_is_refused_and_input_kept(coach, coordinator, participant):
+    t = TrajectoryFactory(participant=participant, start=D(2024, 2, 1))
+    url = reverse("participants:trajectory-edit", args=[participant.pk, t.pk])
+    first, second = Client(), Client()
+    first.force_login(coach)
+    second.force_login(coordinator)
+    v1, v2 = form_version(first, url), form_version(second, url)
+    data = {"kind": "praktijkverklaring", "start": "2024-02-01", "outcome": "lopend"}
+    assert first.post(url, {**data, "notes": "eerste", "version": v1}).status_code == 302
+    response = second.post(url, {**data, "notes": "tweede getypt", "version": v2})
+    html = response.content.decode()
+    assert response.status_code == 200 and "Iemand anders heeft dit" in html and "tweede getypt" in html
+    t.refresh_from_db()
+    assert t.notes == "eerste"
+    resubmit = response.context["form"]["version"].value()
+    assert second.post(url, {**data, "notes": "tweede getypt", "version": resubmit}).status_code == 302
+    t.refresh_from_db()
+    assert t.notes == "tweede getypt"
