@@ -380,3 +380,20 @@ def retention_due(today: datetime.date | None = None) -> list[Participant]:
         if last_exit < cutoff:
             due.append(p)
     return due
+
+
+AUDIT_YEARS = 5
+
+
+def audit_purge() -> int:
+    """Delete audit entries older than five years (the database refuses younger ones)."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    cutoff = (
+        now.replace(year=now.year - AUDIT_YEARS)
+        if not (now.month == 2 and now.day == 29)
+        else (now.replace(year=now.year - AUDIT_YEARS, day=28))
+    )
+    deleted, _ = AuditEntry.objects.filter(at__lt=cutoff).delete()
+    return deleted

@@ -484,6 +484,7 @@ def user_edit(request: HttpRequest, user_pk: int | None = None) -> HttpResponse:
             "form": form,
             "title": instance.username if instance else _("New account"),
             "reset_2fa": bool(instance),
+            "activity": AuditEntry.objects.filter(user_id=instance.pk)[:100] if instance else None,
         },
     )
 

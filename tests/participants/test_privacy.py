@@ -94,3 +94,21 @@ def test_processing_register_command():
     text = out.getvalue()
     assert "AVG artikel 30" in text and "bijzonder persoonsgegeven" in text
     assert text.strip() == processing_register().strip()
+
+
+def test_audit_entries_older_than_five_years_are_purged(coach):
+    from django.utils import timezone
+
+    old = services.log_action(by=coach, action="participants.participant.viewed")
+    recent = services.log_action(by=coach, action="participants.participant.viewed")
+    # Entries cannot be updated, so an old one is inserted with an old timestamp.
+    ancient = AuditEntry.objects.create(action="x", at=timezone.now().replace(year=timezone.now().year - 6))
+    assert services.audit_purge() == 1
+    assert AuditEntry.objects.filter(pk__in=[old.pk, recent.pk]).count() == 2
+    assert not AuditEntry.objects.filter(pk=ancient.pk).exists()
+
+
+def test_coordinator_sees_a_users_activity(coordinator_client, coach, participant):
+    services.log_action(by=coach, action="participants.participant.viewed", participant=participant)
+    response = coordinator_client.get(reverse("participants:user-edit", args=[coach.pk]))
+    assert "participants.participant.viewed" in response.content.decode()

@@ -27,3 +27,5 @@ class Command(BaseCommand):
         for p in due:
             services.participant_anonymise(by=None, participant=p)
         self.stdout.write(f"{len(due)} deelnemer(s) geanonimiseerd")
+        purged = services.audit_purge()
+        self.stdout.write(f"{purged} logregel(s) ouder dan vijf jaar verwijderd")

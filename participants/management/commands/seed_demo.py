@@ -26,6 +26,7 @@ from participants.models import (
     ProgressEntry,
     Trajectory,
 )
+from participants.reference import ensure_reference_data
 from plp.roles import COACH, COORDINATOR
 
 DEMO_PASSWORD = "demo-plp-2026!"
@@ -326,6 +327,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
+            ensure_reference_data()
             users = self.accounts()
             orgs = self.organisations()
             created = self.participants(users, orgs)
