@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -56,6 +56,7 @@ class Event:
     obj: object = None
     edit_url: str = ""
     css: str = "secondary"
+    signals: tuple = ()
 
 
 def _url(name: str, participant: Participant, pk: int) -> str:
@@ -72,19 +73,19 @@ def participant_file(
     p = participant
     trajectories = list(p.trajectories.all())
     placements = list(p.placements.select_related("employer", "mentor"))
-    entries = list(
-        p.entries.select_related("author").prefetch_related(
-            Prefetch("signals", queryset=Signal.objects.order_by("kind"))
-        )[: entries_limit + 1]
-    )
+    entries = list(p.entries.select_related("author")[: entries_limit + 1])
     more_entries = len(entries) > entries_limit
     entries = entries[:entries_limit]
-    signals = list(p.signals.filter(closed_on__isnull=True))
-    credentials = list(p.credentials.select_related("issuer", "trajectory"))
-    pauses = list(p.pauses.all())
-    dropouts = list(p.dropouts.select_related("reason"))
-    outflows = list(p.outflows.select_related("employer"))
-    reentries = list(p.reentries.all())
+    # One query for the open signals and the signals of the entries shown.
+    entry_ids = [e.pk for e in entries]
+    all_signals = list(
+        p.signals.filter(Q(closed_on__isnull=True) | Q(entry_id__in=entry_ids)).order_by("kind")
+    )
+    signals = [sg for sg in all_signals if sg.closed_on is None]
+    by_entry: dict[int, list[Signal]] = {}
+    for sg in all_signals:
+        by_entry.setdefault(sg.entry_id, []).append(sg)
+    small = _small_records(p)
     intake = getattr(p, "intake", None)
 
     events: list[Event] = []
@@ -181,55 +182,11 @@ def participant_file(
                 e,
                 _url("entry-edit", p, e.pk),
                 "dark",
+                tuple(by_entry.get(e.pk, ())),
             )
         )
-    for c in credentials:
-        events.append(
-            Event(
-                c.awarded_on,
-                "credential",
-                _("%(kind)s awarded") % {"kind": c.get_kind_display()},
-                ", ".join(filter(None, [str(c.issuer or ""), c.work_processes.replace("\n", "; ")])),
-                c,
-                _url("credential-edit", p, c.pk),
-                "success",
-            )
-        )
-    for pa in pauses:
-        events.append(
-            Event(pa.start, "pause", _("Pause"), pa.reason, pa, _url("pause-edit", p, pa.pk), "warning")
-        )
-        if pa.end:
-            events.append(
-                Event(pa.end, "pause-end", _("Pause ended"), "", pa, _url("pause-edit", p, pa.pk), "warning")
-            )
-    for d in dropouts:
-        events.append(
-            Event(
-                d.date,
-                "dropout",
-                _("Dropout: %(reason)s") % {"reason": d.reason or _("no reason")},
-                d.explanation,
-                d,
-                _url("dropout-edit", p, d.pk),
-                "danger",
-            )
-        )
-    for o in outflows:
-        detail = " – ".join(str(x) for x in (o.employer, o.job_title) if x)
-        events.append(
-            Event(
-                o.date,
-                "outflow",
-                _("Outflow: %(kind)s") % {"kind": o.get_kind_display()},
-                detail,
-                o,
-                _url("outflow-edit", p, o.pk),
-                "success",
-            )
-        )
-    for r in reentries:
-        events.append(Event(r.date, "reentry", _("Re-entry"), r.reason, r, css="info"))
+    for kind, pk, start, end, text, label, extra in small:
+        events.extend(_small_events(p, kind, pk, start, end, text, label, extra))
     today = timezone.localdate()
     events.sort(key=lambda ev: ev.date or datetime.date.min, reverse=True)
     if not sensitive:
@@ -242,10 +199,6 @@ def participant_file(
         "entries": entries,
         "more_entries": more_entries,
         "open_signals": signals,
-        "credentials": credentials,
-        "pauses": pauses,
-        "dropouts": dropouts,
-        "outflows": outflows,
         "timeline": events,
         "current_placement": next(
             (pl for pl in placements if pl.start <= today and (pl.end is None or pl.end >= today)),
@@ -253,3 +206,64 @@ def participant_file(
         ),
         "open_trajectories": [t for t in trajectories if t.end is None],
     }
+
+
+def _small_records(p: Participant) -> list[tuple]:
+    """Credentials, pauses, dropouts, outflows and re-entries in one UNION query:
+    (kind, pk, date, end date, text, label, extra)."""
+    from django.db.models import CharField, DateField, F, TextField, Value
+    from django.db.models.functions import Coalesce
+
+    from .models import Credential, Dropout, Outflow, Pause, ReEntry
+
+    def rows(model, kind, start, end=None, text=None, label=None, extra=None):
+        none_date = Value(None, output_field=DateField())
+        empty = Value("", output_field=TextField())
+        return (
+            model.objects.filter(participant=p)
+            .order_by()
+            .annotate(
+                k=Value(kind, output_field=CharField()),
+                d1=F(start),
+                d2=F(end) if end else none_date,
+                a=Coalesce(F(text), empty, output_field=TextField()) if text else empty,
+                b=Coalesce(F(label), empty, output_field=TextField()) if label else empty,
+                c=Coalesce(F(extra), empty, output_field=TextField()) if extra else empty,
+            )
+            .values_list("k", "pk", "d1", "d2", "a", "b", "c")
+        )
+
+    return list(
+        rows(
+            Credential, "credential", "awarded_on", text="work_processes", label="issuer__name", extra="kind"
+        ).union(
+            rows(Pause, "pause", "start", "end", text="reason"),
+            rows(Dropout, "dropout", "date", text="explanation", label="reason__label"),
+            rows(Outflow, "outflow", "date", text="job_title", label="employer__name", extra="kind"),
+            rows(ReEntry, "reentry", "date", text="reason"),
+            all=True,
+        )
+    )
+
+
+def _small_events(p, kind, pk, start, end, text, label, extra) -> list[Event]:
+    from .models import CredentialKind, Outflow
+
+    if kind == "credential":
+        detail = ", ".join(filter(None, [label, text.replace("\n", "; ")]))
+        title = _("%(kind)s awarded") % {"kind": CredentialKind(extra).label}
+        return [Event(start, kind, title, detail, None, _url("credential-edit", p, pk), "success")]
+    if kind == "pause":
+        url = _url("pause-edit", p, pk)
+        events = [Event(start, kind, _("Pause"), text, None, url, "warning")]
+        if end:
+            events.append(Event(end, "pause-end", _("Pause ended"), "", None, url, "warning"))
+        return events
+    if kind == "dropout":
+        title = _("Dropout: %(reason)s") % {"reason": label or _("no reason")}
+        return [Event(start, kind, title, text, None, _url("dropout-edit", p, pk), "danger")]
+    if kind == "outflow":
+        title = _("Outflow: %(kind)s") % {"kind": Outflow.Kind(extra).label}
+        detail = " – ".join(x for x in (label, text) if x)
+        return [Event(start, kind, title, detail, None, _url("outflow-edit", p, pk), "success")]
+    return [Event(start, kind, _("Re-entry"), text, None, css="info")]

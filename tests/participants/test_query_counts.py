@@ -67,4 +67,4 @@ def test_participant_page_queries_do_not_grow(coach_client, participant):
     add_entries(5)
     small = count(coach_client, url)
     add_entries(195)
-    assert count(coach_client, url) == small <= 15
+    assert count(coach_client, url) == small <= 10
