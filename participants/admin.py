@@ -20,10 +20,11 @@ class ProgressEntryResource(resources.ModelResource):
 
 
 class CoordinatorImportExport(ImportExportModelAdmin):
-    """django-import-export in the admin, for coordinators (superusers) only."""
+    """django-import-export in the admin: exports for superusers only. Imports go through
+    the register import (all or nothing, never a temporary file), not the admin."""
 
     def has_import_permission(self, request):
-        return request.user.is_superuser
+        return False
 
     def has_export_permission(self, request):
         return request.user.is_superuser
@@ -35,9 +36,6 @@ class ProgressEntryAdmin(CoordinatorImportExport):
     list_display = ["date", "participant", "kind", "duration_minutes"]
     list_select_related = ["participant"]
     raw_id_fields = ["participant", "author"]
-
-    def has_import_permission(self, request):
-        return False
 
 
 @admin.register(models.Organisation)

@@ -380,3 +380,25 @@ def test_command_line(alice, tmp_path, capsys):
         call_command("import_register", str(bad))
     assert "rij 2, kolom traject_start" in capsys.readouterr().err
     assert Participant.objects.count() == 1
+
+
+def test_admin_exports_organisations_and_progress_entries(client, alice):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("root", "root@example.org", "a-long-admin-password")
+    client.force_login(admin)
+    run(csv_bytes([BASE]))
+    ProgressEntryFactory(participant=Participant.objects.get())
+    for model, resource, field in (
+        ("organisation", "organisationresource", "name"),
+        ("progressentry", "progressentryresource", "participant__number"),
+    ):
+        data = {"format": "0", "resource": "0", f"{resource}_{field}": "on"}
+        response = client.post(f"/admin/participants/{model}/export/", data)
+        assert response["Content-Type"].startswith("text/csv"), model
+        assert client.get(f"/admin/participants/{model}/import/").status_code in (403, 404), model
+    text = client.post(
+        "/admin/participants/progressentry/export/",
+        {"format": "0", "resource": "0", "progressentryresource_participant__number": "on"},
+    ).content.decode()
+    assert "PLP-2024-001" in text and "Sanne" not in text
