@@ -139,6 +139,9 @@ class Participant(models.Model):
         ),
     )
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
+    # Date the participant left (dropout or outflow without a re-entry after it); kept
+    # by the services so the caseload can leave closed files out without computing phases.
+    closed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False, db_index=True)
     referrer = models.ForeignKey(
         Organisation,
         models.PROTECT,

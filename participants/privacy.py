@@ -38,6 +38,7 @@ PERSONAL_DATA: dict[str, dict[str, Field]] = {
         "referrer": Field(CASE, False, KEEP),
         "registration_date": Field(CASE, False, KEEP),
         "anonymised_at": Field(SYSTEM, False, KEEP),
+        "closed_on": Field(CASE, False, KEEP),
         "created_at": Field(SYSTEM, False, KEEP),
         "updated_at": Field(SYSTEM, False, KEEP),
     },

@@ -2,7 +2,7 @@ import datetime
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -16,16 +16,11 @@ def _model(name: str):
 def _latest(model_name: str, field: str = "date"):
     """Correlated subquery: the participant's latest `field` in `model_name`.
 
-    A subquery per row (not Max over a join) lets the database stop at the page LIMIT.
+    ORDER BY ... LIMIT 1 per row (not Max over a join, not a GROUP BY subquery): the
+    database walks the participant's few rows through the foreign-key index and can stop
+    at the page LIMIT.
     """
-    qs = (
-        _model(model_name)
-        .objects.filter(participant=OuterRef("pk"))
-        .order_by()
-        .values("participant")
-        .annotate(latest=Max(field))
-        .values("latest")
-    )
+    qs = _model(model_name).objects.filter(participant=OuterRef("pk")).order_by(f"-{field}").values(field)[:1]
     return Subquery(qs, output_field=models.DateField())
 
 
@@ -41,8 +36,33 @@ class ParticipantQuerySet(models.QuerySet):
             return self
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        shared = self.model.team.through.objects.filter(user=user).values("participant")
-        return self.filter(Q(coach=user) | Q(pk__in=shared))
+        # Ids first: an OR with a subquery would make the database scan every participant.
+        shared = list(
+            self.model.team.through.objects.filter(user=user).values_list("participant_id", flat=True)
+        )
+        return self.filter(Q(coach=user) | Q(pk__in=shared)) if shared else self.filter(coach=user)
+
+    def open_files(self, today: datetime.date | None = None) -> "ParticipantQuerySet":
+        """Participants who have not left the programme (no dropout or outflow on or
+        before today without a re-entry after it)."""
+        today = today or timezone.localdate()
+        return self.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=today))
+
+    def refresh_closed_on(self) -> int:
+        """Recompute closed_on: the latest exit date, unless a re-entry followed it.
+        One SELECT and a bulk UPDATE of the rows that changed."""
+        rows = self.annotate(
+            exit_dropout=_latest("Dropout"), exit_outflow=_latest("Outflow"), exit_reentry=_latest("ReEntry")
+        ).only("pk", "closed_on")
+        changed = []
+        for p in rows:
+            exits = [d for d in (p.exit_dropout, p.exit_outflow) if d]
+            closed = max(exits) if exits and (p.exit_reentry is None or p.exit_reentry < max(exits)) else None
+            if closed != p.closed_on:
+                p.closed_on = closed
+                changed.append(p)
+        self.model.objects.bulk_update(changed, ["closed_on"], batch_size=1000)
+        return len(changed)
 
     def search(self, text: str) -> "ParticipantQuerySet":
         """Participants whose number or name contains every word of `text`."""

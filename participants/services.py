@@ -278,7 +278,9 @@ def dropout_record(*, by, dropout: Dropout) -> Dropout:
     _check_exit_date(participant, dropout.date)
     if dropout._state.adding:
         _close_open_records(by=by, participant=participant, date=dropout.date)
-    return _save(by=by, instance=dropout, participant=participant)
+    _save(by=by, instance=dropout, participant=participant)
+    Participant.objects.filter(pk=participant.pk).refresh_closed_on()
+    return dropout
 
 
 @transaction.atomic
@@ -292,7 +294,9 @@ def outflow_record(*, by, outflow: Outflow) -> Outflow:
     _check_exit_date(participant, outflow.date)
     if outflow._state.adding:
         _close_open_records(by=by, participant=participant, date=outflow.date)
-    return _save(by=by, instance=outflow, participant=participant)
+    _save(by=by, instance=outflow, participant=participant)
+    Participant.objects.filter(pk=participant.pk).refresh_closed_on()
+    return outflow
 
 
 @transaction.atomic
@@ -311,7 +315,9 @@ def reentry_record(*, by, reentry: ReEntry) -> ReEntry:
         )
     if reentry.recorded_by_id is None and by is not None:
         reentry.recorded_by = by
-    return _save(by=by, instance=reentry, participant=participant)
+    _save(by=by, instance=reentry, participant=participant)
+    Participant.objects.filter(pk=participant.pk).refresh_closed_on()
+    return reentry
 
 
 @transaction.atomic
@@ -320,6 +326,7 @@ def record_delete(*, by, instance: models.Model) -> None:
     participant = instance.participant
     log_action(by=by, action=_action(instance, "deleted"), participant=participant, obj=instance)
     instance.delete()
+    Participant.objects.filter(pk=participant.pk).refresh_closed_on()
 
 
 ANONYMOUS_NAME = "Geanonimiseerd"

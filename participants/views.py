@@ -79,7 +79,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     if phase in Phase.values:
         qs = qs.filter(phase=phase)
     elif not phase:
-        qs = qs.exclude(phase__in=[Phase.DROPPED_OUT, Phase.OUTFLOWED])
+        qs = qs.open_files()
     if flag == "signals":
         qs = qs.filter(open_signals__gt=0)
     elif flag == "no_contact":
@@ -467,8 +467,9 @@ def user_edit(request: HttpRequest, user_pk: int | None = None) -> HttpResponse:
         return redirect("participants:user-edit", user_pk=instance.pk)
     form = UserForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
+        role_changed = instance is not None and "role" in form.changed_data
         user = form.save()
-        if instance and not user.is_active:
+        if instance and (not user.is_active or role_changed):
             from plp.security import end_user_sessions
 
             end_user_sessions(user)

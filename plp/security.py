@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("current_ip", default=None)
 
 LOGIN_AT = "_plp_login_at"
+ROLES_KEY = "_plp_roles"
 SEEN_AT = "_plp_seen_at"
 RENEW_EVERY = 60  # seconds
 # Reachable before the second factor is given.
@@ -39,6 +40,13 @@ class SessionLimitsMiddleware:
                     return redirect("login")
                 if now - request.session.get(SEEN_AT, 0) > RENEW_EVERY:
                     request.session[SEEN_AT] = now
+                # The user's groups, read once per session (a role change ends the sessions).
+                roles = request.session.get(ROLES_KEY)
+                if roles is None:
+                    roles = request.session[ROLES_KEY] = sorted(
+                        request.user.groups.values_list("name", flat=True)
+                    )
+                request.user._plp_groups = set(roles)
             return self.get_response(request)
         finally:
             current_ip.reset(token)

@@ -150,6 +150,7 @@ class Command(BaseCommand):
                 ]
             )
             self.generate_records(people, employers, reasons, today)
+            Participant.objects.filter(pk__in=[p.pk for p in people]).refresh_closed_on()
             self.stdout.write(f"  {start + size:,} / {n:,}")
         return True
 
