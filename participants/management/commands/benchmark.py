@@ -236,7 +236,8 @@ class Command(BaseCommand):
         own.force_login(coach)
         caseload = reverse("participants:caseload")
         pages = [
-            ("caseload, page 2 (coordinator)", coord, caseload, {"page": 2, "phase": "all"}),
+            ("caseload, page 2 (coordinator)", coord, caseload, {"page": 2}),
+            ("caseload, everyone incl. closed, p. 2", coord, caseload, {"page": 2, "phase": "all"}),
             ("caseload, one coach", coord, caseload, {"coach": coach.pk, "phase": "all"}),
             ("caseload, name search", coord, caseload, {"q": "jansen", "phase": "all"}),
             ("caseload, coach's own", own, caseload, {}),
