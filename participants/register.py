@@ -253,6 +253,7 @@ class ImportPlan:
     rows: list[RowPlan] = field(default_factory=list)
     errors: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, message)
     new_organisations: list[str] = field(default_factory=list)
+    lookups: "Lookups | None" = None
 
     @property
     def ok(self) -> bool:
@@ -277,15 +278,19 @@ class ImportPlan:
 
 
 class Lookups:
-    """Everything the import compares with, loaded once: no query per row."""
+    """Everything the import compares with, loaded once: no query per row. Only the
+    participants whose numbers are in the file are loaded, with their records."""
 
-    def __init__(self):
+    def __init__(self, numbers: list[str]):
         User = get_user_model()
         self.coaches = {u.username.lower(): u for u in User.objects.filter(is_active=True)}
         reasons = list(DropoutReason.objects.all())
         self.reasons = {r.code.lower(): r for r in reasons} | {r.label.lower(): r for r in reasons}
         self.organisations = {o.name.lower(): o for o in Organisation.objects.all()}
-        self.participants = {p.number: p for p in Participant.objects.select_related("coach", "referrer")}
+        self.participants = {
+            p.number: p
+            for p in Participant.objects.filter(number__in=numbers).select_related("coach", "referrer")
+        }
         self.state = register_state(list(self.participants.values()))
 
 
@@ -427,7 +432,8 @@ def _parse_row(row: int, raw: dict, lookups: Lookups, plan: ImportPlan) -> dict 
 def plan_import(file: RegisterFile) -> ImportPlan:
     """Dry run: compare every row with the records. Saves nothing."""
     plan = ImportPlan(file=file)
-    lookups = Lookups()
+    numbers = sorted({_text(raw.get("deelnemernummer")).upper() for _row, raw in file.rows} - {""})
+    lookups = plan.lookups = Lookups(numbers)
     seen: dict[str, int] = {}
     new_orgs: dict[str, str] = {}
     for row, raw in file.rows:
@@ -487,7 +493,7 @@ def apply_import(plan: ImportPlan, *, by) -> dict:
     (progress entries, other placements) are never touched."""
     if not plan.ok:
         raise ValueError("A plan with errors cannot be applied.")
-    lookups = Lookups()
+    lookups = plan.lookups
     orgs = lookups.organisations
     referrers = {r.values.get("verwijzer", "").lower() for r in plan.rows}
     for name in plan.new_organisations:

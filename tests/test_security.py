@@ -5,6 +5,7 @@ import time
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth import get_user_model
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -460,3 +461,37 @@ def test_business_write_and_its_audit_entry_commit_together(coach, participant, 
         )
     assert not Trajectory.objects.exists()
     assert Participant.objects.count() == 1
+
+
+def test_password_change_ends_the_other_sessions(coach):
+    here, there = Client(), Client()
+    for c in (here, there):
+        c.post(reverse("login"), {"username": coach.username, "password": PASSWORD})
+    response = here.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "een-nieuw-lang-wachtwoord",
+            "new_password2": "een-nieuw-lang-wachtwoord",
+        },
+    )
+    assert response.status_code == 302
+    assert here.get(reverse("participants:caseload")).status_code == 200
+    assert there.get(reverse("participants:caseload")).status_code == 302
+
+
+def test_short_and_common_passwords_are_refused(coordinator_client):
+    data = {
+        "username": "eva",
+        "first_name": "Eva",
+        "last_name": "Kok",
+        "email": "eva@example.org",
+        "is_active": "on",
+        "role": "coach",
+    }
+    for password in ("kort-123", "password1234"):
+        response = coordinator_client.post(
+            reverse("participants:user-create"), {**data, "password1": password, "password2": password}
+        )
+        assert response.status_code == 200, password
+    assert not get_user_model().objects.filter(username="eva").exists()
