@@ -108,6 +108,18 @@ class Phase(models.TextChoices):
     OUTFLOWED = "outflowed", _("Outflowed")
 
 
+PHASE_CSS = {
+    Phase.REGISTERED: "text-bg-light border",
+    Phase.INTAKE: "text-bg-secondary",
+    Phase.PRE_TRAJECTORY: "text-bg-info",
+    Phase.IN_TRAJECTORY: "text-bg-primary",
+    Phase.PAUSED: "text-bg-warning",
+    Phase.COMPLETED: "text-bg-light border",
+    Phase.DROPPED_OUT: "text-bg-danger",
+    Phase.OUTFLOWED: "text-bg-success",
+}
+
+
 class Participant(models.Model):
     number = models.CharField(
         _("participant number"),

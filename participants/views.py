@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,6 +37,7 @@ from .forms import (
     coaches,
 )
 from .models import (
+    PHASE_CSS,
     AuditEntry,
     Credential,
     Dropout,
@@ -96,6 +98,10 @@ def caseload(request: HttpRequest) -> HttpResponse:
         if coach_id.isdigit():
             qs = qs.filter(coach_id=int(coach_id))
     page = Paginator(qs.select_related("coach"), PAGE_SIZE).get_page(request.GET.get("page"))
+    detail_url = reverse("participants:participant-detail", args=[0]).replace("/0/", "/%d/")
+    for p in page.object_list:  # precomputed: no template include or reverse() per row
+        p.url = detail_url % p.pk
+        p.phase_label, p.phase_css = Phase(p.phase).label, PHASE_CSS[p.phase]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -146,6 +152,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "participant": participant,
             "phase_label": Phase(participant.phase).label,
+            "phase_css": PHASE_CSS[participant.phase],
             "sensitive": sensitive,
             "access_log": AuditEntry.objects.filter(participant_id=participant.pk)[:50]
             if is_coordinator(request.user)
