@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -59,6 +59,7 @@ from .selectors import may_see_sensitive, participant_file, participant_for_user
 
 User = get_user_model()
 PAGE_SIZE = 25
+COACH_SELECT_MAX = 100
 
 FLAGS = {
     "signals": gettext_lazy("Open signals"),
@@ -88,14 +89,21 @@ def caseload(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(no_recent_contact=True)
     elif flag == "placement_ending":
         qs = qs.filter(placement_ending=True)
-    coach_choices = []
+    coach_choices, coach_text = [], False
     if coordinator:
+        # A select of thousands of coaches costs more than the page itself: above
+        # COACH_SELECT_MAX the filter becomes a text field (username or last name).
         coach_choices = list(
             coaches()
             .order_by("first_name", "username")
-            .values_list("pk", "first_name", "last_name", "username")
+            .values_list("pk", "first_name", "last_name", "username")[: COACH_SELECT_MAX + 1]
         )
-        if coach_id.isdigit():
+        coach_text = len(coach_choices) > COACH_SELECT_MAX
+        if coach_text:
+            coach_choices = []
+            if coach_id:
+                qs = qs.filter(Q(coach__username__iexact=coach_id) | Q(coach__last_name__iexact=coach_id))
+        elif coach_id.isdigit():
             qs = qs.filter(coach_id=int(coach_id))
     page = Paginator(qs.select_related("coach"), PAGE_SIZE).get_page(request.GET.get("page"))
     detail_url = reverse("participants:participant-detail", args=[0]).replace("/0/", "/%d/")
@@ -116,6 +124,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "phases": Phase.choices,
             "flags": FLAGS,
             "coach_choices": coach_choices,
+            "coach_text": coach_text,
             "querystring": query.urlencode(),
         },
     )
