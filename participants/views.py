@@ -101,10 +101,10 @@ def caseload(request: HttpRequest) -> HttpResponse:
         coach_text = len(coach_choices) > COACH_SELECT_MAX
         if coach_text:
             coach_choices = []
-            if coach_id:
-                qs = qs.filter(Q(coach__username__iexact=coach_id) | Q(coach__last_name__iexact=coach_id))
-        elif coach_id.isdigit():
+        if coach_id.isdigit():
             qs = qs.filter(coach_id=int(coach_id))
+        elif coach_id:
+            qs = qs.filter(Q(coach__username__iexact=coach_id) | Q(coach__last_name__iexact=coach_id))
     page = Paginator(qs.select_related("coach"), PAGE_SIZE).get_page(request.GET.get("page"))
     detail_url = reverse("participants:participant-detail", args=[0]).replace("/0/", "/%d/")
     for p in page.object_list:  # precomputed: no template include or reverse() per row
