@@ -10,6 +10,7 @@ same rules, so every number can be traced.
 import datetime
 from dataclasses import asdict, dataclass
 
+from django.db import connection
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import ExtractYear
 
@@ -124,6 +125,24 @@ def _first_start():
     )
 
 
+def _instroom_by_year(period: Period) -> dict[int, int]:
+    """Rule 1 per calendar year: first trajectory starts, grouped once over the
+    trajectories (a correlated subquery per participant is ten times slower at 100k)."""
+    table = Trajectory._meta.db_table
+    if connection.vendor == "sqlite":
+        year = "CAST(strftime('%%Y', first_start) AS INTEGER)"
+    else:
+        year = "CAST(EXTRACT(YEAR FROM first_start) AS INTEGER)"
+    sql = (
+        f"SELECT {year} AS y, COUNT(*) FROM (SELECT participant_id, MIN(start) AS first_start "  # noqa: S608
+        f"FROM {table} WHERE start IS NOT NULL GROUP BY participant_id) AS firsts "
+        "WHERE first_start >= %s AND first_start <= %s GROUP BY 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [period.start, period.end])
+        return {int(y): n for y, n in cursor.fetchall()}
+
+
 def _active_trajectories(reference_date: datetime.date) -> QuerySet:
     """Rule 7: trajectories running on the reference date, of participants who did not
     drop out or flow out on or before it. A pause does not end a trajectory."""
@@ -151,15 +170,7 @@ def compute_figures(period: Period, reference_date: datetime.date | None = None)
     reference_date = reference_date or period.end
     years = period.years
 
-    instroom = {
-        row["y"]: row["n"]
-        for row in Participant.objects.annotate(first=_first_start())
-        .filter(_in(period, "first"))
-        .annotate(y=ExtractYear("first"))
-        .values("y")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
+    instroom = _instroom_by_year(period)
 
     traj_aggs = {f"k{i}": _distinct(Q(kind=k)) for i, k in enumerate(TRAJECTORY_KINDS)}
     trajectories = Trajectory.objects.filter(_in(period, "start")).order_by()
