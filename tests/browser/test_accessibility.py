@@ -1,0 +1,58 @@
+"""axe-core (vendored from npm, tests/browser/vendor) on the main pages, at phone and
+desktop width: no serious or critical violations."""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from participants.models import Participant
+from reporting.models import ReportEdition
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+AXE = (Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js").read_text()
+
+
+def violations(page) -> list[str]:
+    page.evaluate(AXE)
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_main_pages_have_no_serious_accessibility_violations(live_server, browser, screenshot, width):
+    call_command("seed_demo", stdout=io.StringIO())
+    participant = Participant.objects.filter(closed_on__isnull=True).first()
+    edition = ReportEdition.objects.get()
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="nl-NL")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/login/")
+    found = {"login": violations(page)}
+    page.fill("#id_username", "coordinator")
+    page.fill("#id_password", "demo-plp-2026!")
+    page.click("button[type=submit]")
+    page.wait_for_selector("h1")
+    pages = {
+        "caseload": "/deelnemers/",
+        "participant": participant.get_absolute_url(),
+        "contact form": f"/deelnemers/{participant.pk}/entry/nieuw/",
+        "intake form": f"/deelnemers/{participant.pk}/intake/",
+        "figures": "/rapportage/",
+        "report": edition.get_absolute_url(),
+        "import": "/deelnemers/register/import/",
+        "organisations": "/deelnemers/beheer/organisation/",
+    }
+    for name, path in pages.items():
+        page.goto(live_server.url + path)
+        page.wait_for_selector("h1")
+        found[name] = violations(page)
+        screenshot(page, f"a11y-{name.replace(' ', '-')}-{width}")
+    problems = {name: v for name, v in found.items() if v}
+    assert not problems, problems
+    context.close()
