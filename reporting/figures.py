@@ -143,6 +143,23 @@ def _instroom_by_year(period: Period) -> dict[int, int]:
         return {int(y): n for y, n in cursor.fetchall()}
 
 
+def _instroom_months(period: Period) -> dict[int, int]:
+    """Rule 1 per month of a period within one calendar year (for the dashboard)."""
+    table = Trajectory._meta.db_table
+    if connection.vendor == "sqlite":
+        month = "CAST(strftime('%%m', first_start) AS INTEGER)"
+    else:
+        month = "CAST(EXTRACT(MONTH FROM first_start) AS INTEGER)"
+    sql = (
+        f"SELECT {month} AS m, COUNT(*) FROM (SELECT participant_id, MIN(start) AS first_start "  # noqa: S608
+        f"FROM {table} WHERE start IS NOT NULL GROUP BY participant_id) AS firsts "
+        "WHERE first_start >= %s AND first_start <= %s GROUP BY 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [period.start, period.end])
+        return {int(m): n for m, n in cursor.fetchall()}
+
+
 def _active_trajectories(reference_date: datetime.date) -> QuerySet:
     """Rule 7: trajectories running on the reference date, of participants who did not
     drop out or flow out on or before it. A pause does not end a trajectory."""

@@ -7,6 +7,7 @@ app_name = "reporting"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("herkomst/", views.trace, name="trace"),
+    path("overzicht/", views.dashboard, name="dashboard"),
     path("edities/", views.edition_list, name="edition-list"),
     path("edities/nieuw/", views.edition_edit, name="edition-create"),
     path("edities/<int:pk>/", views.edition_detail, name="edition-detail"),

@@ -215,3 +215,21 @@ def project_year_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
         messages.success(request, _("Project year saved."))
         return redirect("reporting:edition-list")
     return render(request, "participants/form.html", {"form": form, "title": _("Project year")})
+
+
+@coordinator_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The programme at a glance; every number links to the participants behind it."""
+    from .dashboard import dashboard as dashboard_data
+
+    data = dashboard_data()
+    return render(
+        request,
+        "reporting/dashboard.html",
+        {
+            **data,
+            "period": data["year"],
+            "reference_date": data["today"],
+            "traceable": True,
+        },
+    )

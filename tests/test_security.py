@@ -80,6 +80,7 @@ KINDS = {
     "participants:user-create": "accounts",
     "participants:user-edit": "accounts",
     "reporting:overview": "coordinator",
+    "reporting:dashboard": "coordinator",
     "reporting:trace": "coordinator",
     "reporting:edition-list": "coordinator",
     "reporting:edition-create": "coordinator",

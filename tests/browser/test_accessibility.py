@@ -43,6 +43,7 @@ def test_main_pages_have_no_serious_accessibility_violations(live_server, browse
         "participant": participant.get_absolute_url(),
         "contact form": f"/deelnemers/{participant.pk}/entry/nieuw/",
         "intake form": f"/deelnemers/{participant.pk}/intake/",
+        "overview": "/rapportage/overzicht/",
         "figures": "/rapportage/",
         "report": edition.get_absolute_url(),
         "import": "/deelnemers/register/import/",

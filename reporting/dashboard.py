@@ -1,0 +1,96 @@
+"""The coordinator's overview: this year's figures beside the targets, inflow and
+outflow per month, and per coach what needs attention. A fixed number of queries."""
+
+import datetime
+
+from django.db.models import Count, IntegerField, Q, Sum
+from django.db.models.functions import ExtractMonth
+from django.utils import timezone
+
+from participants.models import Outflow, Participant
+
+from .figures import Period, _instroom_months, compute_figures
+from .report import KIND_LABELS, Cell, bar_chart, targets
+
+MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+
+
+def attention_per_coach(today: datetime.date | None = None) -> list[dict]:
+    """Per coach: open files, open signals, no contact in 14 days, placements ending."""
+    rows = (
+        Participant.objects.open_files(today)
+        .with_overview(today)
+        .values("coach", "coach__username", "coach__first_name", "coach__last_name")
+        .annotate(
+            files=Count("pk"),
+            signals=Sum("open_signals", output_field=IntegerField()),
+            no_contact=Count("pk", filter=Q(no_recent_contact=True)),
+            ending=Count("pk", filter=Q(placement_ending=True)),
+        )
+        .order_by("coach__first_name", "coach__username")
+    )
+    return [
+        {
+            "coach_id": r["coach"],
+            "coach": f"{r['coach__first_name'] or ''} {r['coach__last_name'] or ''}".strip()
+            or r["coach__username"]
+            or "–",
+            "files": r["files"],
+            "signals": r["signals"] or 0,
+            "no_contact": r["no_contact"],
+            "ending": r["ending"],
+        }
+        for r in rows
+    ]
+
+
+def dashboard(today: datetime.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    year = Period.year(today.year)
+    figures = compute_figures(year, today)
+    inflow = _instroom_months(year)
+    outflow = dict(
+        Outflow.objects.filter(date__year=today.year)
+        .annotate(m=ExtractMonth("date"))
+        .values_list("m")
+        .annotate(n=Count("participant", distinct=True))
+        .order_by()
+    )
+    months = list(range(1, 13))
+    chart = bar_chart(
+        f"Instroom en uitstroom per maand, {today.year}",
+        [MONTHS[m - 1] for m in months],
+        [
+            ("Instroom", [inflow.get(m, 0) for m in months]),
+            ("Uitstroom", [outflow.get(m, 0) for m in months]),
+        ],
+        {"suppress": False, "threshold": 5},
+    )
+    t = figures.totals
+    cells = [
+        ("Nieuwe deelnemers (instroom)", Cell(t.instroom, str(t.instroom), "instroom")),
+        ("Voortraject", Cell(t.voortraject, str(t.voortraject), "voortraject")),
+        *[(f"{KIND_LABELS[k]}-trajecten", Cell(n, str(n), "trajecten", k)) for k, n in t.trajecten.items()],
+        ("Uitval", Cell(t.uitval, str(t.uitval), "uitval")),
+        (
+            "Uitstroom naar werk of opleiding",
+            Cell(
+                t.uitstroom_werk_of_opleiding,
+                str(t.uitstroom_werk_of_opleiding),
+                "uitstroom_werk_of_opleiding",
+            ),
+        ),
+        *[
+            (f"Nog actief: {KIND_LABELS[k].lower()}", Cell(n, str(n), "lopend_op_peildatum", k))
+            for k, n in figures.lopend_op_peildatum.items()
+        ],
+    ]
+    return {
+        "today": today,
+        "year": year,
+        "figures": figures,
+        "cells": cells,
+        "targets": targets(Period(today, today)),
+        "chart": chart,
+        "coaches": attention_per_coach(today),
+    }
