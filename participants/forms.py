@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import SetPasswordMixin
 from django.contrib.auth.models import Group
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,7 @@ from .models import (
     Placement,
     ProgressEntry,
     ReEntry,
+    Reminder,
     Signal,
     Trajectory,
 )
@@ -328,3 +330,24 @@ class UserForm(SetPasswordMixin, PLPForm):
             user.save()
             user.groups.set([Group.objects.get_or_create(name=self.cleaned_data["role"])[0]])
         return user
+
+
+class ReminderForm(PLPForm):
+    class Meta:
+        model = Reminder
+        fields = ["title", "due_on", "assigned_to", "notes", "done_on"]
+
+    def __init__(self, *args, participant: Participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = (
+            User.objects.filter(is_active=True)
+            .filter(Q(pk=participant.coach_id) | Q(shared_caseload=participant) | Q(groups__name=COORDINATOR))
+            .distinct()
+            .order_by("first_name", "username")
+        )
+        self.fields["assigned_to"].queryset = people
+        self.fields["assigned_to"].label_from_instance = lambda u: u.get_full_name() or u.username
+        if not self.instance.pk:
+            self.fields["assigned_to"].initial = participant.coach_id
+            self.fields["due_on"].initial = timezone.localdate
+            del self.fields["done_on"]

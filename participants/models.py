@@ -627,3 +627,38 @@ class PendingImport(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class Reminder(models.Model):
+    """A task or appointment about a participant, with a due date, for the assigned
+    coach or a colleague."""
+
+    participant = models.ForeignKey(
+        Participant, models.CASCADE, related_name="reminders", verbose_name=_("participant")
+    )
+    title = models.CharField(_("what"), max_length=200)
+    due_on = models.DateField(_("due on"))
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="reminders",
+        verbose_name=_("for"),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        indexes = [
+            models.Index(
+                fields=["assigned_to", "due_on"], condition=Q(done_on__isnull=True), name="reminder_open"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -127,6 +127,16 @@ PERSONAL_DATA: dict[str, dict[str, Field]] = {
         "employer": Field(WORK, False, KEEP),
         "job_title": Field(WORK, False, KEEP),
     },
+    "participants.Reminder": {
+        "id": Field(SYSTEM, False, KEEP),
+        "participant": Field(SYSTEM, False, KEEP),
+        "title": Field(HEALTH, True, ERASE),
+        "due_on": Field(CASE, False, KEEP),
+        "assigned_to": Field(SYSTEM, False, KEEP),
+        "notes": Field(HEALTH, True, ERASE),
+        "done_on": Field(CASE, False, KEEP),
+        "created_by": Field(SYSTEM, False, KEEP),
+    },
     "participants.ReEntry": {
         "id": Field(SYSTEM, False, KEEP),
         "participant": Field(SYSTEM, False, KEEP),

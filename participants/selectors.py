@@ -86,6 +86,11 @@ def participant_file(
     for sg in all_signals:
         by_entry.setdefault(sg.entry_id, []).append(sg)
     small = _small_records(p)
+    open_reminders = [
+        {"pk": pk, "title": text, "due_on": start, "user": label}
+        for kind, pk, start, end, text, label, _extra in small
+        if kind == "reminder" and end is None
+    ]
     intake = getattr(p, "intake", None)
 
     events: list[Event] = []
@@ -190,8 +195,12 @@ def participant_file(
     today = timezone.localdate()
     events.sort(key=lambda ev: ev.date or datetime.date.min, reverse=True)
     if not sensitive:
-        events = [Event(e.date, e.kind, e.title, "", None, "", e.css) for e in events if e.kind != "intake"]
-        signals = []
+        events = [
+            Event(e.date, e.kind, _("Reminder") if e.kind == "reminder" else e.title, "", None, "", e.css)
+            for e in events
+            if e.kind != "intake"
+        ]
+        signals, open_reminders = [], []
 
     return {
         "trajectories": trajectories,
@@ -205,6 +214,7 @@ def participant_file(
             None,
         ),
         "open_trajectories": [t for t in trajectories if t.end is None],
+        "open_reminders": sorted(open_reminders, key=lambda r: r["due_on"]),
     }
 
 
@@ -214,7 +224,7 @@ def _small_records(p: Participant) -> list[tuple]:
     from django.db.models import CharField, DateField, F, TextField, Value
     from django.db.models.functions import Coalesce
 
-    from .models import Credential, Dropout, Outflow, Pause, ReEntry
+    from .models import Credential, Dropout, Outflow, Pause, ReEntry, Reminder
 
     def rows(model, kind, start, end=None, text=None, label=None, extra=None):
         none_date = Value(None, output_field=DateField())
@@ -241,6 +251,7 @@ def _small_records(p: Participant) -> list[tuple]:
             rows(Dropout, "dropout", "date", text="explanation", label="reason__label"),
             rows(Outflow, "outflow", "date", text="job_title", label="employer__name", extra="kind"),
             rows(ReEntry, "reentry", "date", text="reason"),
+            rows(Reminder, "reminder", "due_on", "done_on", text="title", label="assigned_to__username"),
             all=True,
         )
     )
@@ -266,4 +277,12 @@ def _small_events(p, kind, pk, start, end, text, label, extra) -> list[Event]:
         title = _("Outflow: %(kind)s") % {"kind": Outflow.Kind(extra).label}
         detail = " – ".join(x for x in (label, text) if x)
         return [Event(start, kind, title, detail, None, _url("outflow-edit", p, pk), "success")]
+    if kind == "reminder":
+        title = _("Reminder: %(title)s") % {"title": text}
+        detail = (
+            (_("done on %(date)s") % {"date": end.strftime("%d-%m-%Y")})
+            if end
+            else (_("for %(user)s") % {"user": label})
+        )
+        return [Event(start, kind, title, detail, pk, _url("reminder-edit", p, pk), "secondary")]
     return [Event(start, kind, _("Re-entry"), text, None, css="info")]

@@ -24,6 +24,7 @@ from .models import (
     Placement,
     ProgressEntry,
     ReEntry,
+    Reminder,
     Signal,
     Trajectory,
 )
@@ -404,3 +405,20 @@ def audit_purge() -> int:
     )
     deleted, _ = AuditEntry.objects.filter(at__lt=cutoff).delete()
     return deleted
+
+
+@transaction.atomic
+def reminder_save(*, by, reminder: Reminder) -> Reminder:
+    """Create or change a reminder; the person it is for must be able to see the participant."""
+    if reminder.created_by_id is None and by is not None:
+        reminder.created_by = by
+    if not Participant.objects.for_user(reminder.assigned_to).filter(pk=reminder.participant_id).exists():
+        raise ValidationError({"assigned_to": _("This colleague does not guide this participant.")})
+    return _save(by=by, instance=reminder, participant=reminder.participant)
+
+
+@transaction.atomic
+def reminder_done(*, by, reminder: Reminder, on: datetime.date) -> Reminder:
+    """Mark a reminder as done."""
+    reminder.done_on = on
+    return _save(by=by, instance=reminder, participant=reminder.participant)

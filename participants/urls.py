@@ -14,6 +14,7 @@ def record_urls(name: str, create, edit) -> list:
 
 urlpatterns = [
     path("", views.caseload, name="caseload"),
+    path("vandaag/", views.today, name="today"),
     path("nieuw/", views.participant_create, name="participant-create"),
     path("<int:pk>/", views.participant_detail, name="participant-detail"),
     path("<int:pk>/wijzigen/", views.participant_edit, name="participant-edit"),
@@ -31,6 +32,8 @@ urlpatterns = [
     *record_urls("dropout", views.dropout_create, views.dropout_edit),
     *record_urls("outflow", views.outflow_create, views.outflow_edit),
     path("<int:pk>/reentry/nieuw/", views.reentry_create, name="reentry-create"),
+    *record_urls("reminder", views.reminder_create, views.reminder_edit),
+    path("<int:pk>/reminder/<int:record_pk>/klaar/", views.reminder_done, name="reminder-done"),
     path("register/import/", imports.import_upload, name="import"),
     path("register/import/<int:pk>/bevestigen/", imports.import_confirm, name="import-confirm"),
     path("register/import/<int:pk>/annuleren/", imports.import_cancel, name="import-cancel"),

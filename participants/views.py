@@ -1,3 +1,4 @@
+import datetime
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -5,11 +6,12 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Model, Q
+from django.db.models import Exists, Model, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -30,6 +32,7 @@ from .forms import (
     PlacementForm,
     ProgressEntryForm,
     ReEntryForm,
+    ReminderForm,
     SignalCloseForm,
     SwitchPlacementForm,
     TrajectoryForm,
@@ -52,6 +55,7 @@ from .models import (
     Placement,
     ProgressEntry,
     ReEntry,
+    Reminder,
     Signal,
     Trajectory,
 )
@@ -163,6 +167,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "phase_label": Phase(participant.phase).label,
             "phase_css": PHASE_CSS[participant.phase],
             "sensitive": sensitive,
+            "today": timezone.localdate(),
             "access_log": AuditEntry.objects.filter(participant_id=participant.pk)[:50]
             if is_coordinator(request.user)
             else None,
@@ -318,6 +323,15 @@ dropout_create, dropout_edit = _make_record_views(
 )
 outflow_create, outflow_edit = _make_record_views(
     Outflow, OutflowForm, services.outflow_record, "outflow", gettext_lazy("Outflow")
+)
+reminder_create, reminder_edit = _make_record_views(
+    Reminder,
+    ReminderForm,
+    services.reminder_save,
+    "reminder",
+    gettext_lazy("Reminder"),
+    form_kwargs=lambda participant: {"participant": participant},
+    sensitive_edit=True,
 )
 reentry_create, _reentry_edit = _make_record_views(
     ReEntry, ReEntryForm, services.reentry_record, "reentry", gettext_lazy("Re-entry")
@@ -551,3 +565,56 @@ def participant_anonymise(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         messages.error(request, _("Type the participant number exactly to confirm."))
     return render(request, "participants/participant_anonymise.html", {"participant": participant})
+
+
+@require_POST
+def reminder_done(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+    participant = participant_for_user(request, pk, for_update=True)
+    reminder = get_object_or_404(Reminder, pk=record_pk, participant=participant)
+    services.reminder_done(by=request.user, reminder=reminder, on=timezone.localdate())
+    messages.success(request, _("Reminder done: %(title)s") % {"title": reminder.title})
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = participant.get_absolute_url()
+    return redirect(target)
+
+
+def today(request: HttpRequest) -> HttpResponse:
+    """The coach's day: reminders due, and their participants who need attention."""
+    day = timezone.localdate()
+    reminders = list(
+        Reminder.objects.filter(
+            assigned_to=request.user, done_on__isnull=True, due_on__lte=day + datetime.timedelta(days=7)
+        )
+        .select_related("participant")
+        .order_by("due_on", "pk")[:100]
+    )
+    mine = Participant.objects.filter(coach=request.user).open_files(day).with_overview(day)
+    pause_ending = Participant.objects.filter(
+        coach=request.user, pauses__end__gte=day, pauses__end__lte=day + datetime.timedelta(days=14)
+    ).values("pk")
+    attention = list(
+        mine.filter(
+            Q(open_signals__gt=0)
+            | Q(no_recent_contact=True)
+            | Q(placement_ending=True)
+            | Q(pk__in=pause_ending)
+        )
+        .annotate(
+            pause_ending=Exists(
+                Pause.objects.filter(
+                    participant=OuterRef("pk"), end__gte=day, end__lte=day + datetime.timedelta(days=14)
+                )
+            )
+        )
+        .order_by("last_contact", "last_name")[:100]
+    )
+    return render(
+        request,
+        "participants/today.html",
+        {
+            "today": day,
+            "reminders": reminders,
+            "attention": attention,
+        },
+    )

@@ -44,6 +44,10 @@ EXPECT = {
 # Every named URL, by kind. A new URL that is not listed here fails the matrix test.
 KINDS = {
     "participants:caseload": "everyone",
+    "participants:today": "everyone",
+    "participants:reminder-create": "participant",
+    "participants:reminder-edit": "sensitive",
+    "participants:reminder-done": "participant",
     "participants:participant-create": "everyone",
     "participants:participant-detail": "participant",
     "participants:participant-edit": "participant",
@@ -95,6 +99,7 @@ KINDS = {
     "reporting:projectyear-edit": "coordinator",
 }
 POST_ONLY = {
+    "participants:reminder-done",
     "participants:entry-delete",
     "participants:import-confirm",
     "participants:import-cancel",
@@ -144,6 +149,11 @@ def world(db):
         "outflow": OutflowFactory(participant=ParticipantFactory(coach=users["coach"]), date=D(2024, 6, 1)),
     }
     records["outflow"].participant.team.add(users["peer"])
+    from participants.models import Reminder
+
+    records["reminder"] = Reminder.objects.create(
+        participant=p, title="Bellen", due_on=D(2024, 5, 1), assigned_to=users["coach"]
+    )
     args = {
         "pk": p.pk,
         "user_pk": users["coach"].pk,

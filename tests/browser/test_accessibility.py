@@ -39,6 +39,7 @@ def test_main_pages_have_no_serious_accessibility_violations(live_server, browse
     page.click("button[type=submit]")
     page.wait_for_selector("h1")
     pages = {
+        "today": "/deelnemers/vandaag/",
         "caseload": "/deelnemers/",
         "participant": participant.get_absolute_url(),
         "contact form": f"/deelnemers/{participant.pk}/entry/nieuw/",
