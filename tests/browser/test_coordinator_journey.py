@@ -1,0 +1,31 @@
+"""The coordinator's overview in Chromium: click a number, land on its participants."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_click_a_figure_and_see_its_participants(live_server, browser, screenshot):
+    call_command("seed_demo", stdout=io.StringIO())
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "coordinator")
+    page.fill("#id_password", "demo-plp-2026!")
+    page.click("button[type=submit]")
+    page.wait_for_selector("h1")
+    page.goto(f"{live_server.url}/rapportage/?start=2022-01-01&end=2025-12-31&peildatum=2025-08-01")
+    row = page.locator("table.figures tbody tr", has_text="Nieuwe deelnemers (instroom)").first
+    cell_2024 = row.locator("td").nth(2).locator("a")
+    assert cell_2024.inner_text() == "14"
+    cell_2024.click()
+    page.wait_for_selector("h1:has-text('14 deelnemers')")
+    assert page.locator("tbody tr").count() == 14
+    assert "PLP-2024-" in page.inner_text("tbody")
+    screenshot(page, "trace-instroom-2024")
+    page.click("tbody tr:first-child a")
+    page.wait_for_selector(".timeline")
+    page.close()
