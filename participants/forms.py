@@ -16,6 +16,7 @@ from .models import (
     Credential,
     Dropout,
     DropoutReason,
+    FollowUp,
     Intake,
     Mentor,
     Organisation,
@@ -351,3 +352,21 @@ class ReminderForm(PLPForm):
             self.fields["assigned_to"].initial = participant.coach_id
             self.fields["due_on"].initial = timezone.localdate
             del self.fields["done_on"]
+
+
+class FollowUpForm(PLPForm):
+    submit_label = _("Save answer")
+    still_active = forms.TypedChoiceField(
+        label=_("Is the person still in work or education?"),
+        choices=[("1", _("Yes")), ("0", _("No"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = FollowUp
+        fields = ["answered_on", "still_active", "notes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answered_on"].initial = timezone.localdate

@@ -662,3 +662,28 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class FollowUp(models.Model):
+    """After an outflow the app asks at 6 and 12 months whether the person still works or
+    studies; both answers yes means "duurzaam uitgestroomd" in the report."""
+
+    MONTHS = (6, 12)
+
+    participant = models.ForeignKey(
+        Participant, models.CASCADE, related_name="followups", verbose_name=_("participant")
+    )
+    outflow = models.ForeignKey(Outflow, models.CASCADE, related_name="followups", verbose_name=_("outflow"))
+    months = models.PositiveSmallIntegerField(_("after months"), choices=[(6, "6"), (12, "12")])
+    answered_on = models.DateField(_("asked on"))
+    still_active = models.BooleanField(_("still in work or education"))
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["outflow", "months"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        constraints = [models.UniqueConstraint(fields=["outflow", "months"], name="followup_once_per_moment")]
+
+    def __str__(self) -> str:
+        return f"{self.months} mnd"

@@ -137,6 +137,15 @@ PERSONAL_DATA: dict[str, dict[str, Field]] = {
         "done_on": Field(CASE, False, KEEP),
         "created_by": Field(SYSTEM, False, KEEP),
     },
+    "participants.FollowUp": {
+        "id": Field(SYSTEM, False, KEEP),
+        "participant": Field(SYSTEM, False, KEEP),
+        "outflow": Field(SYSTEM, False, KEEP),
+        "months": Field(CASE, False, KEEP),
+        "answered_on": Field(CASE, False, KEEP),
+        "still_active": Field(WORK, False, KEEP),
+        "notes": Field(HEALTH, True, ERASE),
+    },
     "participants.ReEntry": {
         "id": Field(SYSTEM, False, KEEP),
         "participant": Field(SYSTEM, False, KEEP),

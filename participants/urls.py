@@ -34,6 +34,9 @@ urlpatterns = [
     path("<int:pk>/reentry/nieuw/", views.reentry_create, name="reentry-create"),
     *record_urls("reminder", views.reminder_create, views.reminder_edit),
     path("<int:pk>/reminder/<int:record_pk>/klaar/", views.reminder_done, name="reminder-done"),
+    path(
+        "<int:pk>/outflow/<int:record_pk>/nazorg/<int:months>/", views.followup_create, name="followup-create"
+    ),
     path("register/import/", imports.import_upload, name="import"),
     path("register/import/<int:pk>/bevestigen/", imports.import_confirm, name="import-confirm"),
     path("register/import/<int:pk>/annuleren/", imports.import_cancel, name="import-cancel"),

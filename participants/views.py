@@ -23,6 +23,7 @@ from .forms import (
     CredentialForm,
     DropoutForm,
     DropoutReasonForm,
+    FollowUpForm,
     IntakeForm,
     MentorForm,
     OrganisationForm,
@@ -45,6 +46,7 @@ from .models import (
     Credential,
     Dropout,
     DropoutReason,
+    FollowUp,
     Intake,
     Mentor,
     Organisation,
@@ -616,5 +618,29 @@ def today(request: HttpRequest) -> HttpResponse:
             "today": day,
             "reminders": reminders,
             "attention": attention,
+            "followups": services.followups_due(request.user, day),
         },
     )
+
+
+def followup_create(request: HttpRequest, pk: int, record_pk: int, months: int) -> HttpResponse:
+    """Answer the question at 6 or 12 months after an outflow."""
+    participant = participant_for_user(request, pk, for_update=True)
+    outflow = get_object_or_404(Outflow, pk=record_pk, participant=participant)
+    if months not in FollowUp.MONTHS:
+        raise Http404
+    form = FollowUpForm(
+        request.POST or None, instance=FollowUp(outflow=outflow, months=months, participant=participant)
+    )
+    if request.method == "POST" and form.is_valid():
+        if _run(form, services.followup_record, by=request.user, followup=form.instance):
+            messages.success(request, _("Follow-up saved."))
+            return redirect("participants:today")
+    title = _("Follow-up %(months)s months after outflow") % {"months": months}
+    intro = _("%(name)s left on %(date)s: %(kind)s%(at)s.") % {
+        "name": participant.full_name,
+        "date": outflow.date.strftime("%d-%m-%Y"),
+        "kind": outflow.get_kind_display(),
+        "at": f" ({outflow.employer})" if outflow.employer else "",
+    }
+    return _form_page(request, participant, form, title, {"intro": intro})

@@ -11,7 +11,7 @@ import datetime
 from dataclasses import asdict, dataclass
 
 from django.db import connection
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import ExtractYear
 
 from participants.models import (
@@ -19,6 +19,7 @@ from participants.models import (
     CredentialKind,
     Dropout,
     DropoutReason,
+    FollowUp,
     Outflow,
     Participant,
     ProgressEntry,
@@ -73,6 +74,7 @@ class RowFigures:
     uitstroom: int
     uitstroom_per_soort: dict[str, int]
     uitstroom_werk_of_opleiding: int
+    uitstroom_duurzaam: int  # outflows still in work or education at 6 and 12 months
 
 
 @dataclass(frozen=True)
@@ -212,9 +214,12 @@ def compute_figures(period: Period, reference_date: datetime.date | None = None)
     drop_years = _by_year(dropouts.annotate(y=ExtractYear("date")).values("y").annotate(**drop_aggs))
     drop_total = dropouts.aggregate(**drop_aggs)
 
-    out_aggs = {"n": _distinct(), "work": _distinct(Q(kind__in=WORK_OR_EDUCATION))} | {
-        f"k{i}": _distinct(Q(kind=k)) for i, k in enumerate(OUTFLOW_KINDS)
-    }
+    still = FollowUp.objects.filter(outflow=OuterRef("pk"), still_active=True)
+    out_aggs = {
+        "n": _distinct(),
+        "work": _distinct(Q(kind__in=WORK_OR_EDUCATION)),
+        "lasting": _distinct(Q(Exists(still.filter(months=6))) & Q(Exists(still.filter(months=12)))),
+    } | {f"k{i}": _distinct(Q(kind=k)) for i, k in enumerate(OUTFLOW_KINDS)}
     outflows = Outflow.objects.filter(_in(period, "date")).order_by()
     out_years = _by_year(outflows.annotate(y=ExtractYear("date")).values("y").annotate(**out_aggs))
     out_total = outflows.aggregate(**out_aggs)
@@ -235,6 +240,7 @@ def compute_figures(period: Period, reference_date: datetime.date | None = None)
             uitstroom=out.get("n", 0),
             uitstroom_per_soort={k: out.get(f"k{i}", 0) for i, k in enumerate(OUTFLOW_KINDS)},
             uitstroom_werk_of_opleiding=out.get("work", 0),
+            uitstroom_duurzaam=out.get("lasting", 0),
         )
 
     year_rows = tuple(
@@ -293,6 +299,7 @@ FIGURES = [
     "uitstroom",
     "uitstroom_per_soort",
     "uitstroom_werk_of_opleiding",
+    "uitstroom_duurzaam",
     "lopend_op_peildatum",
     "werkgever",
 ]
@@ -319,7 +326,13 @@ def participants_in(
                     drops.filter(reason__isnull=True) if key == NO_REASON else drops.filter(reason__code=key)
                 )
             ids = drops.values("participant")
-        case "uitstroom" | "uitstroom_per_soort" | "uitstroom_werk_of_opleiding" | "werkgever":
+        case (
+            "uitstroom"
+            | "uitstroom_per_soort"
+            | "uitstroom_werk_of_opleiding"
+            | "werkgever"
+            | "uitstroom_duurzaam"
+        ):
             outs = Outflow.objects.filter(_in(period, "date"))
             if figure == "uitstroom_per_soort":
                 outs = outs.filter(kind=key)
@@ -327,6 +340,9 @@ def participants_in(
                 outs = outs.filter(kind__in=WORK_OR_EDUCATION)
             elif figure == "werkgever":
                 outs = outs.filter(employer__name=key)
+            elif figure == "uitstroom_duurzaam":
+                still = FollowUp.objects.filter(outflow=OuterRef("pk"), still_active=True)
+                outs = outs.filter(Exists(still.filter(months=6)), Exists(still.filter(months=12)))
             ids = outs.values("participant")
         case "lopend_op_peildatum":
             ids = _active_trajectories(reference_date).filter(kind=key).values("participant")

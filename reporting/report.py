@@ -106,6 +106,12 @@ def yearly_table(figures: Figures, options: dict) -> list[dict]:
             "",
             lambda r: r.uitstroom_werk_of_opleiding,
         ),
+        row(
+            "Duurzaam uitgestroomd (na 6 en 12 maanden)",
+            "uitstroom_duurzaam",
+            "",
+            lambda r: r.uitstroom_duurzaam,
+        ),
     ]
     return rows
 
@@ -291,6 +297,11 @@ COUNTING_RULES = [
     (
         "Werkgevers met uitstroom",
         "De werkgevers van de uitstroom in de periode, met de functies en het aantal deelnemers.",
+    ),
+    (
+        "Duurzaam uitgestroomd",
+        "Deelnemers met een uitstroom naar werk of opleiding in de periode die bij de navraag na 6 én "
+        "na 12 maanden nog werk of opleiding hadden.",
     ),
     (
         "Totalen",

@@ -48,6 +48,7 @@ KINDS = {
     "participants:reminder-create": "participant",
     "participants:reminder-edit": "sensitive",
     "participants:reminder-done": "participant",
+    "participants:followup-create": "participant",
     "participants:participant-create": "everyone",
     "participants:participant-detail": "participant",
     "participants:participant-edit": "participant",
@@ -174,6 +175,7 @@ def url_for(name, route, world):
     users, p, records, edition, args, project_year = world
     app, view = name.split(":")
     key = view.split("-")[0]
+    key = "outflow" if key == "followup" else key
     kwargs = {}
     if "<int:pk>" in route:
         kwargs["pk"] = {"reporting": edition.pk, "participants": p.pk}[app]
@@ -189,6 +191,8 @@ def url_for(name, route, world):
         kwargs["kind"] = "task" if app == "reporting" else "organisation"
     if "<int:item_pk>" in route:
         kwargs["item_pk"] = args["item_pk"]
+    if "<int:months>" in route:
+        kwargs["months"] = 6
     if "<int:user_pk>" in route:
         kwargs["user_pk"] = args["user_pk"]
     url = reverse(name, kwargs=kwargs)

@@ -142,6 +142,7 @@ def test_every_url_requires_login(client, participant, records):
             ("<int:record_pk>", records["entry"].pk),
             ("<int:user_pk>", 1),
             ("<int:item_pk>", 1),
+            ("<int:months>", 6),
             ("<str:kind>", "organisation"),
         ):
             path = path.replace(part, str(value))

@@ -165,6 +165,7 @@ def test_json_keys_are_the_interface():
         "uitstroom",
         "uitstroom_per_soort",
         "uitstroom_werk_of_opleiding",
+        "uitstroom_duurzaam",
     }
     assert set(data["years"][0]["trajecten"]) == {
         "praktijkverklaring",
