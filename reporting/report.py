@@ -128,6 +128,16 @@ def breakdown_table(figures: Figures, figure: str, labels: dict, get, options) -
     return rows
 
 
+def nice_step(peak: int) -> int:
+    """The smallest of 1, 2, 5, 10, 20, 50, ... with four steps reaching the peak."""
+    magnitude = 1
+    while True:
+        for factor in (1, 2, 5):
+            if factor * magnitude * 4 >= peak:
+                return factor * magnitude
+        magnitude *= 10
+
+
 def bar_chart(title: str, years: list[int], series: list[tuple[str, list[int]]], options: dict) -> dict:
     """Geometry of a grouped bar chart; the template draws it as SVG (text stays text)."""
     width, height, left, bottom, top = 330, 170, 28, 26, 14
@@ -135,7 +145,8 @@ def bar_chart(title: str, years: list[int], series: list[tuple[str, list[int]]],
     hidden = options["suppress"]
     threshold = options["threshold"]
     peak = max([v for _name, vals in series for v in vals] + [1])
-    step = max(1, -(-peak // 4))
+    step = nice_step(peak)
+    left = max(left, 10 + 6 * len(str(step * 4)))  # room for the widest axis label
     ticks = [{"y": top + plot_h - plot_h * t / (step * 4), "label": t} for t in range(0, step * 5, step)]
     scale = plot_h / (step * 4)
     group_w = (width - left - 10) / max(len(years), 1)
