@@ -1,4 +1,4 @@
-"""The counting rules of the funder report (DOMAIN.md), computed in SQL.
+"""The counting rules of the funder report, computed in SQL.
 
 Every figure is a number of distinct participants unless its name says otherwise
 (`behaald` counts credentials, `uren` sums durations). `compute_figures` runs a fixed

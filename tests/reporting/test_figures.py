@@ -1,4 +1,4 @@
-"""The counting rules of DOMAIN.md against hand-built cases, boundaries included."""
+"""The counting rules against hand-built cases, boundaries included."""
 
 import datetime
 
