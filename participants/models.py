@@ -14,6 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from .querysets import ParticipantQuerySet
 
 
+def private_storage():
+    """Documents live outside the web root (PLP_PRIVATE_ROOT), never under STATIC/MEDIA URLs."""
+    from django.core.files.storage import FileSystemStorage
+
+    return FileSystemStorage(location=settings.PLP_PRIVATE_ROOT, base_url=None)
+
+
 def end_after_start(model: str, start: str = "start", end: str = "end") -> models.CheckConstraint:
     """A CheckConstraint: the end date is empty or on/after the start date."""
     return models.CheckConstraint(
@@ -687,3 +694,37 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.months} mnd"
+
+
+def attachment_path(instance, filename: str) -> str:
+    import uuid
+    from pathlib import PurePath
+
+    return f"attachments/{instance.participant_id}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+class Attachment(models.Model):
+    """A document in the file (intake form, signed agreement, certificate). Stored under
+    PLP_PRIVATE_ROOT, outside the web root, and served only through a view that checks
+    who may see the participant."""
+
+    participant = models.ForeignKey(
+        Participant, models.CASCADE, related_name="attachments", verbose_name=_("participant")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=attachment_path, storage=private_storage)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self) -> str:
+        return self.title

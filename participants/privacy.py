@@ -146,6 +146,17 @@ PERSONAL_DATA: dict[str, dict[str, Field]] = {
         "still_active": Field(WORK, False, KEEP),
         "notes": Field(HEALTH, True, ERASE),
     },
+    "participants.Attachment": {
+        "id": Field(SYSTEM, False, KEEP),
+        "participant": Field(SYSTEM, False, KEEP),
+        "title": Field(HEALTH, True, ERASE),
+        "file": Field(HEALTH, True, ERASE),
+        "original_name": Field(HEALTH, True, ERASE),
+        "content_type": Field(SYSTEM, False, KEEP),
+        "size": Field(SYSTEM, False, KEEP),
+        "uploaded_by": Field(SYSTEM, False, KEEP),
+        "uploaded_at": Field(SYSTEM, False, KEEP),
+    },
     "participants.ReEntry": {
         "id": Field(SYSTEM, False, KEEP),
         "participant": Field(SYSTEM, False, KEEP),

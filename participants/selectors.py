@@ -86,6 +86,11 @@ def participant_file(
     for sg in all_signals:
         by_entry.setdefault(sg.entry_id, []).append(sg)
     small = _small_records(p)
+    documents = [
+        {"pk": pk, "title": text, "name": label, "date": start}
+        for kind, pk, start, end, text, label, _extra in small
+        if kind == "document"
+    ]
     open_reminders = [
         {"pk": pk, "title": text, "due_on": start, "user": label}
         for kind, pk, start, end, text, label, _extra in small
@@ -198,9 +203,9 @@ def participant_file(
         events = [
             Event(e.date, e.kind, _("Reminder") if e.kind == "reminder" else e.title, "", None, "", e.css)
             for e in events
-            if e.kind != "intake"
+            if e.kind not in ("intake", "document")
         ]
-        signals, open_reminders = [], []
+        signals, open_reminders, documents = [], [], []
 
     return {
         "trajectories": trajectories,
@@ -215,6 +220,7 @@ def participant_file(
         ),
         "open_trajectories": [t for t in trajectories if t.end is None],
         "open_reminders": sorted(open_reminders, key=lambda r: r["due_on"]),
+        "documents": sorted(documents, key=lambda d: d["date"], reverse=True),
     }
 
 
@@ -222,26 +228,24 @@ def _small_records(p: Participant) -> list[tuple]:
     """Credentials, pauses, dropouts, outflows and re-entries in one UNION query:
     (kind, pk, date, end date, text, label, extra)."""
     from django.db.models import CharField, DateField, F, TextField, Value
-    from django.db.models.functions import Coalesce
+    from django.db.models.functions import Coalesce, TruncDate
 
-    from .models import Credential, Dropout, Outflow, Pause, ReEntry, Reminder
+    from .models import Attachment, Credential, Dropout, Outflow, Pause, ReEntry, Reminder
 
     def rows(model, kind, start, end=None, text=None, label=None, extra=None):
         none_date = Value(None, output_field=DateField())
         empty = Value("", output_field=TextField())
-        return (
-            model.objects.filter(participant=p)
-            .order_by()
-            .annotate(
-                k=Value(kind, output_field=CharField()),
-                d1=F(start),
-                d2=F(end) if end else none_date,
-                a=Coalesce(F(text), empty, output_field=TextField()) if text else empty,
-                b=Coalesce(F(label), empty, output_field=TextField()) if label else empty,
-                c=Coalesce(F(extra), empty, output_field=TextField()) if extra else empty,
-            )
-            .values_list("k", "pk", "d1", "d2", "a", "b", "c")
-        )
+        qs = model.objects.filter(participant=p).order_by()
+        if start == "uploaded_on":
+            qs = qs.annotate(uploaded_on=TruncDate("uploaded_at"))
+        return qs.annotate(
+            k=Value(kind, output_field=CharField()),
+            d1=F(start),
+            d2=F(end) if end else none_date,
+            a=Coalesce(F(text), empty, output_field=TextField()) if text else empty,
+            b=Coalesce(F(label), empty, output_field=TextField()) if label else empty,
+            c=Coalesce(F(extra), empty, output_field=TextField()) if extra else empty,
+        ).values_list("k", "pk", "d1", "d2", "a", "b", "c")
 
     return list(
         rows(
@@ -252,6 +256,7 @@ def _small_records(p: Participant) -> list[tuple]:
             rows(Outflow, "outflow", "date", text="job_title", label="employer__name", extra="kind"),
             rows(ReEntry, "reentry", "date", text="reason"),
             rows(Reminder, "reminder", "due_on", "done_on", text="title", label="assigned_to__username"),
+            rows(Attachment, "document", "uploaded_on", text="title", label="original_name"),
             all=True,
         )
     )
@@ -277,6 +282,9 @@ def _small_events(p, kind, pk, start, end, text, label, extra) -> list[Event]:
         title = _("Outflow: %(kind)s") % {"kind": Outflow.Kind(extra).label}
         detail = " – ".join(x for x in (label, text) if x)
         return [Event(start, kind, title, detail, None, _url("outflow-edit", p, pk), "success")]
+    if kind == "document":
+        title = _("Document: %(title)s") % {"title": text}
+        return [Event(start, kind, title, label, pk, _url("attachment-download", p, pk), "secondary")]
     if kind == "reminder":
         title = _("Reminder: %(title)s") % {"title": text}
         detail = (

@@ -14,6 +14,7 @@ from plp.roles import role_of
 from plp.security import current_ip
 
 from .models import (
+    Attachment,
     AuditEntry,
     Credential,
     Dropout,
@@ -346,6 +347,8 @@ def participant_anonymise(*, by, participant: Participant) -> Participant:
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
     if participant.anonymised_at:
         raise ValidationError(_("This participant is already anonymised."))
+    for attachment in participant.attachments.all():
+        attachment.file.delete(save=False)
     for label, fields in PERSONAL_DATA.items():
         model = apps.get_model(label)
         erase = {}
@@ -469,3 +472,50 @@ def followups_due(user, today: datetime.date | None = None) -> list[dict]:
                 due.append({"outflow": outflow, "months": months, "due_on": add_months(outflow.date, months)})
                 break
     return due
+
+
+MAGIC = {b"%PDF": "application/pdf", b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+@transaction.atomic
+def attachment_add(*, by, participant: Participant, upload, title: str) -> Attachment:
+    """Store a document (PDF, PNG or JPEG, checked by its content, at most
+    PLP_ATTACHMENT_MAX_BYTES) outside the web root."""
+    from django.conf import settings
+
+    if upload.size > settings.PLP_ATTACHMENT_MAX_BYTES:
+        raise ValidationError(
+            {
+                "file": _("The file is larger than %(mb)s MB.")
+                % {"mb": settings.PLP_ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+            }
+        )
+    head = upload.read(8)
+    upload.seek(0)
+    content_type = next((t for magic, t in MAGIC.items() if head.startswith(magic)), None)
+    if content_type is None:
+        raise ValidationError({"file": _("Only PDF, PNG and JPEG files can be added.")})
+    attachment = Attachment(
+        participant=participant,
+        title=title,
+        original_name=upload.name[:200],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=by,
+    )
+    attachment.file.save(upload.name, upload, save=False)
+    try:
+        return _save(by=by, instance=attachment, participant=participant)
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+
+
+@transaction.atomic
+def attachment_delete(*, by, attachment: Attachment) -> None:
+    """Remove a document and its file."""
+    log_action(
+        by=by, action="participants.attachment.deleted", participant=attachment.participant, obj=attachment
+    )
+    attachment.file.delete(save=False)
+    attachment.delete()

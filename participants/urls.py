@@ -33,6 +33,9 @@ urlpatterns = [
     *record_urls("outflow", views.outflow_create, views.outflow_edit),
     path("<int:pk>/reentry/nieuw/", views.reentry_create, name="reentry-create"),
     *record_urls("reminder", views.reminder_create, views.reminder_edit),
+    path("<int:pk>/document/nieuw/", views.attachment_create, name="attachment-create"),
+    path("<int:pk>/document/<int:record_pk>/", views.attachment_download, name="attachment-download"),
+    path("<int:pk>/document/<int:record_pk>/verwijderen/", views.attachment_delete, name="attachment-delete"),
     path("<int:pk>/reminder/<int:record_pk>/klaar/", views.reminder_done, name="reminder-done"),
     path(
         "<int:pk>/outflow/<int:record_pk>/nazorg/<int:months>/", views.followup_create, name="followup-create"

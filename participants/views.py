@@ -1,6 +1,7 @@
 import datetime
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -20,6 +21,7 @@ from plp.roles import account_manager_required, coordinator_required, is_coordin
 
 from . import services
 from .forms import (
+    AttachmentForm,
     CredentialForm,
     DropoutForm,
     DropoutReasonForm,
@@ -42,6 +44,7 @@ from .forms import (
 )
 from .models import (
     PHASE_CSS,
+    Attachment,
     AuditEntry,
     Credential,
     Dropout,
@@ -644,3 +647,49 @@ def followup_create(request: HttpRequest, pk: int, record_pk: int, months: int) 
         "at": f" ({outflow.employer})" if outflow.employer else "",
     }
     return _form_page(request, participant, form, title, {"intro": intro})
+
+
+def attachment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = participant_for_user(request, pk, for_update=True, sensitive=True)
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        if _run(
+            form,
+            services.attachment_add,
+            by=request.user,
+            participant=participant,
+            upload=form.cleaned_data["file"],
+            title=form.cleaned_data["title"],
+        ):
+            messages.success(request, _("Document added."))
+            return redirect(participant)
+    return _form_page(request, participant, form, _("Add document"))
+
+
+def attachment_download(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+    """Serve a document only to those who may see its health details."""
+    from django.http import FileResponse
+
+    participant = participant_for_user(request, pk, for_update=True, sensitive=True)
+    attachment = get_object_or_404(Attachment, pk=record_pk, participant=participant)
+    if not attachment.file:
+        raise Http404
+    services.log_action(
+        by=request.user, action="participants.attachment.downloaded", participant=participant, obj=attachment
+    )
+    ext = settings.PLP_ATTACHMENT_TYPES.get(attachment.content_type, "")
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        content_type=attachment.content_type,
+        filename=f"{participant.number}-{attachment.pk}{ext}",
+    )
+
+
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+    participant = participant_for_user(request, pk, for_update=True, sensitive=True)
+    attachment = get_object_or_404(Attachment, pk=record_pk, participant=participant)
+    services.attachment_delete(by=request.user, attachment=attachment)
+    messages.success(request, _("Document deleted."))
+    return redirect(participant)

@@ -231,3 +231,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
 # Files closed (dropout or outflow) longer than this are anonymised by apply_retention.
 PLP_RETENTION_YEARS = int(os.environ.get("RETENTION_YEARS", "2"))
+
+# Documents attached to a participant's file: outside the web root, served by a view
+# that checks access. Back this folder up together with the database.
+PLP_PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", BASE_DIR / "private"))
+PLP_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+PLP_ATTACHMENT_TYPES = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}

@@ -16,3 +16,7 @@ WHITENOISE_AUTOREFRESH = True
 # Two-factor login is tested on its own (tests/test_security.py); elsewhere a
 # force_login'd user would only see the 2FA page.
 PLP_REQUIRE_2FA = False
+
+import tempfile  # noqa: E402
+
+PLP_PRIVATE_ROOT = Path(tempfile.mkdtemp(prefix="plp-test-documents-"))  # noqa: F405

@@ -49,6 +49,9 @@ KINDS = {
     "participants:reminder-edit": "sensitive",
     "participants:reminder-done": "participant",
     "participants:followup-create": "participant",
+    "participants:attachment-create": "sensitive",
+    "participants:attachment-download": "sensitive",
+    "participants:attachment-delete": "sensitive",
     "participants:participant-create": "everyone",
     "participants:participant-detail": "participant",
     "participants:participant-edit": "participant",
@@ -101,6 +104,7 @@ KINDS = {
 }
 POST_ONLY = {
     "participants:reminder-done",
+    "participants:attachment-delete",
     "participants:entry-delete",
     "participants:import-confirm",
     "participants:import-cancel",
@@ -150,8 +154,17 @@ def world(db):
         "outflow": OutflowFactory(participant=ParticipantFactory(coach=users["coach"]), date=D(2024, 6, 1)),
     }
     records["outflow"].participant.team.add(users["peer"])
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from participants import services
     from participants.models import Reminder
 
+    records["attachment"] = services.attachment_add(
+        by=users["coach"],
+        participant=p,
+        title="Intakeformulier",
+        upload=SimpleUploadedFile("intake.pdf", b"%PDF-1.4 test document", content_type="application/pdf"),
+    )
     records["reminder"] = Reminder.objects.create(
         participant=p, title="Bellen", due_on=D(2024, 5, 1), assigned_to=users["coach"]
     )
@@ -175,7 +188,7 @@ def url_for(name, route, world):
     users, p, records, edition, args, project_year = world
     app, view = name.split(":")
     key = view.split("-")[0]
-    key = "outflow" if key == "followup" else key
+    key = {"followup": "outflow"}.get(key, key)
     kwargs = {}
     if "<int:pk>" in route:
         kwargs["pk"] = {"reporting": edition.pk, "participants": p.pk}[app]
