@@ -332,6 +332,7 @@ class Command(BaseCommand):
             orgs = self.organisations()
             created = self.participants(users, orgs)
             self.report(orgs)
+            self.reminders(users)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} participants added)."))
         self.stdout.write(f"Log in at http://127.0.0.1:8000/ with password {DEMO_PASSWORD!r} as:")
         for username, first, last, role in ACCOUNTS:
@@ -466,6 +467,30 @@ class Command(BaseCommand):
                         ),
                     )
         return created
+
+    def reminders(self, users: dict) -> None:
+        """A few reminders for the coaches' Vandaag page (only on the first run)."""
+        from participants.models import Reminder
+
+        if Reminder.objects.exists():
+            return
+        today = timezone.localdate()
+        plans = [
+            ("Driegesprek plannen met leermeester", 0),
+            ("Bellen over rooster", 1),
+            ("Voortgangsverslag naar verwijzer", -2),
+            ("Evaluatie praktijkverklaring", 5),
+        ]
+        for coach in (users["coach1"], users["coach2"], users["coach3"]):
+            active = Participant.objects.filter(coach=coach).open_files()[: len(plans)]
+            for p, (title, days) in zip(active, plans, strict=False):
+                Reminder.objects.create(
+                    participant=p,
+                    title=title,
+                    assigned_to=coach,
+                    created_by=coach,
+                    due_on=today + datetime.timedelta(days=days),
+                )
 
     def report(self, orgs: dict) -> None:
         """Project years with their targets and a draft edition of the final report."""
