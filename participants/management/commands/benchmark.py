@@ -39,23 +39,10 @@ from participants.models import (
 from participants.reference import ensure_reference_data
 from plp.roles import COACH, COORDINATOR
 
+from .seed_demo import FIRST, LAST
+
 PREFIX = "BENCH-"
 BATCH = 5000
-FIRST = [
-    "Sanne",
-    "Mehmet",
-    "Lotte",
-    "Kevin",
-    "Fatima",
-    "Daan",
-    "Priya",
-    "Tom",
-    "Yara",
-    "Jeroen",
-    "Ilse",
-    "Bilal",
-]
-LAST = ["Jansen", "de Vries", "van Dijk", "Bos", "Mulder", "Smit", "Meijer", "de Boer", "Kok", "Hendriks"]
 
 
 class Command(BaseCommand):
