@@ -377,21 +377,10 @@ def retention_due(today: datetime.date | None = None) -> list[Participant]:
     from django.conf import settings
     from django.utils import timezone
 
-    today = today or timezone.localdate()
-    years = settings.PLP_RETENTION_YEARS
-    try:
-        cutoff = today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        cutoff = today.replace(year=today.year - years, day=28)
-    closed = Participant.objects.with_phase(today).filter(
-        anonymised_at__isnull=True, phase__in=["dropped_out", "outflowed"]
+    cutoff = add_months(today or timezone.localdate(), -12 * settings.PLP_RETENTION_YEARS)
+    return list(
+        Participant.objects.filter(anonymised_at__isnull=True, closed_on__lt=cutoff).order_by("number")
     )
-    due = []
-    for p in closed:
-        last_exit = max(d for d in (p.last_dropout, p.last_outflow) if d)
-        if last_exit < cutoff:
-            due.append(p)
-    return due
 
 
 AUDIT_YEARS = 5
@@ -402,10 +391,8 @@ def audit_purge() -> int:
     from django.utils import timezone
 
     now = timezone.now()
-    cutoff = (
-        now.replace(year=now.year - AUDIT_YEARS)
-        if not (now.month == 2 and now.day == 29)
-        else (now.replace(year=now.year - AUDIT_YEARS, day=28))
+    cutoff = datetime.datetime.combine(
+        add_months(now.date(), -12 * AUDIT_YEARS), now.time(), tzinfo=now.tzinfo
     )
     deleted, _ = AuditEntry.objects.filter(at__lt=cutoff).delete()
     return deleted

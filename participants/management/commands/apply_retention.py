@@ -16,9 +16,7 @@ class Command(BaseCommand):
         due = services.retention_due()
         years = settings.PLP_RETENTION_YEARS
         for p in due:
-            self.stdout.write(
-                f"{p.number}: dossier gesloten op {max(d for d in (p.last_dropout, p.last_outflow) if d)}"
-            )
+            self.stdout.write(f"{p.number}: dossier gesloten op {p.closed_on:%d-%m-%Y}")
         if dry_run:
             self.stdout.write(
                 f"proefdraai: {len(due)} deelnemer(s) langer dan {years} jaar gesloten; niets gewijzigd"
