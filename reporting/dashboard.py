@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from participants.models import Outflow, Participant
 
-from .figures import Period, _instroom_months, compute_figures
+from .figures import Period, compute_figures, instroom_per
 from .report import KIND_LABELS, Cell, bar_chart, targets
 
 MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
@@ -48,7 +48,7 @@ def dashboard(today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
     year = Period.year(today.year)
     figures = compute_figures(year, today)
-    inflow = _instroom_months(year)
+    inflow = instroom_per("month", year)
     outflow = dict(
         Outflow.objects.filter(date__year=today.year)
         .annotate(m=ExtractMonth("date"))
