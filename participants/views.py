@@ -594,23 +594,18 @@ def today(request: HttpRequest) -> HttpResponse:
         .select_related("participant")
         .order_by("due_on", "pk")[:100]
     )
-    mine = Participant.objects.filter(coach=request.user).open_files(day).with_overview(day)
-    pause_ending = Participant.objects.filter(
-        coach=request.user, pauses__end__gte=day, pauses__end__lte=day + datetime.timedelta(days=14)
-    ).values("pk")
+    soon = day + datetime.timedelta(days=settings.PLP_PLACEMENT_ENDING_DAYS)
+    pause_ending = Pause.objects.filter(participant=OuterRef("pk"), end__gte=day, end__lte=soon)
     attention = list(
-        mine.filter(
+        Participant.objects.filter(coach=request.user)
+        .open_files(day)
+        .with_overview(day)
+        .annotate(pause_ending=Exists(pause_ending))
+        .filter(
             Q(open_signals__gt=0)
             | Q(no_recent_contact=True)
             | Q(placement_ending=True)
-            | Q(pk__in=pause_ending)
-        )
-        .annotate(
-            pause_ending=Exists(
-                Pause.objects.filter(
-                    participant=OuterRef("pk"), end__gte=day, end__lte=day + datetime.timedelta(days=14)
-                )
-            )
+            | Q(pause_ending=True)
         )
         .order_by("last_contact", "last_name")[:100]
     )
