@@ -2,7 +2,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Max, Min
+from django.db.models import Min
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -101,12 +101,11 @@ def edition_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         _editable(edition)
     if edition is None:
         period = programme_period()
-        last = ReportEdition.objects.aggregate(v=Max("pk"))["v"]
+        prev = ReportEdition.objects.order_by("-pk").first()
         edition = ReportEdition(
             period_start=period.start, period_end=period.end, reference_date=timezone.localdate()
         )
-        if last:  # start from the narrative of the previous edition
-            prev = ReportEdition.objects.get(pk=last)
+        if prev:  # start from the narrative of the previous edition
             for field in (
                 "title",
                 "organisation_name",
