@@ -124,7 +124,7 @@ def export(request: HttpRequest) -> HttpResponse:
     if request.GET.get("coach", "").isdigit():
         qs = qs.filter(coach_id=int(request.GET["coach"]))
     if request.GET.get("phase") in Phase.values:
-        qs = qs.with_phase().filter(phase=request.GET["phase"])
+        qs = qs.in_phase([request.GET["phase"]])
     content = register.export_register(qs, fmt)
     log_action(
         by=request.user,

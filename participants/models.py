@@ -161,6 +161,14 @@ class Participant(models.Model):
     # Date the participant left (dropout or outflow without a re-entry after it); kept
     # by the services so the caseload can leave closed files out without computing phases.
     closed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False, db_index=True)
+    # The phase as computed on phase_on, valid until phase_until (the next start or end of
+    # a trajectory or pause). Kept by the services and by the nightly refresh_phases, so
+    # lists can filter and count by phase without computing it over every row.
+    stored_phase = models.CharField(
+        _("phase"), max_length=20, choices=Phase.choices, default=Phase.REGISTERED, editable=False
+    )
+    phase_on = models.DateField(_("phase computed on"), null=True, blank=True, editable=False)
+    phase_until = models.DateField(_("phase valid until"), null=True, blank=True, editable=False)
     referrer = models.ForeignKey(
         Organisation,
         models.PROTECT,
@@ -183,6 +191,8 @@ class Participant(models.Model):
             models.Index(fields=["coach", "last_name", "first_name"]),
             # The caseload's ORDER BY: the page's LIMIT walks this index instead of sorting.
             models.Index(fields=["last_name", "first_name", "number"], name="participant_name_order"),
+            models.Index(fields=["stored_phase"], name="participant_stored_phase"),
+            models.Index(fields=["phase_until"], name="participant_phase_until"),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,5 @@
 import datetime
+from collections.abc import Iterable
 
 from django.apps import apps
 from django.db import models
@@ -22,6 +23,71 @@ def _latest(model_name: str, field: str = "date"):
     """
     qs = _model(model_name).objects.filter(participant=OuterRef("pk")).order_by(f"-{field}").values(field)[:1]
     return Subquery(qs, output_field=models.DateField())
+
+
+def _stale(today: datetime.date) -> Q:
+    return Q(phase_on__isnull=True) | Q(phase_on__gt=today) | Q(phase_until__lte=today)
+
+
+def _exit_dates() -> dict:
+    return {
+        "last_dropout": _latest("Dropout"),
+        "last_outflow": _latest("Outflow"),
+        "last_reentry": _latest("ReEntry"),
+    }
+
+
+def _first(model_name: str, field: str, **lookups):
+    qs = (
+        _model(model_name).objects.filter(participant=OuterRef("pk"), **lookups).order_by(field).values(field)
+    )
+    return Subquery(qs[:1], output_field=models.DateField())
+
+
+def _next_changes(today: datetime.date) -> dict:
+    """The first dates after `today` at which the phase may change by itself."""
+    return {
+        "trajectory_start": _first("Trajectory", "start", start__gt=today),
+        "trajectory_end": _first("Trajectory", "end", end__gte=today),
+        "pause_start": _first("Pause", "start", start__gt=today),
+        "pause_end": _first("Pause", "end", end__gte=today),
+    }
+
+
+def _computed_phase(today: datetime.date, *first: When) -> Case:
+    """The phase as of `today` from the records; needs the `_exit_dates()` aliases."""
+    Trajectory, Pause, Intake = _model("Trajectory"), _model("Pause"), _model("Intake")
+    open_trajectory = Trajectory.objects.filter(participant=OuterRef("pk"), start__lte=today).filter(
+        Q(end__isnull=True) | Q(end__gte=today)
+    )
+    not_reentered = Q(last_reentry__isnull=True)
+    outflowed = Q(last_outflow__isnull=False) & (not_reentered | Q(last_reentry__lt=F("last_outflow")))
+    dropped = Q(last_dropout__isnull=False) & (not_reentered | Q(last_reentry__lt=F("last_dropout")))
+    return Case(
+        *first,
+        When(
+            outflowed & (Q(last_dropout__isnull=True) | Q(last_dropout__lte=F("last_outflow"))),
+            then=Value("outflowed"),
+        ),
+        When(dropped, then=Value("dropped_out")),
+        When(
+            Exists(
+                Pause.objects.filter(participant=OuterRef("pk"), start__lte=today).filter(
+                    Q(end__isnull=True) | Q(end__gte=today)
+                )
+            ),
+            then=Value("paused"),
+        ),
+        When(Exists(open_trajectory.exclude(kind="voortraject")), then=Value("in_trajectory")),
+        When(Exists(open_trajectory.filter(kind="voortraject")), then=Value("pre_trajectory")),
+        When(
+            Exists(Trajectory.objects.filter(participant=OuterRef("pk"), start__lte=today)),
+            then=Value("completed"),
+        ),
+        When(Exists(Intake.objects.filter(participant=OuterRef("pk"))), then=Value("intake")),
+        default=Value("registered"),
+        output_field=models.CharField(),
+    )
 
 
 # Phases in which a coach is expected to keep in touch.
@@ -48,21 +114,36 @@ class ParticipantQuerySet(models.QuerySet):
         today = today or timezone.localdate()
         return self.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=today))
 
-    def refresh_closed_on(self) -> int:
-        """Recompute closed_on: the latest exit date, unless a re-entry followed it.
-        One SELECT and a bulk UPDATE of the rows that changed."""
-        rows = self.annotate(
-            exit_dropout=_latest("Dropout"), exit_outflow=_latest("Outflow"), exit_reentry=_latest("ReEntry")
-        ).only("pk", "closed_on")
+    def refresh_state(self, today: datetime.date | None = None) -> int:
+        """Recompute what is stored for speed: closed_on (the latest exit date, unless a
+        re-entry followed it) and the phase as of today with the first date it may change
+        (the next start of a trajectory or pause, or the day after one ends). One SELECT
+        and a bulk UPDATE of the rows that changed."""
+        today = today or timezone.localdate()
+        rows = self.alias(**_exit_dates()).annotate(
+            exit_dropout=F("last_dropout"),
+            exit_outflow=F("last_outflow"),
+            exit_reentry=F("last_reentry"),
+            computed_phase=_computed_phase(today),
+            **_next_changes(today),
+        )
+        fields = ["closed_on", "stored_phase", "phase_on", "phase_until"]
         changed = []
-        for p in rows:
+        for p in rows.only("pk", *fields):
             exits = [d for d in (p.exit_dropout, p.exit_outflow) if d]
             closed = max(exits) if exits and (p.exit_reentry is None or p.exit_reentry < max(exits)) else None
-            if closed != p.closed_on:
-                p.closed_on = closed
+            ends = [d + datetime.timedelta(days=1) for d in (p.trajectory_end, p.pause_end) if d]
+            until = min([d for d in (p.trajectory_start, p.pause_start) if d] + ends, default=None)
+            new = (closed, p.computed_phase, today, until)
+            if new != tuple(getattr(p, f) for f in fields):
+                p.closed_on, p.stored_phase, p.phase_on, p.phase_until = new
                 changed.append(p)
-        self.model.objects.bulk_update(changed, ["closed_on"], batch_size=1000)
+        self.model.objects.bulk_update(changed, fields, batch_size=1000)
         return len(changed)
+
+    def phase_stale(self, today: datetime.date | None = None) -> "ParticipantQuerySet":
+        """Participants whose stored phase does not hold on `today`."""
+        return self.filter(_stale(today or timezone.localdate()))
 
     def search(self, text: str) -> "ParticipantQuerySet":
         """Participants whose number or name contains every word of `text`."""
@@ -74,49 +155,22 @@ class ParticipantQuerySet(models.QuerySet):
         return qs
 
     def with_phase(self, today: datetime.date | None = None) -> "ParticipantQuerySet":
-        """Annotate `phase` (a Phase value) as of `today`, computed in SQL."""
+        """Annotate `phase` (a Phase value) as of `today`: the stored phase where it holds
+        on that day, otherwise computed in SQL (the database skips the subqueries of a
+        CASE branch it does not take)."""
         today = today or timezone.localdate()
-        Trajectory, Pause, Intake = _model("Trajectory"), _model("Pause"), _model("Intake")
-        open_trajectory = Trajectory.objects.filter(participant=OuterRef("pk"), start__lte=today).filter(
-            Q(end__isnull=True) | Q(end__gte=today)
-        )
-        qs = self.annotate(
-            last_dropout=_latest("Dropout"),
-            last_outflow=_latest("Outflow"),
-            last_reentry=_latest("ReEntry"),
-        )
-        not_reentered = Q(last_reentry__isnull=True)
-        outflowed = Q(last_outflow__isnull=False) & (not_reentered | Q(last_reentry__lt=F("last_outflow")))
-        dropped = Q(last_dropout__isnull=False) & (not_reentered | Q(last_reentry__lt=F("last_dropout")))
-        return qs.annotate(
-            phase=Case(
-                When(
-                    outflowed & (Q(last_dropout__isnull=True) | Q(last_dropout__lte=F("last_outflow"))),
-                    then=Value("outflowed"),
-                ),
-                When(dropped, then=Value("dropped_out")),
-                When(
-                    Exists(
-                        Pause.objects.filter(participant=OuterRef("pk"), start__lte=today).filter(
-                            Q(end__isnull=True) | Q(end__gte=today)
-                        )
-                    ),
-                    then=Value("paused"),
-                ),
-                When(
-                    Exists(open_trajectory.exclude(kind="voortraject")),
-                    then=Value("in_trajectory"),
-                ),
-                When(Exists(open_trajectory.filter(kind="voortraject")), then=Value("pre_trajectory")),
-                When(
-                    Exists(Trajectory.objects.filter(participant=OuterRef("pk"), start__lte=today)),
-                    then=Value("completed"),
-                ),
-                When(Exists(Intake.objects.filter(participant=OuterRef("pk"))), then=Value("intake")),
-                default=Value("registered"),
-                output_field=models.CharField(),
-            )
-        )
+        fresh = When(~_stale(today), then=F("stored_phase"))
+        return self.alias(**_exit_dates()).annotate(phase=_computed_phase(today, fresh))
+
+    def in_phase(self, phases: Iterable[str], today: datetime.date | None = None) -> "ParticipantQuerySet":
+        """Participants in one of `phases` on `today`. Rows whose stored phase holds and
+        differs are ruled out through the index first; the rest are checked exactly."""
+        today = today or timezone.localdate()
+        phases = list(phases)
+        qs = self.filter(Q(stored_phase__in=phases) | _stale(today))
+        if "phase" not in qs.query.annotations:
+            qs = qs.with_phase(today)
+        return qs.filter(phase__in=phases)
 
     def with_overview(self, today: datetime.date | None = None) -> "ParticipantQuerySet":
         """Annotate what the caseload shows: phase, current placement, last contact,

@@ -614,7 +614,7 @@ def apply_import(plan: ImportPlan, *, by) -> dict:
     if to_create.get(Credential):
         Credential.objects.bulk_create(to_create[Credential], batch_size=1000)
 
-    Participant.objects.filter(pk__in=[participants[r.number].pk for r in todo]).refresh_closed_on()
+    Participant.objects.filter(pk__in=[participants[r.number].pk for r in todo]).refresh_state()
     summary = plan.summary
     username = by.username if by else ""
     AuditEntry.objects.bulk_create(

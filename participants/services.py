@@ -61,10 +61,16 @@ def _action(instance: models.Model, verb: str) -> str:
     return f"participants.{instance._meta.model_name}.{verb}"
 
 
+# The records the phase and closed_on are computed from.
+PHASE_MODELS = (Intake, Trajectory, Pause, Dropout, Outflow, ReEntry)
+
+
 def _save(*, by, instance: models.Model, participant: Participant | None) -> models.Model:
     verb = "created" if instance._state.adding else "changed"
     instance.full_clean()
     instance.save()
+    if isinstance(instance, PHASE_MODELS):
+        Participant.objects.filter(pk=participant.pk).refresh_state()
     log_action(by=by, action=_action(instance, verb), participant=participant, obj=instance)
     return instance
 
@@ -94,6 +100,8 @@ def participant_save(*, by, participant: Participant, team=None) -> Participant:
     participant.save()
     if team is not None:
         participant.team.set(team)
+    if adding:
+        Participant.objects.filter(pk=participant.pk).refresh_state()
     log_action(
         by=by,
         action=f"participants.participant.{'created' if adding else 'changed'}",
@@ -282,7 +290,6 @@ def dropout_record(*, by, dropout: Dropout) -> Dropout:
     if dropout._state.adding:
         _close_open_records(by=by, participant=participant, date=dropout.date)
     _save(by=by, instance=dropout, participant=participant)
-    Participant.objects.filter(pk=participant.pk).refresh_closed_on()
     return dropout
 
 
@@ -298,7 +305,6 @@ def outflow_record(*, by, outflow: Outflow) -> Outflow:
     if outflow._state.adding:
         _close_open_records(by=by, participant=participant, date=outflow.date)
     _save(by=by, instance=outflow, participant=participant)
-    Participant.objects.filter(pk=participant.pk).refresh_closed_on()
     return outflow
 
 
@@ -319,7 +325,6 @@ def reentry_record(*, by, reentry: ReEntry) -> ReEntry:
     if reentry.recorded_by_id is None and by is not None:
         reentry.recorded_by = by
     _save(by=by, instance=reentry, participant=participant)
-    Participant.objects.filter(pk=participant.pk).refresh_closed_on()
     return reentry
 
 
@@ -329,7 +334,7 @@ def record_delete(*, by, instance: models.Model) -> None:
     participant = instance.participant
     log_action(by=by, action=_action(instance, "deleted"), participant=participant, obj=instance)
     instance.delete()
-    Participant.objects.filter(pk=participant.pk).refresh_closed_on()
+    Participant.objects.filter(pk=participant.pk).refresh_state()
 
 
 ANONYMOUS_NAME = "Geanonimiseerd"

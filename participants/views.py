@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from plp.roles import account_manager_required, coordinator_required, is_coordinator
 
-from . import services
+from . import quality, services
 from .forms import (
     AttachmentForm,
     CredentialForm,
@@ -74,6 +74,7 @@ FLAGS = {
     "signals": gettext_lazy("Open signals"),
     "no_contact": gettext_lazy("No contact in 14 days"),
     "placement_ending": gettext_lazy("Placement ends within 14 days"),
+    "quality": gettext_lazy("Incomplete or inconsistent data"),
 }
 
 
@@ -84,12 +85,13 @@ def caseload(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     phase = request.GET.get("phase", "")
     flag = request.GET.get("flag", "")
+    check = None
     coach_id = request.GET.get("coach", "")
     if q:
         qs = qs.search(q)
         services.log_action(by=request.user, action="participants.participant.searched", data={"q": q[:100]})
     if phase in Phase.values:
-        qs = qs.filter(phase=phase)
+        qs = qs.in_phase([phase])
     elif not phase:
         qs = qs.open_files()
     if flag == "signals":
@@ -98,6 +100,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(no_recent_contact=True)
     elif flag == "placement_ending":
         qs = qs.filter(placement_ending=True)
+    elif flag == "quality":
+        check = next((c for c in quality.checks() if c.code == request.GET.get("check")), None)
+        qs = qs.filter(check.participants() if check else quality.participants_failing())
     coach_choices, coach_text = [], False
     if coordinator:
         # A select of thousands of coaches costs more than the page itself: above
@@ -112,6 +117,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
             coach_choices = []
         if coach_id.isdigit():
             qs = qs.filter(coach_id=int(coach_id))
+        elif coach_id == "none":
+            qs = qs.filter(coach__isnull=True)
         elif coach_id:
             qs = qs.filter(Q(coach__username__iexact=coach_id) | Q(coach__last_name__iexact=coach_id))
     page = Paginator(qs.select_related("coach"), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -129,6 +136,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "q": q,
             "phase": phase,
             "flag": flag,
+            "check": check,
             "coach_id": coach_id,
             "phases": Phase.choices,
             "flags": FLAGS,

@@ -3,11 +3,13 @@ outflow per month, and per coach what needs attention. A fixed number of queries
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, IntegerField, Q, Sum
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
-from participants.models import Outflow, Participant
+from participants import quality
+from participants.models import Outflow, Participant, Phase
 
 from .figures import Period, compute_figures, instroom_per
 from .report import KIND_LABELS, Cell, bar_chart, targets
@@ -42,6 +44,45 @@ def attention_per_coach(today: datetime.date | None = None) -> list[dict]:
         }
         for r in rows
     ]
+
+
+# The phases of an open file shown on the dashboard, in the programme's order.
+DASHBOARD_PHASES = [Phase.INTAKE, Phase.PRE_TRAJECTORY, Phase.IN_TRAJECTORY, Phase.PAUSED, Phase.COMPLETED]
+
+
+def per_phase(today: datetime.date) -> list[dict]:
+    """Open files per phase (stored phases, so one cheap query)."""
+    counts = dict(
+        Participant.objects.open_files(today)
+        .with_phase(today)
+        .values_list("phase")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [{"phase": p.value, "label": p.label, "count": counts.get(p.value, 0)} for p in DASHBOARD_PHASES]
+
+
+def with_quality(coaches: list[dict]) -> list[dict]:
+    """Add per coach the participants with incomplete or inconsistent data (open or
+    closed files), including coaches who only have such closed files."""
+    failing = quality.per_coach()
+    rows = {c["coach_id"]: c | {"quality": failing.pop(c["coach_id"], 0)} for c in coaches}
+    if failing:
+        names = {
+            u.pk: f"{u.first_name} {u.last_name}".strip() or u.username
+            for u in get_user_model().objects.filter(pk__in=[pk for pk in failing if pk])
+        }
+        for pk, n in failing.items():
+            rows[pk] = {
+                "coach_id": pk,
+                "coach": names.get(pk, "–"),
+                "files": 0,
+                "signals": 0,
+                "no_contact": 0,
+                "ending": 0,
+                "quality": n,
+            }
+    return sorted(rows.values(), key=lambda r: (r["coach_id"] is None, r["coach"].lower()))
 
 
 def dashboard(today: datetime.date | None = None) -> dict:
@@ -92,5 +133,7 @@ def dashboard(today: datetime.date | None = None) -> dict:
         "cells": cells,
         "targets": targets(Period(today, today)),
         "chart": chart,
-        "coaches": attention_per_coach(today),
+        "coaches": with_quality(attention_per_coach(today)),
+        "phases": per_phase(today),
+        "quality": quality.counts(participants=True),
     }

@@ -5,17 +5,11 @@ The same context feeds the PDF, the browser version and the HTML export."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from participants import quality
 from participants.models import (
-    Credential,
-    Dropout,
     Organisation,
-    Outflow,
-    Participant,
-    ProgressEntry,
-    Trajectory,
 )
 
 from .figures import CREDENTIAL_KINDS, NO_REASON, Figures, Period, compute_figures
@@ -218,47 +212,6 @@ def targets(period: Period) -> list[dict]:
     return result
 
 
-def data_quality(period: Period) -> list[dict]:
-    """Records that make the figures less reliable, by check. Counts only: no names."""
-    first_start = Subquery(
-        Trajectory.objects.filter(participant=OuterRef("participant"), start__isnull=False)
-        .order_by("start")
-        .values("start")[:1]
-    )
-    checks = [
-        ("Uitval zonder reden", Dropout.objects.filter(reason__isnull=True)),
-        (
-            "Uitstroom zonder werkgever of school",
-            Outflow.objects.filter(employer__isnull=True).exclude(kind="anders"),
-        ),
-        ("Traject zonder startdatum", Trajectory.objects.filter(start__isnull=True)),
-        (
-            "Uitval vóór de start van het eerste traject",
-            Dropout.objects.annotate(first=first_start).filter(
-                Q(first__isnull=True) | Q(date__lt=F("first"))
-            ),
-        ),
-        (
-            "Uitstroom vóór de start van het eerste traject",
-            Outflow.objects.annotate(first=first_start).filter(
-                Q(first__isnull=True) | Q(date__lt=F("first"))
-            ),
-        ),
-        (
-            "Certificaat behaald vóór de start van het traject",
-            Credential.objects.filter(trajectory__start__gt=F("awarded_on")),
-        ),
-        ("Deelnemer zonder praktijkopleider", Participant.objects.filter(coach__isnull=True)),
-        ("Contactmoment in de toekomst", ProgressEntry.objects.filter(date__gt=timezone.localdate())),
-    ]
-    found = []
-    for label, qs in checks:
-        n = qs.aggregate(n=Count("pk"))["n"]
-        if n:
-            found.append({"label": label, "count": n})
-    return found
-
-
 def partners() -> dict:
     """Chapter 9: partners and employers with their role, from the organisations."""
     orgs = Organisation.objects.filter(active=True).exclude(role="")
@@ -398,7 +351,7 @@ def report_context(
         "hours": [(ENTRY_LABELS[k], v) for k, v in figures.uren.items()],
         "hours_total": round(sum(figures.uren.values()), 1),
         "targets": targets(period),
-        "quality": data_quality(period),
+        "quality": quality.counts(),
         "counting_rules": COUNTING_RULES,
         "tasks": list(edition.tasks.all()) if edition and edition.pk else [],
         "risks": list(edition.risks.all()) if edition and edition.pk else [],

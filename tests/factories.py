@@ -52,7 +52,20 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     registration_date = datetime.date(2024, 1, 1)
 
 
-class TrajectoryFactory(factory.django.DjangoModelFactory):
+class PhaseRecordFactory(factory.django.DjangoModelFactory):
+    """A record the stored phase depends on: refreshed as the services do."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        obj = super()._create(model_class, *args, **kwargs)
+        models.Participant.objects.filter(pk=obj.participant_id).refresh_state()
+        return obj
+
+
+class TrajectoryFactory(PhaseRecordFactory):
     class Meta:
         model = models.Trajectory
 
@@ -100,7 +113,7 @@ class CredentialFactory(factory.django.DjangoModelFactory):
     awarded_on = datetime.date(2024, 6, 1)
 
 
-class PauseFactory(factory.django.DjangoModelFactory):
+class PauseFactory(PhaseRecordFactory):
     class Meta:
         model = models.Pause
 
@@ -109,7 +122,7 @@ class PauseFactory(factory.django.DjangoModelFactory):
     reason = "Ziekenhuisopname"
 
 
-class DropoutFactory(factory.django.DjangoModelFactory):
+class DropoutFactory(PhaseRecordFactory):
     class Meta:
         model = models.Dropout
 
@@ -118,7 +131,7 @@ class DropoutFactory(factory.django.DjangoModelFactory):
     reason = factory.LazyFunction(lambda: models.DropoutReason.objects.get(code="anders"))
 
 
-class OutflowFactory(factory.django.DjangoModelFactory):
+class OutflowFactory(PhaseRecordFactory):
     class Meta:
         model = models.Outflow
 

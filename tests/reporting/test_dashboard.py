@@ -11,7 +11,9 @@ from django.utils import timezone
 from reporting.dashboard import attention_per_coach
 from tests.factories import (
     DropoutFactory,
+    OutflowFactory,
     ParticipantFactory,
+    PauseFactory,
     PlacementFactory,
     ProgressEntryFactory,
     SignalFactory,
@@ -73,3 +75,59 @@ def test_dashboard_queries_do_not_grow(coordinator_client, coach, other_coach):
     with CaptureQueriesContext(connection) as large:
         coordinator_client.get(url)
     assert len(small) == len(large)
+
+
+def test_open_files_per_phase_link_to_the_caseload(coordinator_client, coach):
+    today = timezone.localdate()
+    long_ago = today - datetime.timedelta(days=100)
+    caseload_for(coach, 2, today)  # in trajectory
+    pre = ParticipantFactory(coach=coach)
+    TrajectoryFactory(participant=pre, kind="voortraject", start=long_ago)
+    paused = ParticipantFactory(coach=coach)
+    TrajectoryFactory(participant=paused, start=long_ago)
+    PauseFactory(participant=paused, start=today - datetime.timedelta(days=3))
+    gone = ParticipantFactory(coach=coach)
+    TrajectoryFactory(participant=gone, start=long_ago)
+    DropoutFactory(participant=gone, date=today - datetime.timedelta(days=1))
+    response = coordinator_client.get(reverse("reporting:dashboard"))
+    counts = {p["phase"]: p["count"] for p in response.context["phases"]}
+    assert counts == {"intake": 0, "pre_trajectory": 1, "in_trajectory": 2, "paused": 1, "completed": 0}
+    assert '?phase=paused"' in response.content.decode()
+    listed = coordinator_client.get(reverse("participants:caseload"), {"phase": "paused"}).context["page"]
+    assert [p.pk for p in listed] == [paused.pk]
+
+
+def test_data_quality_per_coach_links_to_the_participants_behind_it(coordinator_client, coach, other_coach):
+    today = timezone.localdate()
+    caseload_for(coach, 2, today)
+    no_reason = ParticipantFactory(coach=coach)
+    TrajectoryFactory(participant=no_reason, start=today - datetime.timedelta(days=100))
+    DropoutFactory(participant=no_reason, date=today - datetime.timedelta(days=1), reason=None)
+    no_employer = ParticipantFactory(coach=other_coach)  # a coach with closed files only
+    TrajectoryFactory(participant=no_employer, start=today - datetime.timedelta(days=100))
+    OutflowFactory(participant=no_employer, date=today - datetime.timedelta(days=1), employer=None)
+    orphan = ParticipantFactory(coach=None)
+
+    response = coordinator_client.get(reverse("reporting:dashboard"))
+    rows = {r["coach_id"]: r for r in response.context["coaches"]}
+    assert (rows[coach.pk]["files"], rows[coach.pk]["quality"]) == (2, 1)
+    assert (rows[other_coach.pk]["files"], rows[other_coach.pk]["quality"]) == (0, 1)
+    assert rows[None]["quality"] == 1
+    assert {q["code"]: q["count"] for q in response.context["quality"]} == {
+        "dropout_reason": 1,
+        "outflow_employer": 1,
+        "no_coach": 1,
+    }
+    html = response.content.decode()
+    assert f"?coach={coach.pk}&amp;phase=all&amp;flag=quality" in html
+    assert "?phase=all&amp;flag=quality&amp;check=outflow_employer" in html
+
+    caseload = reverse("participants:caseload")
+
+    def listed(**params):
+        return [p.pk for p in coordinator_client.get(caseload, {"phase": "all", **params}).context["page"]]
+
+    assert listed(coach=coach.pk, flag="quality") == [no_reason.pk]
+    assert listed(coach="none", flag="quality") == [orphan.pk]
+    assert listed(flag="quality", check="outflow_employer") == [no_employer.pk]
+    assert sorted(listed(flag="quality")) == sorted([no_reason.pk, no_employer.pk, orphan.pk])

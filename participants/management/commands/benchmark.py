@@ -137,7 +137,7 @@ class Command(BaseCommand):
                 ]
             )
             self.generate_records(people, employers, reasons, today)
-            Participant.objects.filter(pk__in=[p.pk for p in people]).refresh_closed_on()
+            Participant.objects.filter(pk__in=[p.pk for p in people]).refresh_state()
             self.stdout.write(f"  {start + size:,} / {n:,}")
         return True
 

@@ -1,0 +1,96 @@
+"""Data-quality checks: records that make the report's figures less reliable. The same
+checks feed the report appendix (counts only), the dashboard (per coach) and the
+caseload filter "Onvolledige gegevens" (the participants behind a count)."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from .models import Credential, Dropout, Outflow, Participant, ProgressEntry, Trajectory
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    label: str
+    records: QuerySet
+    participant_field: str = "participant"
+
+    def participants(self) -> Q:
+        """A filter on Participant: those with a record failing this check."""
+        return Q(pk__in=self.records.values(self.participant_field))
+
+
+def checks(today: datetime.date | None = None) -> list[Check]:
+    today = today or timezone.localdate()
+    first_start = Subquery(
+        Trajectory.objects.filter(participant=OuterRef("participant"), start__isnull=False)
+        .order_by("start")
+        .values("start")[:1]
+    )
+    before_first = Q(first__isnull=True) | Q(date__lt=F("first"))
+    return [
+        Check("dropout_reason", "Uitval zonder reden", Dropout.objects.filter(reason__isnull=True)),
+        Check(
+            "outflow_employer",
+            "Uitstroom zonder werkgever of school",
+            Outflow.objects.filter(employer__isnull=True).exclude(kind="anders"),
+        ),
+        Check("trajectory_start", "Traject zonder startdatum", Trajectory.objects.filter(start__isnull=True)),
+        Check(
+            "dropout_date",
+            "Uitval vóór de start van het eerste traject",
+            Dropout.objects.annotate(first=first_start).filter(before_first),
+        ),
+        Check(
+            "outflow_date",
+            "Uitstroom vóór de start van het eerste traject",
+            Outflow.objects.annotate(first=first_start).filter(before_first),
+        ),
+        Check(
+            "credential_date",
+            "Certificaat behaald vóór de start van het traject",
+            Credential.objects.filter(trajectory__start__gt=F("awarded_on")),
+        ),
+        Check(
+            "no_coach",
+            "Deelnemer zonder praktijkopleider",
+            Participant.objects.filter(coach__isnull=True),
+            participant_field="pk",
+        ),
+        Check("entry_future", "Contactmoment in de toekomst", ProgressEntry.objects.filter(date__gt=today)),
+    ]
+
+
+def counts(participants: bool = False) -> list[dict]:
+    """Per failing check the number of records (the report appendix) or of participants
+    (the dashboard, whose numbers link to them). One query a check."""
+    found = []
+    for check in checks():
+        counted = Count(check.participant_field, distinct=True) if participants else Count("pk")
+        n = check.records.aggregate(n=counted)["n"]
+        if n:
+            found.append({"code": check.code, "label": check.label, "count": n})
+    return found
+
+
+def participants_failing(code: str = "") -> Q:
+    """A filter on Participant: a record fails check `code`, or any check without one."""
+    q = Q(pk__in=[])
+    for check in checks():
+        if not code or check.code == code:
+            q |= check.participants()
+    return q
+
+
+def per_coach() -> dict[int | None, int]:
+    """Per coach id the number of participants (open or closed) with a failing record."""
+    rows = (
+        Participant.objects.filter(participants_failing())
+        .values_list("coach")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return dict(rows)
