@@ -30,7 +30,11 @@ class StaticOnlyFetcher(URLFetcher):
         return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": mime})
 
 
+def html_document(html: str) -> HTML:
+    """A WeasyPrint document of `html` that may use only files under static/."""
+    return HTML(string=html, base_url=STATIC_ROOT.as_uri() + "/", url_fetcher=StaticOnlyFetcher())
+
+
 def html_to_pdf(template: str, context: dict) -> bytes:
     """Render a template to PDF bytes; it may use only files under static/."""
-    html = render_to_string(template, context)
-    return HTML(string=html, base_url=STATIC_ROOT.as_uri() + "/", url_fetcher=StaticOnlyFetcher()).write_pdf()
+    return html_document(render_to_string(template, context)).write_pdf()

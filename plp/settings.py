@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "import_export",
+    "django_tasks",
+    "django_tasks_db",
     "plp",
     "participants",
     "reporting",
@@ -237,3 +239,7 @@ PLP_RETENTION_YEARS = int(os.environ.get("RETENTION_YEARS", "2"))
 PLP_PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", BASE_DIR / "private"))
 PLP_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 PLP_ATTACHMENT_TYPES = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
+
+# Background work (report PDFs): django-tasks with its database backend, so no broker is
+# needed. Run the worker beside the web server: `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}

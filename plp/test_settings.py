@@ -20,3 +20,7 @@ PLP_REQUIRE_2FA = False
 import tempfile  # noqa: E402
 
 PLP_PRIVATE_ROOT = Path(tempfile.mkdtemp(prefix="plp-test-documents-"))  # noqa: F405
+
+# Tasks run inline in tests; tests/reporting/test_pdf_jobs.py also drives the database
+# backend and its worker.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

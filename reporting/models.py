@@ -1,7 +1,7 @@
 """Report editions for the funder and the targets they are measured against."""
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -175,3 +175,47 @@ class Deliverable(models.Model):
 
     def __str__(self) -> str:
         return self.activity
+
+
+class PdfJob(models.Model):
+    """A PDF of a report edition made in the background (django-tasks), with its progress,
+    so a coordinator never waits on a frozen page. Kept for a day."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Busy")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    class Step(models.TextChoices):
+        QUEUED = "queued", _("Waiting for the background worker")
+        FIGURES = "figures", _("Computing the figures")
+        LAYOUT = "layout", _("Laying out text and tables")
+        PAGES = "pages", _("Setting the pages")
+        WRITING = "writing", _("Writing the PDF")
+        DONE = "done", _("Done")
+
+    edition = models.ForeignKey(ReportEdition, models.CASCADE, related_name="pdf_jobs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    step = models.CharField(max_length=10, choices=Step.choices, default=Step.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("PDF job")
+        verbose_name_plural = _("PDF jobs")
+
+    def __str__(self) -> str:
+        return f"PDF {self.edition_id} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -1,19 +1,27 @@
-"""Writes of the reporting app: freezing an edition and checking it against today."""
+"""Writes of the reporting app: freezing an edition, checking it against today, and
+making its PDF in the background."""
 
+import datetime
 import hashlib
 import json
+import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from participants.services import log_action
+from plp.pdf import html_document
 
 from .figures import Period, compute_figures
-from .models import ReportEdition
+from .models import PdfJob, ReportEdition
 from .pdf import render_pdf
 from .report import report_context
+
+logger = logging.getLogger(__name__)
+PDF_JOB_KEEP = datetime.timedelta(days=1)
 
 
 def canonical(data: dict) -> bytes:
@@ -71,3 +79,51 @@ def edition_differences(edition: ReportEdition) -> list[str]:
     return sorted(
         key for key in current if canonical({key: current[key]}) != canonical({key: frozen.get(key)})
     )
+
+
+@transaction.atomic
+def pdf_job_start(*, by, edition: ReportEdition) -> PdfJob:
+    """Queue a PDF of `edition` for the background worker; jobs older than a day go."""
+    from .tasks import render_edition_pdf
+
+    PdfJob.objects.filter(created_at__lt=timezone.now() - PDF_JOB_KEEP).delete()
+    job = PdfJob.objects.create(edition=edition, requested_by=by)
+    log_action(by=by, action="reporting.edition.pdf_requested", obj=edition, data={"job": job.pk})
+    transaction.on_commit(lambda: render_edition_pdf.enqueue(job.pk))
+    return job
+
+
+def _job_step(job_id: int, step: str, progress: int, **fields) -> None:
+    PdfJob.objects.filter(pk=job_id).update(step=step, progress=progress, **fields)
+
+
+def pdf_job_run(job_id: int) -> None:
+    """Render a job's PDF, recording each step so the coordinator sees progress. A
+    failure is stored on the job and logged, not raised into the worker."""
+    edition = PdfJob.objects.select_related("edition").get(pk=job_id).edition
+    Step = PdfJob.Step
+    step, progress = Step.FIGURES, 5
+    try:
+        _job_step(job_id, step, progress, status=PdfJob.Status.RUNNING)
+        context = report_context(edition_period(edition), edition.reference_date, edition)
+        step, progress = Step.LAYOUT, 25
+        _job_step(job_id, step, progress)
+        html = render_to_string("reporting/report_pdf.html", context)
+        step, progress = Step.PAGES, 40
+        _job_step(job_id, step, progress)
+        document = html_document(html).render()
+        step, progress = Step.WRITING, 85
+        _job_step(job_id, step, progress, pages=len(document.pages))
+        pdf = document.write_pdf()
+    except Exception as exc:
+        logger.exception("PDF job %s failed at %s", job_id, step)
+        _job_step(
+            job_id,
+            step,
+            progress,
+            status=PdfJob.Status.FAILED,
+            error=str(exc)[:1000],
+            finished_at=timezone.now(),
+        )
+        return
+    _job_step(job_id, Step.DONE, 100, status=PdfJob.Status.DONE, pdf=pdf, finished_at=timezone.now())

@@ -16,7 +16,7 @@ from plp.roles import coordinator_required
 from . import services
 from .figures import FIGURES, Period, participants_in
 from .forms import DeliverableForm, EditionForm, PeriodForm, ProjectYearForm, RiskForm, TaskForm
-from .models import Deliverable, ProjectYear, ReportEdition, Risk, WorkPlanTask
+from .models import Deliverable, PdfJob, ProjectYear, ReportEdition, Risk, WorkPlanTask
 from .report import report_context
 
 
@@ -137,7 +137,14 @@ def edition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = report_context(services.edition_period(edition), edition.reference_date, edition)
     differences = services.edition_differences(edition) if edition.is_final else None
     return render(
-        request, "reporting/edition_detail.html", {**context, "traceable": True, "differences": differences}
+        request,
+        "reporting/edition_detail.html",
+        {
+            **context,
+            "traceable": True,
+            "differences": differences,
+            "pdf_jobs": edition.pdf_jobs.defer("pdf")[:3],
+        },
     )
 
 
@@ -146,11 +153,49 @@ def edition_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     edition = get_object_or_404(ReportEdition, pk=pk)
     pdf = services.edition_pdf(edition)
     log_action(by=request.user, action="reporting.edition.pdf_downloaded", obj=edition)
+    return _pdf_response(pdf, edition)
+
+
+def _pdf_response(pdf: bytes, edition: ReportEdition) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="plp-rapport-{edition.pk}-v{edition.version}.pdf"'
     )
     return response
+
+
+@coordinator_required
+@require_POST
+def pdf_job_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Make the PDF of an edition in the background and show its progress."""
+    job = services.pdf_job_start(by=request.user, edition=get_object_or_404(ReportEdition, pk=pk))
+    return redirect("reporting:pdf-job", job.pk)
+
+
+# After this long without a start, the page asks whether the worker runs.
+PDF_JOB_WAIT_WARNING = datetime.timedelta(seconds=20)
+
+
+@coordinator_required
+def pdf_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress of a PDF; the page polls its own fragment (htmx) until it is done."""
+    job = get_object_or_404(PdfJob.objects.defer("pdf").select_related("edition"), pk=pk)
+    context = {
+        "job": job,
+        "edition": job.edition,
+        "waiting_long": job.status == PdfJob.Status.QUEUED
+        and timezone.now() - job.created_at > PDF_JOB_WAIT_WARNING,
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "reporting/_pdf_job.html", context)
+    return render(request, "reporting/pdf_job.html", context)
+
+
+@coordinator_required
+def pdf_job_download(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(PdfJob.objects.select_related("edition"), pk=pk, status=PdfJob.Status.DONE)
+    log_action(by=request.user, action="reporting.edition.pdf_downloaded", obj=job.edition)
+    return _pdf_response(bytes(job.pdf), job.edition)
 
 
 @coordinator_required

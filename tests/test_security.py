@@ -96,6 +96,9 @@ KINDS = {
     "reporting:edition-edit": "coordinator",
     "reporting:edition-pdf": "coordinator",
     "reporting:edition-json": "coordinator",
+    "reporting:pdf-job-create": "coordinator",
+    "reporting:pdf-job": "coordinator",
+    "reporting:pdf-job-download": "coordinator",
     "reporting:edition-finalise": "coordinator",
     "reporting:item-create": "coordinator",
     "reporting:item-edit": "coordinator",
@@ -109,6 +112,7 @@ POST_ONLY = {
     "participants:import-confirm",
     "participants:import-cancel",
     "reporting:edition-finalise",
+    "reporting:pdf-job-create",
 }
 PUBLIC = {"login", "set_language"}
 OWN_ACCOUNT = {"home", "logout", "password_change", "password_change_done", "otp-verify", "otp-setup"}
@@ -128,7 +132,7 @@ def named_urls(resolver=None, namespace=""):
 
 @pytest.fixture
 def world(db):
-    from reporting.models import ProjectYear, ReportEdition, WorkPlanTask
+    from reporting.models import PdfJob, ProjectYear, ReportEdition, WorkPlanTask
 
     users = {
         "coach": UserFactory(username="coach", role=COACH),
@@ -173,6 +177,7 @@ def world(db):
         "user_pk": users["coach"].pk,
         "kind": "organisation",
         "item_pk": WorkPlanTask.objects.create(edition=edition, title="t", status="voldaan").pk,
+        "job_pk": PdfJob.objects.create(edition=edition, status="done", pdf=b"%PDF-1.7", pages=1).pk,
     }
     return (
         users,
@@ -198,6 +203,8 @@ def url_for(name, route, world):
             kwargs["pk"] = records["outflow"].participant_id
         if key in ("import",):
             kwargs["pk"] = 999_999
+        if view in ("pdf-job", "pdf-job-download"):
+            kwargs["pk"] = args["job_pk"]
     if "<int:record_pk>" in route:
         kwargs["record_pk"] = Organisation.objects.first().pk if key == "managed" else records[key].pk
     if "<str:kind>" in route:

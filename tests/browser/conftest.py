@@ -22,7 +22,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is not installed: run `make setup` (apt-get install chromium).")
+        pytest.fail("Chromium is not installed: run `bash dev setup` (apt-get install chromium).")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from participants.models import Participant
-from reporting.models import ReportEdition
+from reporting.models import PdfJob, ReportEdition
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AXE = (Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js").read_text()
@@ -29,6 +29,7 @@ def test_main_pages_have_no_serious_accessibility_violations(live_server, browse
     call_command("seed_demo", stdout=io.StringIO())
     participant = Participant.objects.filter(closed_on__isnull=True).first()
     edition = ReportEdition.objects.get()
+    job = PdfJob.objects.create(edition=edition, status="running", step="pages", progress=40)
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="nl-NL")
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -47,6 +48,7 @@ def test_main_pages_have_no_serious_accessibility_violations(live_server, browse
         "overview": "/rapportage/overzicht/",
         "figures": "/rapportage/",
         "report": edition.get_absolute_url(),
+        "pdf progress": f"/rapportage/pdf/{job.pk}/",
         "import": "/deelnemers/register/import/",
         "organisations": "/deelnemers/beheer/organisation/",
     }

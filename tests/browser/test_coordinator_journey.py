@@ -29,3 +29,33 @@ def test_click_a_figure_and_see_its_participants(live_server, browser, screensho
     page.click("tbody tr:first-child a")
     page.wait_for_selector(".timeline")
     page.close()
+
+
+def test_make_a_pdf_and_watch_its_progress(live_server, browser, screenshot, settings):
+    """The page polls while the worker is busy and offers the download when it is done."""
+    from reporting import services
+    from reporting.models import PdfJob, ReportEdition
+
+    call_command("seed_demo", stdout=io.StringIO())
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # no worker yet
+    edition = ReportEdition.objects.get()
+    page = browser.new_page(viewport={"width": 390, "height": 844}, locale="nl-NL", accept_downloads=True)
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "coordinator")
+    page.fill("#id_password", "demo-plp-2026!")
+    page.click("button[type=submit]")
+    page.wait_for_selector("h1")
+    page.goto(live_server.url + edition.get_absolute_url())
+    page.click("button:has-text('PDF maken')")
+    page.wait_for_selector("text=Wachten op de achtergrondverwerking")
+    assert page.locator("progress").count() == 1
+    screenshot(page, "pdf-job-waiting-390")
+    services.pdf_job_run(PdfJob.objects.get().pk)  # the worker does its work
+    link = page.wait_for_selector("a:has-text('PDF downloaden')")  # picked up by polling
+    assert "De PDF is klaar" in page.inner_text("#pdf-job")
+    screenshot(page, "pdf-job-ready-390")
+    with page.expect_download() as download:
+        link.click()
+    assert open(download.value.path(), "rb").read(5) == b"%PDF-"
+    page.close()
