@@ -491,7 +491,17 @@ def managed_edit(request: HttpRequest, kind: str, record_pk: int | None = None) 
 @account_manager_required
 def user_list(request: HttpRequest) -> HttpResponse:
     users = User.objects.prefetch_related("groups").order_by("-is_active", "username")
-    return render(request, "participants/user_list.html", {"users": users})
+    q = request.GET.get("q", "").strip()
+    for word in q.split():
+        users = users.filter(
+            Q(username__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        )
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "participants/user_list.html", {"page": page, "q": q, "querystring": query.urlencode()}
+    )
 
 
 @account_manager_required

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from participants import services
 from participants.models import Participant, Pause, Trajectory
@@ -108,3 +109,11 @@ def test_refresh_phases_updates_expired_rows_only(file, capsys):
     file.refresh_from_db()
     assert (file.stored_phase, file.phase_on) == ("completed", datetime.date.today())
     assert "1 deelnemer(s) nagekeken, 1 bijgewerkt" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_postgresql_connections_run_without_jit():
+    # JIT compiled the phase filter's CASE for 450 ms before running it in 5 ms (10k).
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

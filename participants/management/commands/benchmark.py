@@ -16,6 +16,7 @@ import time
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test import Client, override_settings
@@ -31,6 +32,7 @@ from participants.models import (
     Organisation,
     Outflow,
     Participant,
+    Pause,
     Placement,
     ProgressEntry,
     Signal,
@@ -63,6 +65,7 @@ class Command(BaseCommand):
         ensure_reference_data()
         started = time.perf_counter()
         created = self.generate(participants)
+        call_command("refresh_phases", stdout=io.StringIO())  # the nightly job, as in production
         with connection.cursor() as cursor:  # fresh planner statistics, as autovacuum would give
             cursor.execute("ANALYZE")
         self.stdout.write(
@@ -143,7 +146,7 @@ class Command(BaseCommand):
 
     def generate_records(self, people, employers, reasons, today):
         intakes, trajectories, placements, entries, signals = [], [], [], [], []
-        credentials, dropouts, outflows = [], [], []
+        credentials, dropouts, outflows, pauses = [], [], [], []
         kinds = ["praktijkverklaring", "ervaringscertificaat", "deelcertificaat"]
         for p in people:
             first = p.registration_date + datetime.timedelta(days=30)
@@ -195,6 +198,15 @@ class Command(BaseCommand):
                         notes="Voortgang.",
                     )
                 )
+            if end is None and random.random() < 0.05:  # a few open files are paused now
+                pauses.append(
+                    Pause(
+                        participant=p,
+                        start=max(first, today - datetime.timedelta(days=random.randint(1, 30))),
+                        end=today + datetime.timedelta(days=random.randint(1, 60)),
+                        reason="Ziekte",
+                    )
+                )
             if random.random() < 0.15:
                 signals.append(Signal(participant=p, kind=random.choice(Signal.Kind.values), raised_on=last))
         for model, objs in (
@@ -206,6 +218,7 @@ class Command(BaseCommand):
             (Credential, credentials),
             (Dropout, dropouts),
             (Outflow, outflows),
+            (Pause, pauses),
         ):
             model.objects.bulk_create(objs, batch_size=BATCH)
 
@@ -227,6 +240,8 @@ class Command(BaseCommand):
             ("caseload, everyone incl. closed, p. 2", coord, caseload, {"page": 2, "phase": "all"}),
             ("caseload, one coach", coord, caseload, {"coach": coach.pk, "phase": "all"}),
             ("caseload, name search", coord, caseload, {"q": "jansen", "phase": "all"}),
+            ("caseload, in trajectory, p. 2", coord, caseload, {"phase": "in_trajectory", "page": 2}),
+            ("caseload, paused", coord, caseload, {"phase": "paused"}),
             ("caseload, coach's own", own, caseload, {}),
             ("participant page", own, participant.get_absolute_url(), {}),
             (
@@ -236,6 +251,8 @@ class Command(BaseCommand):
                 {"p": 2},
             ),
             ("report figures page, 4 years", coord, reverse("reporting:overview"), self.four_years()),
+            ("dashboard (coordinator)", coord, reverse("reporting:dashboard"), {}),
+            ("today (coach)", own, reverse("participants:today"), {}),
         ]
         results = [
             self.measure_page(name, client, url, params, repeat) for name, client, url, params in pages
