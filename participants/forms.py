@@ -68,6 +68,12 @@ class PLPForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", self.submit_label))
 
+    def default_today(self, name: str) -> None:
+        """Prefill an empty date field with today. (A field's own `initial` does not do:
+        a ModelForm's initial data from its unsaved instance, None, takes precedence.)"""
+        if name in self.fields and self.initial.get(name) is None:
+            self.initial[name] = timezone.localdate()
+
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk and self.is_bound:
@@ -189,7 +195,7 @@ class ProgressEntryForm(PLPForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.instance.pk:
-            self.fields["date"].initial = timezone.localdate
+            self.default_today("date")
         else:
             del self.fields["signals"]
         self.fields["duration_minutes"].widget.attrs.update(min=1, max=1440)
@@ -350,7 +356,7 @@ class ReminderForm(PLPForm):
         self.fields["assigned_to"].label_from_instance = lambda u: u.get_full_name() or u.username
         if not self.instance.pk:
             self.fields["assigned_to"].initial = participant.coach_id
-            self.fields["due_on"].initial = timezone.localdate
+            self.default_today("due_on")
             del self.fields["done_on"]
 
 
@@ -369,7 +375,7 @@ class FollowUpForm(PLPForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["answered_on"].initial = timezone.localdate
+        self.default_today("answered_on")
 
 
 class AttachmentForm(forms.Form):

@@ -225,17 +225,18 @@ def participant_file(
 
 
 def _small_records(p: Participant) -> list[tuple]:
-    """Credentials, pauses, dropouts, outflows and re-entries in one UNION query:
+    """Credentials, pauses, dropouts, outflows, re-entries, reminders, documents and
+    follow-up answers in one UNION query:
     (kind, pk, date, end date, text, label, extra)."""
-    from django.db.models import CharField, DateField, F, TextField, Value
-    from django.db.models.functions import Coalesce, TruncDate
+    from django.db.models import Case, CharField, DateField, F, TextField, Value, When
+    from django.db.models.functions import Cast, Coalesce, TruncDate
 
-    from .models import Attachment, Credential, Dropout, Outflow, Pause, ReEntry, Reminder
+    from .models import Attachment, Credential, Dropout, FollowUp, Outflow, Pause, ReEntry, Reminder
 
-    def rows(model, kind, start, end=None, text=None, label=None, extra=None):
+    def rows(model, kind, start, end=None, text=None, label=None, extra=None, **annotations):
         none_date = Value(None, output_field=DateField())
         empty = Value("", output_field=TextField())
-        qs = model.objects.filter(participant=p).order_by()
+        qs = model.objects.filter(participant=p).order_by().annotate(**annotations)
         if start == "uploaded_on":
             qs = qs.annotate(uploaded_on=TruncDate("uploaded_at"))
         return qs.annotate(
@@ -257,6 +258,16 @@ def _small_records(p: Participant) -> list[tuple]:
             rows(ReEntry, "reentry", "date", text="reason"),
             rows(Reminder, "reminder", "due_on", "done_on", text="title", label="assigned_to__username"),
             rows(Attachment, "document", "uploaded_on", text="title", label="original_name"),
+            rows(
+                FollowUp,
+                "followup",
+                "answered_on",
+                text="notes",
+                label="answer",
+                extra="after",
+                answer=Case(When(still_active=True, then=Value("yes")), default=Value("no")),
+                after=Cast("months", TextField()),
+            ),
             all=True,
         )
     )
@@ -293,4 +304,19 @@ def _small_events(p, kind, pk, start, end, text, label, extra) -> list[Event]:
             else (_("for %(user)s") % {"user": label})
         )
         return [Event(start, kind, title, detail, pk, _url("reminder-edit", p, pk), "secondary")]
+    if kind == "followup":
+        if label == "yes":
+            title = _("Follow-up after %(months)s months: still in work or education")
+        else:
+            title = _("Follow-up after %(months)s months: no longer in work or education")
+        return [
+            Event(
+                start,
+                kind,
+                title % {"months": extra},
+                text,
+                None,
+                css="success" if label == "yes" else "warning",
+            )
+        ]
     return [Event(start, kind, _("Re-entry"), text, None, css="info")]

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from participants.models import (
     AuditEntry,
@@ -495,3 +496,9 @@ def test_many_coaches_turn_the_coach_filter_into_a_text_field(coordinator_client
     response = coordinator_client.get(reverse("participants:caseload"), {"coach": "c0", "phase": "all"})
     assert response.context["coach_text"] and not response.context["coach_choices"]
     assert [p.first_name for p in response.context["page"]] == ["Eerste"]
+
+
+@pytest.mark.parametrize("path, field", [("entry/nieuw/", "date"), ("reminder/nieuw/", "due_on")])
+def test_new_records_are_dated_today(coach_client, participant, path, field):
+    html = coach_client.get(f"{participant.get_absolute_url()}{path}").content.decode()
+    assert f'name="{field}" value="{timezone.localdate().isoformat()}"' in html
