@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from django.apps import apps
 from django.db import models
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, Greatest, Least, NullIf
 from django.utils import timezone
 
 from plp.roles import is_coordinator
@@ -37,20 +37,21 @@ def _exit_dates() -> dict:
     }
 
 
-def _first(model_name: str, field: str, **lookups):
-    qs = (
-        _model(model_name).objects.filter(participant=OuterRef("pk"), **lookups).order_by(field).values(field)
-    )
-    return Subquery(qs[:1], output_field=models.DateField())
+def _first(model_name: str, field: str, day_after: bool = False, **lookups):
+    qs = _model(model_name).objects.filter(participant=OuterRef("pk"), **lookups).order_by(field)
+    if day_after:
+        qs = qs.annotate(after=Cast(F(field) + datetime.timedelta(days=1), models.DateField()))
+    return Subquery(qs.values("after" if day_after else field)[:1], output_field=models.DateField())
 
 
 def _next_changes(today: datetime.date) -> dict:
-    """The first dates after `today` at which the phase may change by itself."""
+    """The first dates after `today` at which the phase may change by itself: a start,
+    or the day after an end."""
     return {
         "trajectory_start": _first("Trajectory", "start", start__gt=today),
-        "trajectory_end": _first("Trajectory", "end", end__gte=today),
+        "trajectory_end": _first("Trajectory", "end", day_after=True, end__gte=today),
         "pause_start": _first("Pause", "start", start__gt=today),
-        "pause_end": _first("Pause", "end", end__gte=today),
+        "pause_end": _first("Pause", "end", day_after=True, end__gte=today),
     }
 
 
@@ -115,31 +116,33 @@ class ParticipantQuerySet(models.QuerySet):
         return self.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=today))
 
     def refresh_state(self, today: datetime.date | None = None) -> int:
-        """Recompute what is stored for speed: closed_on (the latest exit date, unless a
-        re-entry followed it) and the phase as of today with the first date it may change
-        (the next start of a trajectory or pause, or the day after one ends). One SELECT
-        and a bulk UPDATE of the rows that changed."""
+        """Recompute what is stored for speed, in one UPDATE: closed_on (the latest exit
+        date, unless a re-entry followed it) and the phase as of today with the first date
+        it may change (the next start of a trajectory or pause, or the day after one ends).
+        Returns the number of rows written."""
         today = today or timezone.localdate()
-        rows = self.alias(**_exit_dates()).annotate(
-            exit_dropout=F("last_dropout"),
-            exit_outflow=F("last_outflow"),
-            exit_reentry=F("last_reentry"),
-            computed_phase=_computed_phase(today),
-            **_next_changes(today),
+        # LEAST/GREATEST skip NULLs on PostgreSQL but not on SQLite: stand-ins instead.
+        never, always = Value(datetime.date.max), Value(datetime.date.min)
+        latest_exit = NullIf(
+            Greatest(Coalesce("last_dropout", always), Coalesce("last_outflow", always)), always
         )
-        fields = ["closed_on", "stored_phase", "phase_on", "phase_until"]
-        changed = []
-        for p in rows.only("pk", *fields):
-            exits = [d for d in (p.exit_dropout, p.exit_outflow) if d]
-            closed = max(exits) if exits and (p.exit_reentry is None or p.exit_reentry < max(exits)) else None
-            ends = [d + datetime.timedelta(days=1) for d in (p.trajectory_end, p.pause_end) if d]
-            until = min([d for d in (p.trajectory_start, p.pause_start) if d] + ends, default=None)
-            new = (closed, p.computed_phase, today, until)
-            if new != tuple(getattr(p, f) for f in fields):
-                p.closed_on, p.stored_phase, p.phase_on, p.phase_until = new
-                changed.append(p)
-        self.model.objects.bulk_update(changed, fields, batch_size=1000)
-        return len(changed)
+        return (
+            self.alias(**_exit_dates(), **_next_changes(today))
+            .alias(latest_exit=latest_exit)
+            .update(
+                closed_on=Case(
+                    When(
+                        Q(last_reentry__isnull=True) | Q(last_reentry__lt=F("latest_exit")),
+                        then="latest_exit",
+                    ),
+                    default=None,
+                    output_field=models.DateField(),
+                ),
+                stored_phase=_computed_phase(today),
+                phase_on=today,
+                phase_until=NullIf(Least(*(Coalesce(name, never) for name in _next_changes(today))), never),
+            )
+        )
 
     def phase_stale(self, today: datetime.date | None = None) -> "ParticipantQuerySet":
         """Participants whose stored phase does not hold on `today`."""

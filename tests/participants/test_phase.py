@@ -108,7 +108,7 @@ def test_refresh_phases_updates_expired_rows_only(file, capsys):
     call_command("refresh_phases")
     file.refresh_from_db()
     assert (file.stored_phase, file.phase_on) == ("completed", datetime.date.today())
-    assert "1 deelnemer(s) nagekeken, 1 bijgewerkt" in capsys.readouterr().out
+    assert "fase van 1 deelnemer(s) bijgewerkt" in capsys.readouterr().out
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")

@@ -16,9 +16,7 @@ class Command(BaseCommand):
     help = "Recompute the stored phase of participants whose phase may have changed since."
 
     def handle(self, *args, **options):
-        total = 0
-        stale = Participant.objects.phase_stale().order_by("pk").values_list("pk", flat=True)
-        ids = list(stale)
+        ids = list(Participant.objects.phase_stale().order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(ids), BATCH):
-            total += Participant.objects.filter(pk__in=ids[start : start + BATCH]).refresh_state()
-        self.stdout.write(f"{len(ids)} deelnemer(s) nagekeken, {total} bijgewerkt")
+            Participant.objects.filter(pk__in=ids[start : start + BATCH]).refresh_state()
+        self.stdout.write(f"fase van {len(ids)} deelnemer(s) bijgewerkt")
