@@ -253,8 +253,16 @@ def _record_view(
         extra = extra_service_kwargs(form) if extra_service_kwargs else {}
         if _run(form, service, by=request.user, **{arg: form.instance}, **extra):
             messages.success(request, _("%(what)s saved.") % {"what": title})
-            return redirect(participant)
+            return redirect(_next_url(request) or participant)
     return _form_page(request, participant, form, title)
+
+
+def _next_url(request: HttpRequest) -> str:
+    """Where to go after saving, when the link asked for it (e.g. back to "Vandaag");
+    only paths on this site."""
+    url = request.GET.get("next", "")
+    safe = url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=True)
+    return url if url.startswith("/") and safe else ""
 
 
 def intake_edit(request: HttpRequest, pk: int) -> HttpResponse:

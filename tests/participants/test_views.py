@@ -502,3 +502,21 @@ def test_many_coaches_turn_the_coach_filter_into_a_text_field(coordinator_client
 def test_new_records_are_dated_today(coach_client, participant, path, field):
     html = coach_client.get(f"{participant.get_absolute_url()}{path}").content.decode()
     assert f'name="{field}" value="{timezone.localdate().isoformat()}"' in html
+
+
+@pytest.mark.parametrize(
+    "next_url, lands_on",
+    [
+        ("/deelnemers/vandaag/", "/deelnemers/vandaag/"),
+        ("https://evil.example/", None),
+        ("//evil.example/", None),
+    ],
+)
+def test_after_saving_a_contact_only_local_next_urls_are_followed(
+    coach_client, participant, next_url, lands_on
+):
+    url = f"{participant.get_absolute_url()}entry/nieuw/?next={next_url}"
+    data = {"date": "2024-03-01", "kind": "coaching", "duration_minutes": 30, "notes": "x"}
+    response = coach_client.post(url, data)
+    assert response.status_code == 302
+    assert response.url == (lands_on or participant.get_absolute_url())
