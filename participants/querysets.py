@@ -126,8 +126,9 @@ class ParticipantQuerySet(models.QuerySet):
         latest_exit = NullIf(
             Greatest(Coalesce("last_dropout", always), Coalesce("last_outflow", always)), always
         )
+        changes = _next_changes(today)
         return (
-            self.alias(**_exit_dates(), **_next_changes(today))
+            self.alias(**_exit_dates(), **changes)
             .alias(latest_exit=latest_exit)
             .update(
                 closed_on=Case(
@@ -140,7 +141,7 @@ class ParticipantQuerySet(models.QuerySet):
                 ),
                 stored_phase=_computed_phase(today),
                 phase_on=today,
-                phase_until=NullIf(Least(*(Coalesce(name, never) for name in _next_changes(today))), never),
+                phase_until=NullIf(Least(*(Coalesce(name, never) for name in changes)), never),
             )
         )
 
