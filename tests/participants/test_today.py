@@ -68,7 +68,7 @@ def test_today_lists_due_reminders_and_who_needs_attention(coach_client, coach):
     assert "Bellen met UWV" in html and "Later" not in html
     names = {p.pk for p in response.context["attention"]}
     assert names == {quiet.pk, worried.pk, resting.pk}
-    assert f'href="/deelnemers/{quiet.pk}/entry/nieuw/"' in html
+    assert f'href="/deelnemers/{quiet.pk}/entry/nieuw/?next=/deelnemers/vandaag/"' in html
     assert "Pauze eindigt binnen 14 dagen" in html
 
 
