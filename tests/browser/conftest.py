@@ -39,3 +39,12 @@ def screenshot():
         return path
 
     return take
+
+
+def log_in(page, base_url, username, password):
+    """Log in through the real login form and wait for the first page after it."""
+    page.goto(f"{base_url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_selector("h1")

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from plp.roles import COACH
+from tests.browser.conftest import log_in
 from tests.factories import (
     ParticipantFactory,
     ProgressEntryFactory,
@@ -29,10 +30,7 @@ def test_log_a_contact_from_today_and_close_a_signal(live_server, browser, scree
 
     page = browser.new_page(viewport={"width": width, "height": 900}, locale="nl-NL")
     page.set_default_timeout(10_000)
-    page.goto(f"{live_server.url}/")
-    page.fill("#id_username", "coach")
-    page.fill("#id_password", "een-lang-wachtwoord")
-    page.click("button[type=submit]")
+    log_in(page, live_server.url, "coach", "een-lang-wachtwoord")
     page.goto(f"{live_server.url}/deelnemers/vandaag/")
     item = page.locator("section[aria-labelledby=att-h] .list-group-item", has_text="Lotte Dekker")
     assert "1 open signaal" in item.inner_text() and "Geen contact in 14 dagen" in item.inner_text()

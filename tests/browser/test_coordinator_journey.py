@@ -5,6 +5,8 @@ import io
 import pytest
 from django.core.management import call_command
 
+from tests.browser.conftest import log_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -12,11 +14,7 @@ def test_click_a_figure_and_see_its_participants(live_server, browser, screensho
     call_command("seed_demo", stdout=io.StringIO())
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="nl-NL")
     page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "coordinator")
-    page.fill("#id_password", "demo-plp-2026!")
-    page.click("button[type=submit]")
-    page.wait_for_selector("h1")
+    log_in(page, live_server.url, "coordinator", "demo-plp-2026!")
     page.goto(f"{live_server.url}/rapportage/?start=2022-01-01&end=2025-12-31&peildatum=2025-08-01")
     row = page.locator("table.figures tbody tr", has_text="Nieuwe deelnemers (instroom)").first
     cell_2024 = row.locator("td").nth(2).locator("a")
@@ -41,11 +39,7 @@ def test_make_a_pdf_and_watch_its_progress(live_server, browser, screenshot, set
     edition = ReportEdition.objects.get()
     page = browser.new_page(viewport={"width": 390, "height": 844}, locale="nl-NL", accept_downloads=True)
     page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "coordinator")
-    page.fill("#id_password", "demo-plp-2026!")
-    page.click("button[type=submit]")
-    page.wait_for_selector("h1")
+    log_in(page, live_server.url, "coordinator", "demo-plp-2026!")
     page.goto(live_server.url + edition.get_absolute_url())
     page.click("button:has-text('PDF maken')")
     page.wait_for_selector("text=Wachten op de achtergrondverwerking")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from participants import services
 from participants.models import Outflow, Trajectory
 from plp.roles import COACH
+from tests.browser.conftest import log_in
 from tests.factories import OrganisationFactory, ParticipantFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,10 +32,7 @@ def test_coach_records_a_follow_up_from_today(live_server, browser, screenshot):
 
     page = browser.new_page(viewport={"width": 390, "height": 844}, locale="nl-NL")
     page.set_default_timeout(10_000)
-    page.goto(f"{live_server.url}/")
-    page.fill("#id_username", "coach")
-    page.fill("#id_password", "een-lang-wachtwoord")
-    page.click("button[type=submit]")
+    log_in(page, live_server.url, "coach", "een-lang-wachtwoord")
     page.goto(f"{live_server.url}/deelnemers/vandaag/")
     question = page.locator(".list-group-item", has_text="6 maanden na uitstroom")
     assert "Lotte Dekker" in question.inner_text()
