@@ -17,6 +17,10 @@ from .report import KIND_LABELS, Cell, bar_chart, targets
 MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 
 
+def _coach_name(first: str | None, last: str | None, username: str | None) -> str:
+    return f"{first or ''} {last or ''}".strip() or username or "–"
+
+
 def attention_per_coach(today: datetime.date | None = None) -> list[dict]:
     """Per coach: open files, open signals, no contact in 14 days, placements ending."""
     rows = (
@@ -34,9 +38,7 @@ def attention_per_coach(today: datetime.date | None = None) -> list[dict]:
     return [
         {
             "coach_id": r["coach"],
-            "coach": f"{r['coach__first_name'] or ''} {r['coach__last_name'] or ''}".strip()
-            or r["coach__username"]
-            or "–",
+            "coach": _coach_name(r["coach__first_name"], r["coach__last_name"], r["coach__username"]),
             "files": r["files"],
             "signals": r["signals"] or 0,
             "no_contact": r["no_contact"],
@@ -69,8 +71,10 @@ def with_quality(coaches: list[dict]) -> list[dict]:
     rows = {c["coach_id"]: c | {"quality": failing.pop(c["coach_id"], 0)} for c in coaches}
     if failing:
         names = {
-            u.pk: f"{u.first_name} {u.last_name}".strip() or u.username
-            for u in get_user_model().objects.filter(pk__in=[pk for pk in failing if pk])
+            pk: _coach_name(*name)
+            for pk, *name in get_user_model()
+            .objects.filter(pk__in=[pk for pk in failing if pk])
+            .values_list("pk", "first_name", "last_name", "username")
         }
         for pk, n in failing.items():
             rows[pk] = {

@@ -2,9 +2,10 @@
 
 from plp.pdf import StaticOnlyFetcher, html_to_pdf
 
-__all__ = ["StaticOnlyFetcher", "render_pdf"]
+__all__ = ["REPORT_TEMPLATE", "StaticOnlyFetcher", "render_pdf"]
+REPORT_TEMPLATE = "reporting/report_pdf.html"
 
 
 def render_pdf(context: dict) -> bytes:
     """Render the funder report as PDF bytes."""
-    return html_to_pdf("reporting/report_pdf.html", context)
+    return html_to_pdf(REPORT_TEMPLATE, context)

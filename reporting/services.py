@@ -17,7 +17,7 @@ from plp.pdf import html_document
 
 from .figures import Period, compute_figures
 from .models import PdfJob, ReportEdition
-from .pdf import render_pdf
+from .pdf import REPORT_TEMPLATE, render_pdf
 from .report import report_context
 
 logger = logging.getLogger(__name__)
@@ -108,7 +108,7 @@ def pdf_job_run(job_id: int) -> None:
         context = report_context(edition_period(edition), edition.reference_date, edition)
         step, progress = Step.LAYOUT, 25
         _job_step(job_id, step, progress)
-        html = render_to_string("reporting/report_pdf.html", context)
+        html = render_to_string(REPORT_TEMPLATE, context)
         step, progress = Step.PAGES, 40
         _job_step(job_id, step, progress)
         document = html_document(html).render()

@@ -4,8 +4,6 @@ a small and a larger size, so an N+1 fails CI (timings belong to the benchmark).
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,16 +21,10 @@ from tests.factories import (
     TrajectoryFactory,
     UserFactory,
 )
+from tests.participants.test_query_counts import count
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-
-
-def count(client, url, params=None) -> int:
-    client.get(url, params)  # warm: the session renewal write happens at most once a minute
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url, params).status_code == 200
-    return len(ctx.captured_queries)
 
 
 def participants(n, coach):
@@ -95,9 +87,9 @@ PAGES = [
 def test_coordinator_pages_do_not_grow(coordinator_client, coach, name, view, params, kwargs):
     url = reverse(view, kwargs=kwargs)
     grow(coach, 3)
-    small = count(coordinator_client, url, params)
+    small = count(coordinator_client, url, **params)
     grow(coach, 30)
-    assert count(coordinator_client, url, params) == small
+    assert count(coordinator_client, url, **params) == small
 
 
 def test_edition_page_and_pdf_job_do_not_grow(coordinator_client, coach):

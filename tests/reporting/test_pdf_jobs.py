@@ -9,18 +9,12 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from reporting.models import PdfJob, ReportEdition
+from reporting.models import PdfJob
 from tests.reporting.test_report import pdf_text
 
 pytestmark = pytest.mark.django_db
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-
-
-@pytest.fixture
-def demo(db):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
-    return ReportEdition.objects.get()
 
 
 def start(client, edition, capture):

@@ -15,7 +15,6 @@ from django.urls import reverse
 from participants.models import AuditEntry, Participant
 from reporting import services
 from reporting.figures import Period
-from reporting.models import ReportEdition
 from reporting.pdf import StaticOnlyFetcher, render_pdf
 from reporting.report import report_context, suppress
 from tests.factories import DropoutFactory, TrajectoryFactory
@@ -31,12 +30,6 @@ def pdf_text(pdf: bytes, tmp_path: Path) -> str:
     return subprocess.run(
         ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
-
-
-@pytest.fixture
-def demo(db):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
-    return ReportEdition.objects.get()
 
 
 def test_demo_pdf_shows_the_source_reports_yearly_table(demo, tmp_path):
