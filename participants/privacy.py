@@ -44,6 +44,8 @@ PERSONAL_DATA: dict[str, dict[str, Field]] = {
         "phase_until": Field(SYSTEM, False, KEEP),
         "created_at": Field(SYSTEM, False, KEEP),
         "updated_at": Field(SYSTEM, False, KEEP),
+        # Generated from number and names: anonymising replaces it with them.
+        "search_text": Field(ID, False, REPLACE),
     },
     "participants.Intake": {
         "id": Field(SYSTEM, False, KEEP),

@@ -153,9 +153,7 @@ class ParticipantQuerySet(models.QuerySet):
         """Participants whose number or name contains every word of `text`."""
         qs = self
         for word in text.split():
-            qs = qs.filter(
-                Q(number__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word)
-            )
+            qs = qs.filter(search_text__icontains=word)
         return qs
 
     def with_phase(self, today: datetime.date | None = None) -> "ParticipantQuerySet":

@@ -12,7 +12,7 @@ from participants.models import (
     Organisation,
 )
 
-from .figures import CREDENTIAL_KINDS, NO_REASON, Figures, Period, compute_figures
+from .figures import CREDENTIAL_KINDS, NO_REASON, Figures, Period, compute_figures, target_figures
 from .models import TARGET_FIELDS, ProjectYear, ReportEdition
 
 KIND_LABELS = {
@@ -192,22 +192,16 @@ def targets(period: Period) -> list[dict]:
     """Target beside realised figure, for each project year that overlaps the period."""
     result = []
     for py in ProjectYear.objects.filter(start__lte=period.end, end__gte=period.start):
-        realised = compute_figures(Period(py.start, py.end)).totals
-        rows = []
-        for field, figure in TARGET_FIELDS.items():
-            target = getattr(py, field)
-            if target is None:
-                continue
-            value = (
-                realised.trajecten.get(figure) if figure in realised.trajecten else getattr(realised, figure)
-            )
-            rows.append(
-                {
-                    "label": ProjectYear._meta.get_field(field).verbose_name,
-                    "target": target,
-                    "realised": value,
-                }
-            )
+        realised = target_figures(Period(py.start, py.end))
+        rows = [
+            {
+                "label": ProjectYear._meta.get_field(field).verbose_name,
+                "target": getattr(py, field),
+                "realised": realised[figure],
+            }
+            for field, figure in TARGET_FIELDS.items()
+            if getattr(py, field) is not None
+        ]
         result.append({"project_year": py, "rows": rows})
     return result
 

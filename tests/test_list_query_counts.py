@@ -51,7 +51,7 @@ def editions(n):
             version=f"1.{i}",
         )
         PdfJob.objects.create(edition=e, status="done", pdf=b"%PDF-", pages=10)
-    # One project year: its targets take one figures computation each (a programme has a few).
+    # One project year: its targets take three queries each (a programme has a few).
     ProjectYear.objects.get_or_create(name="Projectjaar 2", start=D(2024, 1, 1), end=D(2024, 12, 31))
 
 

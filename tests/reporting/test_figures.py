@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reporting.figures import NO_REASON, Period, compute_figures, participants_in
+from reporting.figures import NO_REASON, Period, compute_figures, participants_in, target_figures
 from tests.factories import (
     CredentialFactory,
     DropoutFactory,
@@ -213,3 +213,15 @@ def test_query_count_does_not_grow_with_participants_or_years():
     with CaptureQueriesContext(connection) as one_year:
         compute_figures(Y2025)
     assert len(small) == len(large) == len(one_year) <= 12
+
+
+@pytest.mark.parametrize("period", [Y2024, Y2025, BOTH, Period(D(2024, 7, 1), D(2025, 6, 30))])
+def test_target_figures_are_the_totals_of_compute_figures(demo, period):
+    totals = compute_figures(period).totals
+    assert target_figures(period) == {
+        "instroom": totals.instroom,
+        "voortraject": totals.voortraject,
+        **totals.trajecten,
+        "uitstroom_werk_of_opleiding": totals.uitstroom_werk_of_opleiding,
+    }
+    assert totals.instroom and totals.uitstroom_werk_of_opleiding  # the demo programme is not empty
