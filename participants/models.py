@@ -1,5 +1,6 @@
 """The case file: a participant and everything recorded about them."""
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -213,6 +214,14 @@ class Participant(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    def stored_phase_holds(self, day: datetime.date) -> bool:
+        """Whether stored_phase is the phase on `day` (the negation of querysets._stale)."""
+        return (
+            self.phase_on is not None
+            and self.phase_on <= day
+            and (self.phase_until is None or day < self.phase_until)
+        )
 
 
 class Intake(models.Model):

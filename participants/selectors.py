@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from plp.roles import is_coordinator
 
 from .models import Participant, Signal
+from .querysets import ACTIVE_PHASES, attention_dates
 
 TIMELINE_ENTRIES = 50
 
@@ -28,8 +29,10 @@ def participant_for_user(
 
     qs = Participant.objects.for_user(request.user)
     if not for_update:
-        qs = qs.with_phase().select_related("coach", "referrer", "intake")
+        qs = qs.select_related("coach", "referrer", "intake")
     participant = qs.filter(pk=pk).first()
+    if participant is not None and not for_update:
+        set_phases([participant])
     if participant is None or (sensitive and not may_see_sensitive(request.user, participant)):
         log_action(
             by=request.user,
@@ -40,6 +43,32 @@ def participant_for_user(
         )
         raise Http404
     return participant
+
+
+def set_phases(rows: list[Participant], today: datetime.date | None = None) -> None:
+    """Set `phase` on fetched participants that lack it: the stored phase where it holds
+    on `today`, computed in one query for the others (none once the nightly
+    refresh_phases has run). Cheaper than `with_phase()` in the page's own query."""
+    today = today or timezone.localdate()
+    stale = [p.pk for p in rows if not hasattr(p, "phase") and not p.stored_phase_holds(today)]
+    computed = {}
+    if stale:
+        computed = dict(Participant.objects.filter(pk__in=stale).with_phase(today).values_list("pk", "phase"))
+    for p in rows:
+        if not hasattr(p, "phase"):
+            p.phase = computed.get(p.pk, p.stored_phase)
+
+
+def with_flags(rows: list[Participant], today: datetime.date | None = None) -> list[Participant]:
+    """Rows fetched with `with_overview()`, with their phase and the attention flags
+    `no_recent_contact` and `placement_ending` (the rule of `querysets.attention()`)."""
+    today = today or timezone.localdate()
+    set_phases(rows, today)
+    since, ending_before = attention_dates(today)
+    for p in rows:
+        p.no_recent_contact = p.phase in ACTIVE_PHASES and (p.last_contact is None or p.last_contact < since)
+        p.placement_ending = p.placement_end is not None and p.placement_end <= ending_before
+    return rows
 
 
 def may_see_sensitive(user, participant: Participant) -> bool:

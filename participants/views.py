@@ -64,7 +64,8 @@ from .models import (
     Signal,
     Trajectory,
 )
-from .selectors import may_see_sensitive, participant_file, participant_for_user
+from .querysets import attention
+from .selectors import may_see_sensitive, participant_file, participant_for_user, with_flags
 
 User = get_user_model()
 PAGE_SIZE = 25
@@ -81,12 +82,14 @@ FLAGS = {
 def caseload(request: HttpRequest) -> HttpResponse:
     """ "My participants" for a coach; every participant for a coordinator."""
     coordinator = is_coordinator(request.user)
-    qs = Participant.objects.for_user(request.user).with_overview()
+    qs = Participant.objects.for_user(request.user)
     q = request.GET.get("q", "").strip()
     phase = request.GET.get("phase", "")
     flag = request.GET.get("flag", "")
     check = None
     coach_id = request.GET.get("coach", "")
+    if flag in ("signals", "no_contact", "placement_ending"):
+        qs = qs.with_phase().with_overview().filter(attention(timezone.localdate())[flag])
     if q:
         qs = qs.search(q)
         services.log_action(by=request.user, action="participants.participant.searched", data={"q": q[:100]})
@@ -94,13 +97,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         qs = qs.in_phase([phase])
     elif not phase:
         qs = qs.open_files()
-    if flag == "signals":
-        qs = qs.filter(open_signals__gt=0)
-    elif flag == "no_contact":
-        qs = qs.filter(no_recent_contact=True)
-    elif flag == "placement_ending":
-        qs = qs.filter(placement_ending=True)
-    elif flag == "quality":
+    if flag == "quality":
         check = next((c for c in quality.checks() if c.code == request.GET.get("check")), None)
         qs = qs.filter(check.participants() if check else quality.participants_failing())
     coach_choices, coach_text = [], False
@@ -121,7 +118,12 @@ def caseload(request: HttpRequest) -> HttpResponse:
             qs = qs.filter(coach__isnull=True)
         elif coach_id:
             qs = qs.filter(Q(coach__username__iexact=coach_id) | Q(coach__last_name__iexact=coach_id))
-    page = Paginator(qs.select_related("coach"), PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page's ids first (an index walk), then the overview for those 25 rows only: the
+    # count and OFFSET then skip the per-row subqueries, and deep pages stay cheap.
+    page = Paginator(qs.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = list(page.object_list)
+    rows = Participant.objects.with_overview().select_related("coach").in_bulk(ids)
+    page.object_list = with_flags([rows[pk] for pk in ids])
     detail_url = reverse("participants:participant-detail", args=[0]).replace("/0/", "/%d/")
     for p in page.object_list:  # precomputed: no template include or reverse() per row
         p.url = detail_url % p.pk
@@ -622,18 +624,18 @@ def today(request: HttpRequest) -> HttpResponse:
     )
     soon = day + datetime.timedelta(days=settings.PLP_PLACEMENT_ENDING_DAYS)
     pause_ending = Pause.objects.filter(participant=OuterRef("pk"), end__gte=day, end__lte=soon)
-    attention = list(
-        Participant.objects.filter(coach=request.user)
-        .open_files(day)
-        .with_overview(day)
-        .annotate(pause_ending=Exists(pause_ending))
-        .filter(
-            Q(open_signals__gt=0)
-            | Q(no_recent_contact=True)
-            | Q(placement_ending=True)
-            | Q(pause_ending=True)
-        )
-        .order_by("last_contact", "last_name")[:100]
+    flags = attention(day)
+    needing = with_flags(
+        list(
+            Participant.objects.filter(coach=request.user)
+            .open_files(day)
+            .with_phase(day)
+            .with_overview(day)
+            .annotate(pause_ending=Exists(pause_ending))
+            .filter(flags["signals"] | flags["no_contact"] | flags["placement_ending"] | Q(pause_ending=True))
+            .order_by("last_contact", "last_name")[:100]
+        ),
+        day,
     )
     return render(
         request,
@@ -641,7 +643,7 @@ def today(request: HttpRequest) -> HttpResponse:
         {
             "today": day,
             "reminders": reminders,
-            "attention": attention,
+            "attention": needing,
             "followups": services.followups_due(request.user, day),
         },
     )

@@ -4,12 +4,13 @@ outflow per month, and per coach what needs attention. A fixed number of queries
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, IntegerField, Q, Sum
+from django.db.models import Count, IntegerField, Sum
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
 from participants import quality
 from participants.models import Outflow, Participant, Phase
+from participants.querysets import attention
 
 from .figures import Period, compute_figures, instroom_per
 from .report import KIND_LABELS, Cell, bar_chart, targets
@@ -23,15 +24,18 @@ def _coach_name(first: str | None, last: str | None, username: str | None) -> st
 
 def attention_per_coach(today: datetime.date | None = None) -> list[dict]:
     """Per coach: open files, open signals, no contact in 14 days, placements ending."""
+    today = today or timezone.localdate()
+    flags = attention(today)
     rows = (
         Participant.objects.open_files(today)
+        .with_phase(today)
         .with_overview(today)
         .values("coach", "coach__username", "coach__first_name", "coach__last_name")
         .annotate(
             files=Count("pk"),
             signals=Sum("open_signals", output_field=IntegerField()),
-            no_contact=Count("pk", filter=Q(no_recent_contact=True)),
-            ending=Count("pk", filter=Q(placement_ending=True)),
+            no_contact=Count("pk", filter=flags["no_contact"]),
+            ending=Count("pk", filter=flags["placement_ending"]),
         )
         .order_by("coach__first_name", "coach__username")
     )

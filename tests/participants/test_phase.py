@@ -9,6 +9,7 @@ from django.db import connection
 
 from participants import services
 from participants.models import Participant, Pause, Trajectory
+from participants.selectors import set_phases
 from tests.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +67,10 @@ def test_the_stored_phase_gives_the_same_answer_as_computing_it_on_every_day(fil
         assert phases_on(DAYS) == truth, stored_on
         for day, phase in zip(DAYS, truth, strict=True):
             assert list(Participant.objects.in_phase([phase], day)) == [file]
+            row = Participant.objects.get()  # fetched without with_phase(), as the pages do
+            assert row.stored_phase_holds(day) == (not Participant.objects.phase_stale(day).exists())
+            set_phases([row], day)
+            assert row.phase == phase, (stored_on, day)
             others = [p for p in ("paused", "in_trajectory", "completed") if p != phase]
             assert not Participant.objects.in_phase(others, day).exists()
 

@@ -203,6 +203,48 @@ def test_caseload_search_filter_and_flags(coach_client, coach):
     assert "Plaatsing eindigt binnen 14 dagen" in html
 
 
+def test_attention_flags_on_fetched_rows_follow_the_filters(coach):
+    from participants.querysets import attention, attention_dates
+    from participants.selectors import with_flags
+    from tests.factories import OutflowFactory, ParticipantFactory
+
+    today = timezone.localdate()
+    since, ending_before = attention_dates(today)
+    day = datetime.timedelta(days=1)
+    people = {}
+    for name, contact, placement_end in [
+        ("overdue", since - day, None),
+        ("just in time", since, None),
+        ("never seen", None, None),
+        ("ends soon", today, ending_before),
+        ("ends later", today, ending_before + day),
+    ]:
+        p = people[name] = ParticipantFactory(coach=coach, last_name=name)
+        TrajectoryFactory(participant=p, start=today - 90 * day)
+        if contact:
+            ProgressEntryFactory(participant=p, date=contact)
+        if placement_end:
+            PlacementFactory(participant=p, start=today - 30 * day, end=placement_end)
+    people["registered"] = ParticipantFactory(coach=coach, last_name="registered")
+    people["left"] = ParticipantFactory(coach=coach, last_name="left")
+    OutflowFactory(participant=people["left"], date=today - 60 * day)
+
+    rows = with_flags(list(Participant.objects.with_overview(today)), today)
+    flagged = {p.last_name: (p.no_recent_contact, p.placement_ending) for p in rows}
+    filters = attention(today)
+    annotated = Participant.objects.with_phase(today).with_overview(today)
+    for name in people:
+        in_filters = tuple(
+            annotated.filter(filters[flag], last_name=name).exists()
+            for flag in ("no_contact", "placement_ending")
+        )
+        assert flagged[name] == in_filters, name
+    assert flagged["overdue"] == (True, False) and flagged["just in time"] == (False, False)
+    assert flagged["never seen"] == (True, False) and flagged["registered"] == (False, False)
+    assert flagged["ends soon"] == (False, True) and flagged["ends later"] == (False, False)
+    assert flagged["left"] == (False, False)
+
+
 def test_caseload_is_paged(coach_client, coach):
     from tests.factories import ParticipantFactory
 
