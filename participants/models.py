@@ -395,7 +395,12 @@ class ProgressEntry(models.Model):
         ordering = ["-date", "-pk"]
         verbose_name = _("progress entry")
         verbose_name_plural = _("progress entries")
-        indexes = [models.Index(fields=["participant", "-date"])]
+        indexes = [
+            models.Index(fields=["participant", "-date"]),
+            # Entries by date across participants: the data-quality check for dates in the
+            # future, which otherwise reads millions of entries.
+            models.Index(fields=["date"], name="progress_entry_date"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(duration_minutes__gt=0, duration_minutes__lte=24 * 60),

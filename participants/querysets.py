@@ -214,10 +214,14 @@ def attention_dates(today: datetime.date) -> tuple[datetime.date, datetime.date]
 
 def attention(today: datetime.date) -> dict[str, Q]:
     """The attention flags as filters on rows annotated with `with_phase()` and
-    `with_overview()`; `selectors.with_flags()` is the same rule on fetched rows."""
+    `with_overview()`; `selectors.with_flags()` is the same rule on fetched rows
+    (tested to agree)."""
     since, ending_before = attention_dates(today)
+    # "Last contact before `since`", as an anti-join: it probes the entry index instead of
+    # finding every participant's latest entry.
+    recent = _model("ProgressEntry").objects.filter(participant=OuterRef("pk"), date__gte=since)
     return {
         "signals": Q(open_signals__gt=0),
-        "no_contact": Q(phase__in=ACTIVE_PHASES) & (Q(last_contact__isnull=True) | Q(last_contact__lt=since)),
+        "no_contact": Q(phase__in=ACTIVE_PHASES) & ~Exists(recent),
         "placement_ending": Q(placement_end__isnull=False, placement_end__lte=ending_before),
     }
