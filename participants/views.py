@@ -88,8 +88,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
     flag = request.GET.get("flag", "")
     check = None
     coach_id = request.GET.get("coach", "")
-    if flag in ("signals", "no_contact", "placement_ending"):
-        qs = qs.with_phase().with_overview().filter(attention(timezone.localdate())[flag])
+    flags = attention(timezone.localdate())
+    if flag in flags:
+        qs = qs.with_phase().with_overview().filter(flags[flag])
     if q:
         qs = qs.search(q)
         services.log_action(by=request.user, action="participants.participant.searched", data={"q": q[:100]})
