@@ -41,7 +41,7 @@ class PasskeyNameForm(forms.Form):
     name = forms.CharField(
         label=gettext_lazy("Name of the passkey"),
         max_length=64,
-        help_text=gettext_lazy("For example the device it is on: Telefoon, Laptop."),
+        help_text=gettext_lazy("For example the device it is on: Phone, Laptop."),
     )
 
 
@@ -71,6 +71,8 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
                 messages.warning(request, _("You used a recovery code. Each code works once."))
             return redirect(_next(request))
     passkeys = WebAuthnCredential.objects.filter(user=request.user, confirmed=True).exists()
+    if passkeys:
+        form.fields["code"].widget.attrs.pop("autofocus")  # no keyboard over the passkey button
     return render(
         request,
         "registration/otp_verify.html",
@@ -90,17 +92,23 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     if _unverified(request):
         return redirect("otp-verify")
     user = request.user
+    passkeys = list(WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("created_at"))
+    totp_ready = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     context = {
-        "passkeys": WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("created_at"),
+        "passkeys": passkeys,
         "passkey_form": PasskeyNameForm(),
-        "totp_ready": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        "totp_ready": totp_ready,
+        "set_up": bool(passkeys) or totp_ready,
+        # The last second factor is not removed (recovery codes do not count).
+        "passkey_removable": len(passkeys) > 1 or totp_ready,
     }
-    if context["totp_ready"]:
+    if totp_ready:
         return render(request, "registration/otp_setup.html", context)
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="app", confirmed=False)
     form = CodeForm(request.POST or None)
+    form.fields["code"].widget.attrs.pop("autofocus")  # the passkey comes first on this page
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"].replace(" ", "")):
             with transaction.atomic():
