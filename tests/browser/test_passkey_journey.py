@@ -50,6 +50,7 @@ def test_coach_registers_a_passkey_and_logs_in_with_it(live_server, browser, scr
     page.wait_for_selector("h1:has-text('Tweestapsverificatie instellen')")
     page.wait_for_selector("#passkey-register-button")
     assert not violations(page)
+    screenshot(page, "passkey-first-setup-390")
     # Without a name the ceremony does not start.
     page.click("#passkey-register-button")
     assert page.evaluate("document.activeElement.id") == "id_name"
