@@ -102,6 +102,9 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         # The last second factor is not removed (recovery codes do not count).
         "passkey_removable": len(passkeys) > 1 or totp_ready,
     }
+    if context["set_up"] and not StaticDevice.objects.filter(user=user).exists():
+        # A passkey whose naming step never arrived (tab closed): its recovery codes now.
+        return render(request, "registration/otp_recovery_codes.html", {"codes": recovery_codes_reset(user)})
     if totp_ready:
         return render(request, "registration/otp_setup.html", context)
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
@@ -170,7 +173,11 @@ def passkey_delete(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("otp-setup")
     with transaction.atomic():
         passkey.delete()
-        log_action(by=request.user, action="auth.passkey.removed", data={"device": pk})
+        log_action(
+            by=request.user,
+            action="auth.otp.device_removed",
+            data={"device": WebAuthnCredential.__name__, "device_id": pk},
+        )
     messages.success(request, _("The passkey is removed."))
     return redirect("otp-setup")
 

@@ -45,14 +45,22 @@ class RegistrationComplete(views.CompleteCredentialRegistrationView):
     def post(self, *args, **kwargs):
         response = super().post(*args, **kwargs)
         device_id = json.loads(response.content)["id"]
-        log_action(by=self.request.user, action="auth.passkey.added", data={"device": device_id})
+        log_action(
+            by=self.request.user,
+            action="auth.otp.device_added",
+            data={"device": WebAuthnCredential.__name__, "device_id": device_id},
+        )
         return response
 
 
 class AuthenticationComplete(views.CompleteCredentialAuthenticationView):
     def complete_auth(self, device):
         super().complete_auth(device)
-        log_action(by=self.request.user, action="auth.otp.verified", data={"device": type(device).__name__})
+        log_action(
+            by=self.request.user,
+            action="auth.otp.verified",
+            data={"device": type(device).__name__, "device_id": device.pk},
+        )
 
     def handle_exception(self, exc):
         if isinstance(exc, exceptions.OTPWebAuthnApiError) and self.request.user.is_authenticated:

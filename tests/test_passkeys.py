@@ -68,7 +68,10 @@ def test_a_passkey_only_user_is_verified_after_a_passkey_login_and_not_before(co
     assert response.status_code == 200 and response.json()["redirect_url"] == CASELOAD
     assert client.get(CASELOAD).status_code == 200
     entry = AuditEntry.objects.get(action="auth.otp.verified")
-    assert (entry.username, entry.data) == ("alice", {"device": "WebAuthnCredential"})
+    assert (entry.username, entry.data) == (
+        "alice",
+        {"device": "WebAuthnCredential", "device_id": passkey.pk},
+    )
 
 
 def test_a_failed_passkey_login_is_audited_and_does_not_verify(coach, two_factor, monkeypatch):
@@ -147,8 +150,9 @@ def test_first_passkey_is_set_up_named_and_comes_with_recovery_codes(coach, two_
     assert StaticDevice.objects.filter(user=coach).exists()
     assert WebAuthnCredential.objects.get(pk=device_id).name == "Telefoon"
     assert client.get(CASELOAD).status_code == 200  # verified by the new passkey
-    added = AuditEntry.objects.get(action="auth.passkey.added")
-    assert (added.username, added.data, added.object_repr) == ("alice", {"device": device_id}, "")
+    added = AuditEntry.objects.get(action="auth.otp.device_added")
+    assert (added.username, added.object_repr) == ("alice", "")
+    assert added.data == {"device": "WebAuthnCredential", "device_id": device_id}
     assert not AuditEntry.objects.filter(data__icontains="Telefoon").exists()
 
     # A second passkey: named, no new recovery codes.
@@ -158,6 +162,14 @@ def test_first_passkey_is_set_up_named_and_comes_with_recovery_codes(coach, two_
     page = client.get(reverse("otp-setup")).content.decode()
     assert "Telefoon" in page and "Laptop" in page and "De passkey is toegevoegd." in page
     assert StaticDevice.objects.get(user=coach).token_set.count() == 10
+
+
+def test_recovery_codes_follow_even_if_the_naming_step_never_arrives(coach, two_factor, monkeypatch):
+    client = password_login(coach)
+    register(client, coach, monkeypatch)
+    response = client.get(reverse("otp-setup"))
+    assert len(response.context["codes"]) == 10
+    assert "Passkey" in client.get(reverse("otp-setup")).content.decode()
 
 
 def test_naming_needs_a_name_and_ones_own_passkey(coach, other_coach):
@@ -189,6 +201,7 @@ def test_remove_a_passkey_but_never_the_last_second_factor(coach, other_coach, t
     phone = PasskeyFactory(user=coach, name="Telefoon")
     laptop = PasskeyFactory(user=coach, name="Laptop")
     theirs = PasskeyFactory(user=other_coach)
+    StaticDevice.objects.create(user=coach, name="recovery", confirmed=True)
     client = verified_client(coach, phone)
     page = client.get(reverse("otp-setup")).content.decode()
     assert page.count('class="btn btn-outline-danger btn-sm"') == 2
@@ -198,11 +211,11 @@ def test_remove_a_passkey_but_never_the_last_second_factor(coach, other_coach, t
     response = client.post(reverse("otp_webauthn:passkey-delete", args=[laptop.pk]), follow=True)
     assert "De passkey is verwijderd." in response.content.decode()
     assert list(WebAuthnCredential.objects.filter(user=coach)) == [phone]
-    removed = AuditEntry.objects.get(action="auth.passkey.removed")
-    assert removed.data == {"device": laptop.pk} and "Laptop" not in str(removed.data) + removed.object_repr
+    removed = AuditEntry.objects.get(action="auth.otp.device_removed")
+    assert removed.data == {"device": "WebAuthnCredential", "device_id": laptop.pk}
+    assert "Laptop" not in str(removed.data) + removed.object_repr
 
     # The only second factor left (recovery codes do not count): no button, and refused.
-    StaticDevice.objects.create(user=coach, name="recovery", confirmed=True)
     assert "btn-outline-danger" not in client.get(reverse("otp-setup")).content.decode()
     response = client.post(reverse("otp_webauthn:passkey-delete", args=[phone.pk]), follow=True)
     assert "Dit is je enige passkey" in response.content.decode()

@@ -66,7 +66,7 @@ def test_coach_registers_a_passkey_and_logs_in_with_it(live_server, browser, scr
     assert len(cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})["credentials"]) == 1
     screenshot(page, "passkey-setup-390")
     assert not violations(page)
-    assert AuditEntry.objects.filter(action="auth.passkey.added", username="coach").count() == 1
+    assert AuditEntry.objects.filter(action="auth.otp.device_added", username="coach").count() == 1
 
     # Log out and in again: password, then the passkey instead of a code.
     page.click("nav .navbar-toggler")
@@ -81,6 +81,7 @@ def test_coach_registers_a_passkey_and_logs_in_with_it(live_server, browser, scr
     page.click("#passkey-verification-button")
     page.wait_for_selector("h1:has-text('Mijn deelnemers')")
     verified = AuditEntry.objects.filter(action="auth.otp.verified", username="coach").get()
-    assert verified.data == {"device": "WebAuthnCredential"}
-    assert coach.webauthncredential_set.get().last_used_at is not None
+    passkey = coach.webauthncredential_set.get()
+    assert verified.data == {"device": "WebAuthnCredential", "device_id": passkey.pk}
+    assert passkey.name == "Telefoon" and passkey.last_used_at is not None
     context.close()
