@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -90,7 +91,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     listed and removable) and an authenticator app (scan the QR code, confirm with a
     code). The first factor set up comes with recovery codes."""
     if _unverified(request):
-        return redirect("otp-verify")
+        return redirect(f"{reverse('otp-verify')}?next={reverse('otp-setup')}")
     user = request.user
     passkeys = list(WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("created_at"))
     totp_ready = TOTPDevice.objects.filter(user=user, confirmed=True).exists()

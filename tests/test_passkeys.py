@@ -57,7 +57,9 @@ def test_a_passkey_only_user_is_verified_after_a_passkey_login_and_not_before(co
     page = client.get(reverse("otp-verify"))
     assert 'id="passkey-verification-button"' in page.content.decode()
     # Not verified yet: no other page, no new passkey, no changes to the second factor.
-    assert client.get(reverse("otp-setup"))["Location"] == reverse("otp-verify")
+    assert (
+        client.get(reverse("otp-setup"))["Location"] == f"{reverse('otp-verify')}?next={reverse('otp-setup')}"
+    )
     assert post_json(client, "credential-registration-begin").status_code == 403
     assert client.post(reverse("otp_webauthn:passkey-delete", args=[passkey.pk])).status_code == 302
     assert WebAuthnCredential.objects.filter(pk=passkey.pk).exists()
@@ -114,6 +116,25 @@ def test_another_users_passkey_does_not_verify(coach, other_coach, two_factor):
     assert client.get(CASELOAD).status_code == 302
     theirs.refresh_from_db()
     assert theirs.last_used_at is None
+
+
+CEREMONY = [
+    "credential-registration-begin",
+    "credential-registration-complete",
+    "credential-authentication-begin",
+    "credential-authentication-complete",
+    "passkey-name",
+]
+
+
+@pytest.mark.parametrize("name", CEREMONY)
+def test_passkey_actions_are_post_only_and_need_a_login(name, coach):
+    url = reverse(f"otp_webauthn:{name}")
+    for response in (Client().get(url), Client().post(url)):
+        assert response.status_code == 302 and "/login/" in response["Location"]
+    client = Client()
+    client.force_login(coach)
+    assert client.get(url).status_code == 405
 
 
 def test_anonymous_cannot_start_a_passwordless_login(client):

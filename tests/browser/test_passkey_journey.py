@@ -23,6 +23,8 @@ def test_coach_registers_a_passkey_and_logs_in_with_it(live_server, browser, scr
     context = browser.new_context(viewport={"width": 390, "height": 900}, locale="nl-NL")
     page = context.new_page()
     page.set_default_timeout(10_000)
+    console = []
+    page.on("console", lambda message: console.append(message.text))
     cdp = context.new_cdp_session(page)
     cdp.send("WebAuthn.enable")
     authenticator = cdp.send(
@@ -84,4 +86,6 @@ def test_coach_registers_a_passkey_and_logs_in_with_it(live_server, browser, scr
     passkey = coach.webauthncredential_set.get()
     assert verified.data == {"device": "WebAuthnCredential", "device_id": passkey.pk}
     assert passkey.name == "Telefoon" and passkey.last_used_at is not None
+    # The library's scripts ran under our Content-Security-Policy without a violation.
+    assert not [line for line in console if "Content Security Policy" in line], console
     context.close()
