@@ -1,5 +1,6 @@
-"""Two-factor login with TOTP (django-otp): set up with a QR code, verify at login,
-recovery codes for a lost phone."""
+"""Two-factor login (django-otp): a passkey (WebAuthn, see plp/passkeys.py) or an
+authenticator app (TOTP, set up with a QR code), verified at login, and recovery codes
+for a lost phone."""
 
 import secrets
 
@@ -8,15 +9,18 @@ from django import forms
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from participants.services import log_action
 
@@ -30,6 +34,15 @@ class CodeForm(forms.Form):
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
+    )
+
+
+class PasskeyNameForm(forms.Form):
+    credential = forms.IntegerField(widget=forms.HiddenInput)
+    name = forms.CharField(
+        label=gettext_lazy("Name of the passkey"),
+        max_length=64,
+        help_text=gettext_lazy("For example the device it is on: Phone, Laptop."),
     )
 
 
@@ -58,39 +71,116 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             if isinstance(device, StaticDevice):
                 messages.warning(request, _("You used a recovery code. Each code works once."))
             return redirect(_next(request))
-    return render(request, "registration/otp_verify.html", {"form": form, "next": _next(request)})
+    passkeys = WebAuthnCredential.objects.filter(user=request.user, confirmed=True).exists()
+    if passkeys:
+        form.fields["code"].widget.attrs.pop("autofocus")  # no keyboard over the passkey button
+    return render(
+        request,
+        "registration/otp_verify.html",
+        {"form": form, "next": _next(request), "passkeys": passkeys},
+    )
+
+
+def _unverified(request: HttpRequest) -> bool:
+    """A user with a second factor must pass it before changing any of them."""
+    return not request.user.is_verified() and any(devices_for_user(request.user, confirmed=True))
 
 
 def otp_setup(request: HttpRequest) -> HttpResponse:
-    """Link an authenticator app: scan the QR code, confirm with a code, get recovery codes."""
-    if any(devices_for_user(request.user, confirmed=True)):
-        return redirect("otp-verify")
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    """Set up and manage the second factor: passkeys (added with the browser, named here,
+    listed and removable) and an authenticator app (scan the QR code, confirm with a
+    code). The first factor set up comes with recovery codes."""
+    if _unverified(request):
+        return redirect(f"{reverse('otp-verify')}?next={reverse('otp-setup')}")
+    user = request.user
+    passkeys = list(WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("created_at"))
+    totp_ready = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    context = {
+        "passkeys": passkeys,
+        "passkey_form": PasskeyNameForm(),
+        "totp_ready": totp_ready,
+        "set_up": bool(passkeys) or totp_ready,
+        # The last second factor is not removed (recovery codes do not count).
+        "passkey_removable": len(passkeys) > 1 or totp_ready,
+    }
+    if context["set_up"] and not StaticDevice.objects.filter(user=user).exists():
+        # A passkey whose naming step never arrived (tab closed): its recovery codes now.
+        return render(request, "registration/otp_recovery_codes.html", {"codes": recovery_codes_reset(user)})
+    if totp_ready:
+        return render(request, "registration/otp_setup.html", context)
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name="app", confirmed=False)
+        device = TOTPDevice.objects.create(user=user, name="app", confirmed=False)
     form = CodeForm(request.POST or None)
+    form.fields["code"].widget.attrs.pop("autofocus")  # the passkey comes first on this page
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"].replace(" ", "")):
             with transaction.atomic():
                 device.confirmed = True
                 device.save()
-                codes = recovery_codes_reset(request.user)
-                log_action(by=request.user, action="auth.otp.device_added")
-            otp_login(request, device)
+                first = not StaticDevice.objects.filter(user=user).exists()
+                codes = recovery_codes_reset(user) if first else None
+                log_action(by=user, action="auth.otp.device_added")
+            if not user.is_verified():
+                otp_login(request, device)
+            if codes is None:
+                messages.success(request, _("The authenticator app is linked."))
+                return redirect("otp-setup")
             return render(request, "registration/otp_recovery_codes.html", {"codes": codes})
         form.add_error("code", _("This code is not correct. Check the time on your phone and try again."))
     qr = segno.make(device.config_url, micro=False).svg_inline(scale=5, dark="#000", light="#fff", border=2)
-    secret = device.bin_key.hex()
-    return render(
-        request,
-        "registration/otp_setup.html",
-        {
-            "form": form,
-            "qr": mark_safe(qr),  # noqa: S308 - generated by segno from our own URL, no user input
-            "secret": _base32(device.bin_key),
-            "hex": secret,
-        },
+    context.update(
+        form=form,
+        qr=mark_safe(qr),  # noqa: S308 - generated by segno from our own URL, no user input
+        secret=_base32(device.bin_key),
+        hex=device.bin_key.hex(),
     )
+    return render(request, "registration/otp_setup.html", context)
+
+
+@require_POST
+def passkey_name(request: HttpRequest) -> HttpResponse:
+    """Name the passkey the browser has just registered; the first factor set up comes
+    with recovery codes (shown once)."""
+    if _unverified(request):
+        return redirect("otp-verify")
+    form = PasskeyNameForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the passkey a name of at most 64 characters."))
+        return redirect("otp-setup")
+    passkey = get_object_or_404(WebAuthnCredential, pk=form.cleaned_data["credential"], user=request.user)
+    passkey.name = form.cleaned_data["name"]
+    passkey.save(update_fields=["name"])
+    if not StaticDevice.objects.filter(user=request.user).exists():
+        return render(
+            request, "registration/otp_recovery_codes.html", {"codes": recovery_codes_reset(request.user)}
+        )
+    messages.success(request, _("The passkey is added."))
+    return redirect("otp-setup")
+
+
+@require_POST
+def passkey_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove one of the user's own passkeys, unless it is their last second factor
+    (recovery codes do not count). Audited with the device id."""
+    if _unverified(request):
+        return redirect("otp-verify")
+    passkey = get_object_or_404(WebAuthnCredential, pk=pk, user=request.user)
+    others = WebAuthnCredential.objects.filter(user=request.user, confirmed=True).exclude(pk=pk)
+    if not others.exists() and not TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+        messages.error(
+            request, _("This is your only passkey: add another passkey or an authenticator app first.")
+        )
+        return redirect("otp-setup")
+    with transaction.atomic():
+        passkey.delete()
+        log_action(
+            by=request.user,
+            action="auth.otp.device_removed",
+            data={"device": WebAuthnCredential.__name__, "device_id": pk},
+        )
+    messages.success(request, _("The passkey is removed."))
+    return redirect("otp-setup")
 
 
 def recovery_codes_reset(user) -> list[str]:
@@ -103,9 +193,11 @@ def recovery_codes_reset(user) -> list[str]:
 
 
 def devices_reset(*, by, user) -> None:
-    """A coordinator removes a user's second factor; the user sets it up again at login."""
+    """A coordinator removes a user's second factor (app, passkeys, recovery codes); the
+    user sets it up again at login."""
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
+        WebAuthnCredential.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
         log_action(by=by, action="auth.otp.reset", obj=user.username)
 

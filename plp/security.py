@@ -17,7 +17,20 @@ ROLES_KEY = "_plp_roles"
 SEEN_AT = "_plp_seen_at"
 RENEW_EVERY = 60  # seconds
 # Reachable before the second factor is given.
-TWO_FACTOR_OPEN = {"login", "logout", "set_language", "otp-setup", "otp-verify"}
+TWO_FACTOR_OPEN = {
+    "login",
+    "logout",
+    "set_language",
+    "otp-setup",
+    "otp-verify",
+    # Passkey ceremonies: the library refuses to register a passkey for a user who has a
+    # second factor but has not passed it.
+    "otp_webauthn:credential-registration-begin",
+    "otp_webauthn:credential-registration-complete",
+    "otp_webauthn:credential-authentication-begin",
+    "otp_webauthn:credential-authentication-complete",
+    "otp_webauthn:js-i18n-catalog",
+}
 
 
 class SessionLimitsMiddleware:
@@ -67,7 +80,7 @@ class TwoFactorRequiredMiddleware:
             return None
         if request.user.is_verified() or request.path.startswith(settings.STATIC_URL):
             return None
-        if request.resolver_match and request.resolver_match.url_name in TWO_FACTOR_OPEN:
+        if request.resolver_match and request.resolver_match.view_name in TWO_FACTOR_OPEN:
             return None
         from django_otp import devices_for_user
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "axes",
     "csp",
     "crispy_forms",
@@ -216,6 +217,20 @@ AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0" if DEBUG else "1
 # Two-factor login (TOTP) for every account; on by default outside DEBUG.
 PLP_REQUIRE_2FA = env_bool("REQUIRE_2FA", not DEBUG)
 OTP_TOTP_ISSUER = "PLP"
+
+# Passkeys (WebAuthn, django-otp-webauthn) as a second factor beside TOTP: after the
+# password, never instead of it. The relying party id is the site's domain; a passkey
+# works only under the id it was registered with. Empty (the default with DEBUG) means
+# the host of each request, so localhost works in development (an IP address never does).
+WEBAUTHN_RP_ID = os.environ.get(
+    "WEBAUTHN_RP_ID", "" if DEBUG or not ALLOWED_HOSTS else ALLOWED_HOSTS[0].lstrip(".")
+)
+OTP_WEBAUTHN_RP_NAME = os.environ.get("WEBAUTHN_RP_NAME", "PLP")
+OTP_WEBAUTHN_RP_ID_CALLABLE = "plp.passkeys.rp_id"
+OTP_WEBAUTHN_HELPER_CLASS = "plp.passkeys.PasskeyHelper"
+# Outside DEBUG the site is served over HTTPS only (SECURE_SSL_REDIRECT).
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [f"https://{WEBAUTHN_RP_ID or 'localhost'}"]
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 WHITENOISE_AUTOREFRESH = DEBUG
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True

@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
-from . import accounts
+from . import accounts, passkeys
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="participants:caseload"), name="home"),
@@ -15,6 +15,7 @@ urlpatterns = [
     path("wachtwoord/klaar/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("login/tweestaps/", accounts.otp_verify, name="otp-verify"),
     path("login/tweestaps/instellen/", accounts.otp_setup, name="otp-setup"),
+    path("login/passkey/", include(passkeys)),
     path("taal/", login_not_required(set_language), name="set_language"),
     path("deelnemers/", include("participants.urls")),
     path("rapportage/", include("reporting.urls")),

@@ -140,3 +140,16 @@ class OutflowFactory(PhaseRecordFactory):
     kind = "betaald werk"
     employer = factory.SubFactory(OrganisationFactory)
     job_title = "Medewerker"
+
+
+class PasskeyFactory(factory.django.DjangoModelFactory):
+    """A registered passkey (django-otp-webauthn device); the key material is a stand-in."""
+
+    class Meta:
+        model = "django_otp_webauthn.WebAuthnCredential"
+
+    user = factory.SubFactory(UserFactory)
+    name = "Telefoon"
+    confirmed = True
+    credential_id = factory.Sequence(lambda n: f"credential-{n}".encode())
+    public_key = b"cose-key"

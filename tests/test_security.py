@@ -21,6 +21,7 @@ from tests.factories import (
     DropoutFactory,
     OutflowFactory,
     ParticipantFactory,
+    PasskeyFactory,
     PauseFactory,
     PlacementFactory,
     ProgressEntryFactory,
@@ -40,6 +41,11 @@ EXPECT = {
     "coordinator": {"coach": 403, "other_coach": 403, "peer": 403, "coordinator": 200, "admin": 403},
     "accounts": {"coach": 403, "other_coach": 403, "peer": 403, "coordinator": 200, "admin": 200},
     "everyone": {"coach": 200, "other_coach": 200, "peer": 200, "coordinator": 200, "admin": 200},
+    # Passkeys: the world's coach owns one and has not passed it in this session.
+    "own-passkey": {"coach": 302, "other_coach": 404, "peer": 404, "coordinator": 404, "admin": 404},
+    "passkey-register": {"coach": 403, "other_coach": 200, "peer": 200, "coordinator": 200, "admin": 200},
+    "passkey-complete": {"coach": 403, "other_coach": 400, "peer": 400, "coordinator": 400, "admin": 400},
+    "no-ceremony": {"coach": 400, "other_coach": 400, "peer": 400, "coordinator": 400, "admin": 400},
 }
 # Every named URL, by kind. A new URL that is not listed here fails the matrix test.
 KINDS = {
@@ -104,6 +110,13 @@ KINDS = {
     "reporting:item-edit": "coordinator",
     "reporting:projectyear-create": "coordinator",
     "reporting:projectyear-edit": "coordinator",
+    "otp_webauthn:passkey-name": "everyone",
+    "otp_webauthn:passkey-delete": "own-passkey",
+    "otp_webauthn:credential-registration-begin": "passkey-register",
+    "otp_webauthn:credential-registration-complete": "passkey-complete",
+    "otp_webauthn:credential-authentication-begin": "everyone",
+    "otp_webauthn:credential-authentication-complete": "no-ceremony",
+    "otp_webauthn:js-i18n-catalog": "everyone",
 }
 POST_ONLY = {
     "participants:reminder-done",
@@ -113,6 +126,12 @@ POST_ONLY = {
     "participants:import-cancel",
     "reporting:edition-finalise",
     "reporting:pdf-job-create",
+    "otp_webauthn:passkey-name",
+    "otp_webauthn:passkey-delete",
+    "otp_webauthn:credential-registration-begin",
+    "otp_webauthn:credential-registration-complete",
+    "otp_webauthn:credential-authentication-begin",
+    "otp_webauthn:credential-authentication-complete",
 }
 PUBLIC = {"login", "set_language"}
 OWN_ACCOUNT = {"home", "logout", "password_change", "password_change_done", "otp-verify", "otp-setup"}
@@ -178,6 +197,7 @@ def world(db):
         "kind": "organisation",
         "item_pk": WorkPlanTask.objects.create(edition=edition, title="t", status="voldaan").pk,
         "job_pk": PdfJob.objects.create(edition=edition, status="done", pdf=b"%PDF-1.7", pages=1).pk,
+        "passkey_pk": PasskeyFactory(user=users["coach"]).pk,
     }
     return (
         users,
@@ -196,7 +216,9 @@ def url_for(name, route, world):
     key = {"followup": "outflow"}.get(key, key)
     kwargs = {}
     if "<int:pk>" in route:
-        kwargs["pk"] = {"reporting": edition.pk, "participants": p.pk}[app]
+        kwargs["pk"] = {"reporting": edition.pk, "participants": p.pk, "otp_webauthn": args["passkey_pk"]}[
+            app
+        ]
         if key == "projectyear":
             kwargs["pk"] = project_year.pk
         if key == "outflow":

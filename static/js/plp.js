@@ -26,3 +26,32 @@ window.addEventListener("pageshow", () => {
     form.querySelector(".busy-status")?.remove();
   });
 });
+
+// Passkeys on the two-step setup page (django-otp-webauthn's script does the ceremony).
+// A name is asked first: without one the library's button does not start. Once the
+// browser has made the passkey, the form sends its id and name to the server.
+document.addEventListener("click", (event) => {
+  if (!(event.target instanceof Element) || !event.target.closest("#passkey-register-button")) return;
+  const name = document.querySelector("#passkey-form input[name=name]");
+  if (name && !name.value.trim()) {
+    event.stopPropagation();
+    name.setAttribute("aria-invalid", "true");
+    name.reportValidity();
+    name.focus();
+  }
+}, true);
+
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (form.id !== "passkey-form" || form.elements.credential.value) return;
+  // Enter in the name field: start the ceremony instead of sending an empty form.
+  event.preventDefault();
+  document.getElementById("passkey-register-button")?.click();
+});
+
+document.addEventListener("otp_webauthn.register_complete", (event) => {
+  const form = document.getElementById("passkey-form");
+  if (!form) return;
+  form.elements.credential.value = event.detail.id;
+  form.submit();
+});
