@@ -669,6 +669,22 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"
 
+    @property
+    def record(self) -> str:
+        """The record the entry is about, readable: `participants.reminder:12` shows as
+        "Herinnering 12". Other values (entries from before ids were stored) show as kept."""
+        from django.apps import apps
+        from django.utils.text import capfirst
+
+        label, sep, pk = self.object_repr.rpartition(":")
+        if not (sep and pk.isdigit()):
+            return self.object_repr
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            return self.object_repr
+        return f"{capfirst(model._meta.verbose_name)} {pk}"
+
 
 class PendingImport(models.Model):
     """An uploaded register between preview and confirm. Deleted on confirm, cancel or

@@ -107,7 +107,7 @@ def devices_reset(*, by, user) -> None:
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
-        log_action(by=by, action="auth.otp.reset", obj=user.username)
+        log_action(by=by, action="auth.otp.reset", obj=user)
 
 
 def _base32(key: bytes) -> str:
