@@ -636,7 +636,9 @@ class ReEntry(models.Model):
 class AuditEntry(models.Model):
     """Append-only record of who did what (NEN 7513 style). participant_id and user_id are
     plain numbers on purpose: the trail outlives the records and accounts it describes.
-    The database refuses updates, and deletes younger than five years (migration 0005)."""
+    The database refuses updates, and deletes younger than five years (migrations 0005
+    and 0016); in production the app's role may only insert and read (grant_app_role).
+    It holds ids, codes and fixed labels, never text a user typed (see log_action)."""
 
     class Result(models.TextChoices):
         ALLOWED = "allowed", _("allowed")

@@ -416,9 +416,16 @@ AUDIT_YEARS = 5
 
 
 def audit_purge() -> int:
-    """Delete audit entries older than five years (the database refuses younger ones)."""
+    """Delete audit entries older than five years (the database refuses younger ones).
+    On PostgreSQL through `plp_audit_purge()` (migration 0016): the app's role may not
+    delete from the trail itself."""
+    from django.db import connection
     from django.utils import timezone
 
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT plp_audit_purge()")
+            return cursor.fetchone()[0]
     now = timezone.now()
     cutoff = datetime.datetime.combine(
         add_months(now.date(), -12 * AUDIT_YEARS), now.time(), tzinfo=now.tzinfo
