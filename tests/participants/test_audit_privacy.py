@@ -2,6 +2,7 @@
 never be changed, so anything personal in it would outlive anonymisation (issue 12.6)."""
 
 import datetime
+import importlib
 import json
 
 import pytest
@@ -292,3 +293,59 @@ def test_a_search_is_kept_as_a_fingerprint(coordinator_client):
     first, second = AuditEntry.objects.filter(action="participants.participant.searched").order_by("pk")
     assert first.data["q_words"] == 2 and first.data["q_hash"] == second.data["q_hash"]
     assert "anne" not in json.dumps(first.data).lower()
+
+
+def test_entries_written_before_are_scrubbed_of_typed_text(coach, participant):
+    from django.apps import apps as django_apps
+    from django.db import DatabaseError, connection, transaction
+
+    scrub = importlib.import_module("participants.migrations.0017_audit_scrub_typed_text").scrub
+    employer = Organisation.objects.create(name="Zorgboerderij Kanarie", kind=Organisation.Kind.EMPLOYER)
+    old = {
+        "reminder": ("participants.reminder.created", participant.pk, "Schuldhulp bellen", {}),
+        "participant": ("participants.participant.changed", participant.pk, participant.number, {}),
+        "reset": ("auth.otp.reset", None, coach.username, {}),
+        "search": ("participants.participant.searched", None, "", {"q": "Sanne Jansen"}),
+        "export": (
+            "participants.register.exported",
+            None,
+            "",
+            {"format": "csv", "filters": {"q": "Jansen", "phase": "intake", "x": "Jansen"}},
+        ),
+        "import": (
+            "participants.register.imported",
+            None,
+            "register Jansen.xlsx",
+            {"nieuw": 1, "new_organisations": [employer.name]},
+        ),
+        "trace": ("reporting.figure.traced", None, "", {"figure": "werkgever", "key": employer.name}),
+    }
+    rows = {
+        key: AuditEntry.objects.create(action=action, participant_id=pid, object_repr=text, data=data)
+        for key, (action, pid, text, data) in old.items()
+    }
+    current = services.log_action(by=coach, action="participants.participant.viewed", obj=participant)
+
+    assert scrub(django_apps, connection) == 7
+    new = {key: AuditEntry.objects.get(pk=row.pk) for key, row in rows.items()}
+    assert new["reminder"].object_repr == ""
+    assert new["participant"].object_repr == f"participants.participant:{participant.pk}"
+    assert new["reset"].object_repr == f"auth.user:{coach.pk}"
+    assert new["search"].data == services.search_fingerprint("Sanne Jansen")
+    assert new["export"].data == {
+        "format": "csv",
+        "filters": {"phase": "intake", **services.search_fingerprint("Jansen")},
+    }
+    assert (new["import"].object_repr, new["import"].data) == (
+        "",
+        {"nieuw": 1, "new_organisations": [employer.pk]},
+    )
+    assert new["trace"].data == {"figure": "werkgever", "employer": employer.pk}
+    assert AuditEntry.objects.get(pk=current.pk).object_repr == f"participants.participant:{participant.pk}"
+    assert AuditEntry.objects.get(action="participants.audit.scrubbed").data == {"entries": 7}
+    trail = json.dumps(list(AuditEntry.objects.values()), default=str)
+    assert not any(word in trail for word in ("Jansen", "Kanarie", "Schuld", participant.number))
+
+    assert scrub(django_apps, connection) == 0
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEntry.objects.filter(pk=current.pk).update(action="tampered")
