@@ -2,6 +2,7 @@
 and the empty template. Uploads stay in memory and in a PendingImport row, never on disk."""
 
 import datetime
+import hashlib
 
 from django import forms
 from django.contrib import messages
@@ -17,7 +18,7 @@ from plp.roles import coordinator_required
 
 from . import register
 from .models import Participant, PendingImport, Phase
-from .services import log_action
+from .services import log_action, search_fingerprint
 
 STALE_AFTER = datetime.timedelta(hours=1)
 
@@ -56,8 +57,12 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             log_action(
                 by=request.user,
                 action="participants.register.previewed",
-                obj=upload.name,
-                data={"ok": bool(plan and plan.ok), **(plan.summary if plan else {})},
+                data={
+                    "ok": bool(plan and plan.ok),
+                    "sha256": hashlib.sha256(content).hexdigest(),
+                    "bytes": len(content),
+                    **(plan.summary if plan else {}),
+                },
             )
             if error:
                 form.add_error("file", error)
@@ -129,12 +134,23 @@ def export(request: HttpRequest) -> HttpResponse:
     log_action(
         by=request.user,
         action="participants.register.exported",
-        data={"format": fmt, "filters": {k: v for k, v in request.GET.items() if k != "format"}},
+        data={"format": fmt, "filters": export_filters(request.GET)},
     )
     stamp = timezone.localdate().isoformat()
     return _attachment(
         content, f"plp-register-{stamp}.{fmt}", "text/csv; charset=utf-8" if fmt == "csv" else XLSX
     )
+
+
+def export_filters(params) -> dict:
+    """The export's filters as the audit trail keeps them: codes and ids, and the search
+    only as a fingerprint (never the names searched for)."""
+    filters = {}
+    if params.get("phase") in Phase.values:
+        filters["phase"] = params["phase"]
+    if params.get("coach", "").isdigit():
+        filters["coach"] = int(params["coach"])
+    return {**filters, **search_fingerprint(params.get("q", ""))}
 
 
 @coordinator_required

@@ -626,7 +626,9 @@ class ReEntry(models.Model):
 class AuditEntry(models.Model):
     """Append-only record of who did what (NEN 7513 style). participant_id and user_id are
     plain numbers on purpose: the trail outlives the records and accounts it describes.
-    The database refuses updates, and deletes younger than five years (migration 0005)."""
+    The database refuses updates, and deletes younger than five years (migrations 0005
+    and 0016); in production the app's role may only insert and read (grant_app_role).
+    It holds ids, codes and fixed labels, never text a user typed (see log_action)."""
 
     class Result(models.TextChoices):
         ALLOWED = "allowed", _("allowed")
@@ -658,6 +660,22 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"
+
+    @property
+    def record(self) -> str:
+        """The record the entry is about, readable: `participants.reminder:12` shows as
+        "Herinnering 12". Other values (entries from before ids were stored) show as kept."""
+        from django.apps import apps
+        from django.utils.text import capfirst
+
+        label, sep, pk = self.object_repr.rpartition(":")
+        if not (sep and pk.isdigit()):
+            return self.object_repr
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            return self.object_repr
+        return f"{capfirst(model._meta.verbose_name)} {pk}"
 
 
 class PendingImport(models.Model):

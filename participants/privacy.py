@@ -258,6 +258,7 @@ def participant_export(participant) -> dict:
             "gebruiker": a.username,
             "rol": a.role,
             "handeling": a.action,
+            "betreft": a.record,
             "resultaat": a.result,
         }
         for a in AuditEntry.objects.filter(participant_id=participant.pk).order_by("at")

@@ -31,6 +31,7 @@ from .models import (
     Placement,
     Trajectory,
 )
+from .services import audit_ref
 
 COLUMNS = [
     "deelnemernummer",
@@ -624,7 +625,7 @@ def apply_import(plan: ImportPlan, *, by) -> dict:
                 username=username,
                 action="participants.participant.imported",
                 participant_id=participants[r.number].pk,
-                object_repr=r.number,
+                object_repr=audit_ref(participants[r.number]),
                 data={"status": r.status, "columns": r.changes},
             )
             for r in todo
@@ -634,8 +635,11 @@ def apply_import(plan: ImportPlan, *, by) -> dict:
                 user=by,
                 username=username,
                 action="participants.register.imported",
-                object_repr=plan.file.name[:200],
-                data={**summary, "sha256": plan.file.sha256, "new_organisations": plan.new_organisations},
+                data={
+                    **summary,
+                    "sha256": plan.file.sha256,
+                    "new_organisations": sorted(orgs[name.lower()].pk for name in plan.new_organisations),
+                },
             )
         ],
         batch_size=1000,

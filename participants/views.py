@@ -93,7 +93,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
         qs = qs.with_phase().with_overview().filter(flags[flag])
     if q:
         qs = qs.search(q)
-        services.log_action(by=request.user, action="participants.participant.searched", data={"q": q[:100]})
+        services.log_action(
+            by=request.user, action="participants.participant.searched", data=services.search_fingerprint(q)
+        )
     if phase in Phase.values:
         qs = qs.in_phase([phase])
     elif not phase:
@@ -538,7 +540,7 @@ def user_edit(request: HttpRequest, user_pk: int | None = None) -> HttpResponse:
 
             end_user_sessions(user)
         services.log_action(
-            by=request.user, action=f"auth.user.{'changed' if instance else 'created'}", obj=user.username
+            by=request.user, action=f"auth.user.{'changed' if instance else 'created'}", obj=user
         )
         messages.success(request, _("Account %(username)s saved.") % {"username": user.username})
         return redirect("participants:user-list")

@@ -199,7 +199,7 @@ def devices_reset(*, by, user) -> None:
         TOTPDevice.objects.filter(user=user).delete()
         WebAuthnCredential.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
-        log_action(by=by, action="auth.otp.reset", obj=user.username)
+        log_action(by=by, action="auth.otp.reset", obj=user)
 
 
 def _base32(key: bytes) -> str:

@@ -9,12 +9,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from participants.models import Trajectory
+from participants.models import (
+    CredentialKind,
+    DropoutReason,
+    Organisation,
+    Outflow,
+    Trajectory,
+    TrajectoryKind,
+)
 from participants.services import log_action
 from plp.roles import coordinator_required
 
 from . import services
-from .figures import FIGURES, Period, participants_in
+from .figures import FIGURES, NO_REASON, Period, participants_in
 from .forms import DeliverableForm, EditionForm, PeriodForm, ProjectYearForm, RiskForm, TaskForm
 from .models import Deliverable, PdfJob, ProjectYear, ReportEdition, Risk, WorkPlanTask
 from .report import report_context
@@ -42,6 +49,21 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "reporting/overview.html", {**context, "form": form, "traceable": True})
 
 
+def _trace_key(figure: str, key: str) -> dict:
+    """A traced figure's key as the audit trail keeps it: a code, or the employer's id
+    (never its name, which a coordinator typed)."""
+    if figure == "werkgever":
+        return {"employer": Organisation.objects.filter(name=key).values_list("pk", flat=True).first()}
+    codes = {
+        *TrajectoryKind.values,
+        *CredentialKind.values,
+        *Outflow.Kind.values,
+        NO_REASON,
+        *DropoutReason.objects.values_list("code", flat=True),
+    }
+    return {"key": key} if key in codes else {}
+
+
 @coordinator_required
 def trace(request: HttpRequest) -> HttpResponse:
     """The participants behind one figure of the report."""
@@ -62,7 +84,12 @@ def trace(request: HttpRequest) -> HttpResponse:
     log_action(
         by=request.user,
         action="reporting.figure.traced",
-        data={"figure": figure, "key": key, "from": period.start.isoformat(), "to": period.end.isoformat()},
+        data={
+            "figure": figure,
+            **_trace_key(figure, key),
+            "from": period.start.isoformat(),
+            "to": period.end.isoformat(),
+        },
     )
     return render(
         request,
