@@ -349,3 +349,33 @@ def _small_events(p, kind, pk, start, end, text, label, extra) -> list[Event]:
             )
         ]
     return [Event(start, kind, _("Re-entry"), text, None, css="info")]
+
+
+def role_changes(account=None, limit: int = 50) -> list[dict]:
+    """The latest role changes (audit entries `auth.user.role_changed`), of one account
+    or of all, newest first: when, by whom, which account, old and new role, in two
+    queries."""
+    from django.contrib.auth import get_user_model
+
+    from plp.roles import ROLE_LABELS
+
+    from .models import AuditEntry
+    from .services import ROLE_CHANGED
+
+    entries = AuditEntry.objects.filter(action=ROLE_CHANGED)
+    if account is not None:
+        entries = entries.filter(data__user_id=account.pk)
+    entries = list(entries[:limit])
+    ids = {e.data.get("user_id") for e in entries}
+    names = dict(get_user_model().objects.filter(pk__in=ids).values_list("pk", "username"))
+    return [
+        {
+            "at": e.at,
+            "by": e.username,
+            "account_id": e.data.get("user_id"),
+            "account": names.get(e.data.get("user_id"), ""),
+            "old": ROLE_LABELS.get(e.data.get("old"), "–"),
+            "new": ROLE_LABELS.get(e.data.get("new"), "–"),
+        }
+        for e in entries
+    ]

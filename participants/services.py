@@ -5,12 +5,13 @@ in that same transaction, so the change and its trace commit together or not at 
 import datetime
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Max, Min, Q
 from django.utils.translation import gettext as _
 
-from plp.roles import role_of
+from plp.roles import ROLES, account_role, grantable_roles, may_manage_account, role_of
 from plp.security import current_ip
 
 from .models import (
@@ -511,3 +512,32 @@ def attachment_delete(*, by, attachment: Attachment) -> None:
     )
     attachment.file.delete(save=False)
     attachment.delete()
+
+
+ROLE_CHANGED = "auth.user.role_changed"
+
+
+@transaction.atomic
+def account_save(*, by, user, role: str | None):
+    """Create or change an account (`user`, unsaved changes included) and give it `role`
+    (None keeps the current one). Coordinators may grant every role; administrators
+    manage coaches' and peer experts' accounts only and never their own: anything else
+    raises PermissionDenied before a row is written. Audits `auth.user.created` or
+    `auth.user.changed`, and every change of role as `auth.user.role_changed` with the
+    account's id and the old and new role codes (ids and codes only)."""
+    adding = user._state.adding
+    stored = None if adding else type(user).objects.get(pk=user.pk)
+    if stored is not None and not may_manage_account(by, stored):
+        raise PermissionDenied
+    old = account_role(stored) if stored is not None else ""
+    if role is not None and role not in ROLES:
+        raise ValidationError({"role": _("Choose a role.")})
+    changes_role = role is not None and role != old
+    if changes_role and role not in grantable_roles(by):
+        raise PermissionDenied
+    user.save()
+    log_action(by=by, action=f"auth.user.{'created' if adding else 'changed'}", obj=user.username)
+    if changes_role:
+        user.groups.set([Group.objects.get_or_create(name=role)[0]])
+        log_action(by=by, action=ROLE_CHANGED, data={"user_id": user.pk, "old": old, "new": role})
+    return user

@@ -17,7 +17,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from plp.roles import account_manager_required, coordinator_required, is_coordinator
+from plp.roles import (
+    ROLE_LABELS,
+    account_manager_required,
+    account_role,
+    coordinator_required,
+    deny,
+    grantable_roles,
+    is_coordinator,
+    may_manage_account,
+)
 
 from . import quality, services
 from .forms import (
@@ -65,7 +74,13 @@ from .models import (
     Trajectory,
 )
 from .querysets import attention
-from .selectors import may_see_sensitive, participant_file, participant_for_user, with_flags
+from .selectors import (
+    may_see_sensitive,
+    participant_file,
+    participant_for_user,
+    role_changes,
+    with_flags,
+)
 
 User = get_user_model()
 PAGE_SIZE = 25
@@ -508,17 +523,30 @@ def user_list(request: HttpRequest) -> HttpResponse:
             Q(username__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word)
         )
     page = Paginator(users, 50).get_page(request.GET.get("page"))
+    for u in page:
+        u.manageable = may_manage_account(request.user, u)
+        u.role_label = ROLE_LABELS.get(account_role(u), "–")
     query = request.GET.copy()
     query.pop("page", None)
     return render(
-        request, "participants/user_list.html", {"page": page, "q": q, "querystring": query.urlencode()}
+        request,
+        "participants/user_list.html",
+        {
+            "page": page,
+            "q": q,
+            "querystring": query.urlencode(),
+            "role_changes": role_changes(limit=20) if is_coordinator(request.user) else None,
+        },
     )
 
 
 @account_manager_required
-@transaction.atomic
 def user_edit(request: HttpRequest, user_pk: int | None = None) -> HttpResponse:
+    """Create or change an account. Administrators reach only the accounts of coaches and
+    peer experts (not their own); coordinators every account but a superuser's."""
     instance = get_object_or_404(User, pk=user_pk) if user_pk else None
+    if instance and not may_manage_account(request.user, instance):
+        deny(request)
     if instance and request.method == "POST" and "reset_2fa" in request.POST:
         from plp.accounts import devices_reset
 
@@ -529,19 +557,22 @@ def user_edit(request: HttpRequest, user_pk: int | None = None) -> HttpResponse:
             % {"username": instance.username},
         )
         return redirect("participants:user-edit", user_pk=instance.pk)
-    form = UserForm(request.POST or None, instance=instance)
+    form = UserForm(
+        request.POST or None,
+        instance=instance,
+        roles=grantable_roles(request.user),
+        own=instance is not None and instance.pk == request.user.pk,
+    )
     if request.method == "POST" and form.is_valid():
         role_changed = instance is not None and "role" in form.changed_data
-        user = form.save()
+        user = services.account_save(by=request.user, user=form.save(), role=form.cleaned_data.get("role"))
         if instance and (not user.is_active or role_changed):
             from plp.security import end_user_sessions
 
             end_user_sessions(user)
-        services.log_action(
-            by=request.user, action=f"auth.user.{'changed' if instance else 'created'}", obj=user.username
-        )
         messages.success(request, _("Account %(username)s saved.") % {"username": user.username})
         return redirect("participants:user-list")
+    coordinator = is_coordinator(request.user)
     return render(
         request,
         "participants/form.html",
@@ -550,6 +581,7 @@ def user_edit(request: HttpRequest, user_pk: int | None = None) -> HttpResponse:
             "title": instance.username if instance else _("New account"),
             "reset_2fa": bool(instance),
             "activity": AuditEntry.objects.filter(user_id=instance.pk)[:100] if instance else None,
+            "role_changes": role_changes(account=instance) if instance and coordinator else None,
         },
     )
 
