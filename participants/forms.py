@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import SetPasswordMixin
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from plp.roles import COACH, COORDINATOR, PEER_EXPERT, ROLE_LABELS, account_role
@@ -29,6 +30,7 @@ from .models import (
     Signal,
     Trajectory,
 )
+from .selectors import next_participant_number
 
 User = get_user_model()
 
@@ -111,9 +113,23 @@ class ParticipantForm(PLPForm):
             "registration_date",
         ]
 
-    def __init__(self, *args, coach_choice: bool = True, **kwargs):
+    def __init__(self, *args, coach_choice: bool = True, number_choice: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["registration_date"].required = True
+        if not number_choice:
+            # Numbers are assigned (services.participant_save): typing one would tell
+            # whether it exists. Shown read-only, before saving too.
+            del self.fields["number"]
+            shown = forms.CharField(
+                label=capfirst(Participant._meta.get_field("number").verbose_name),
+                disabled=True,
+                required=False,
+                initial=self.instance.number or next_participant_number(),
+                help_text=_("Given by a coordinator.")
+                if self.instance.pk
+                else _("Assigned when you save: the next free number of this year."),
+            )
+            self.fields = {"assigned_number": shown, **self.fields}
         self.fields["referrer"].queryset = Organisation.objects.filter(
             active=True, kind=Organisation.Kind.REFERRER
         )

@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from plp.roles import is_coordinator
 
-from .models import Participant, Signal
+from .models import Participant, Reminder, Signal
 from .querysets import ACTIVE_PHASES, attention_dates
 
 TIMELINE_ENTRIES = 50
@@ -45,6 +45,18 @@ def participant_for_user(
     return participant
 
 
+NUMBER_PREFIX = "PLP"
+
+
+def next_participant_number(today: datetime.date | None = None) -> str:
+    """The next free number of this year's series: PLP-<year>-NNN, one past the highest
+    number of the series (three digits at least; numbers of another form are skipped)."""
+    prefix = f"{NUMBER_PREFIX}-{(today or timezone.localdate()).year}-"
+    tails = Participant.objects.filter(number__startswith=prefix).values_list("number", flat=True)
+    highest = max((int(n[len(prefix) :]) for n in tails if n[len(prefix) :].isdigit()), default=0)
+    return f"{prefix}{highest + 1:03d}"
+
+
 def set_phases(rows: list[Participant], today: datetime.date | None = None) -> None:
     """Set `phase` on fetched participants that lack it: the stored phase where it holds
     on `today`, computed in one query for the others (none once the nightly
@@ -74,6 +86,25 @@ def with_flags(rows: list[Participant], today: datetime.date | None = None) -> l
 def may_see_sensitive(user, participant: Participant) -> bool:
     """Health, debt and home details: the assigned coach and coordinators only."""
     return is_coordinator(user) or participant.coach_id == user.pk
+
+
+def may_complete_reminder(user, reminder: Reminder) -> bool:
+    """Marking a reminder done: its assignee, its creator, the participant's assigned
+    coach and coordinators (all of whom may read its title)."""
+    return user.pk in (reminder.assigned_to_id, reminder.created_by_id) or may_see_sensitive(
+        user, reminder.participant
+    )
+
+
+def reminders_due(user, until: datetime.date, limit: int = 100) -> list[Reminder]:
+    """The user's open reminders due on or before `until`, only of participants the user
+    may see now (the rule of `ParticipantQuerySet.for_user`, here inside the one query):
+    someone taken off a participant's team no longer sees its reminders."""
+    qs = Reminder.objects.filter(assigned_to=user, done_on__isnull=True, due_on__lte=until)
+    if not is_coordinator(user):
+        shared = Participant.team.through.objects.filter(participant=OuterRef("participant_id"), user=user)
+        qs = qs.filter(Q(participant__coach=user) | Exists(shared))
+    return list(qs.select_related("participant").order_by("due_on", "pk")[:limit])
 
 
 @dataclass(frozen=True)

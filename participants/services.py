@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Max, Min, Q
 from django.utils.translation import gettext as _
 
@@ -92,13 +92,27 @@ def current_exit(participant: Participant) -> Dropout | Outflow | None:
     return latest
 
 
+NUMBER_ATTEMPTS = 10
+
+
 @transaction.atomic
-def participant_save(*, by, participant: Participant, team=None) -> Participant:
+def participant_save(*, by, participant: Participant, team=None, assign_number: bool = False) -> Participant:
     """Create or change a participant's registration (number, names, coach, referrer) and,
-    when given, the colleagues who share the caseload."""
+    when given, the colleagues who share the caseload. With `assign_number` a new
+    participant gets the next free number of this year's series (coaches do not choose
+    numbers, so they cannot probe which exist); when a colleague registering at the same
+    moment takes it first, the next one. A typed number taken in the meantime is a
+    validation error, never a database error."""
     adding = participant._state.adding
-    participant.full_clean()
-    participant.save()
+    if adding and assign_number:
+        _insert_with_next_number(participant)
+    else:
+        participant.full_clean()
+        try:
+            with transaction.atomic():
+                participant.save()
+        except IntegrityError:
+            raise ValidationError(Participant._meta.get_field("number").error_messages["unique"]) from None
     if team is not None:
         participant.team.set(team)
     if adding:
@@ -110,6 +124,21 @@ def participant_save(*, by, participant: Participant, team=None) -> Participant:
         obj=participant.number,
     )
     return participant
+
+
+def _insert_with_next_number(participant: Participant) -> None:
+    from .selectors import next_participant_number
+
+    for _attempt in range(NUMBER_ATTEMPTS):
+        participant.number = next_participant_number()
+        participant.full_clean(exclude=["number"])
+        try:
+            with transaction.atomic():  # a savepoint: a clash leaves the outer transaction usable
+                participant.save()
+            return
+        except IntegrityError:
+            continue  # a colleague took this number a moment ago
+    raise ValidationError(_("No participant number could be assigned just now. Please save again."))
 
 
 @transaction.atomic

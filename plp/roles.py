@@ -44,6 +44,12 @@ def is_coordinator(user) -> bool:
     return has_role(user, COORDINATOR)
 
 
+def sees_signals(user) -> bool:
+    """Whether lists offer the open-signals filter: coordinators and coaches. A peer
+    expert sees no signals (they do only of a participant assigned to them)."""
+    return is_coordinator(user) or has_role(user, COACH)
+
+
 def can_manage_accounts(user) -> bool:
     return is_coordinator(user) or has_role(user, ADMINISTRATOR)
 

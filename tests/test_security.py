@@ -40,6 +40,9 @@ EXPECT = {
     "coordinator": {"coach": 403, "other_coach": 403, "peer": 403, "coordinator": 200, "admin": 403},
     "accounts": {"coach": 403, "other_coach": 403, "peer": 403, "coordinator": 200, "admin": 200},
     "everyone": {"coach": 200, "other_coach": 200, "peer": 200, "coordinator": 200, "admin": 200},
+    # Marking a reminder done: its assignee (here the coach), its creator, the assigned
+    # coach and coordinators; a peer on the team is not one of them.
+    "reminder": {"coach": 200, "other_coach": 404, "peer": 404, "coordinator": 200, "admin": 404},
 }
 # Every named URL, by kind. A new URL that is not listed here fails the matrix test.
 KINDS = {
@@ -47,7 +50,7 @@ KINDS = {
     "participants:today": "everyone",
     "participants:reminder-create": "participant",
     "participants:reminder-edit": "sensitive",
-    "participants:reminder-done": "participant",
+    "participants:reminder-done": "reminder",
     "participants:followup-create": "participant",
     "participants:attachment-create": "sensitive",
     "participants:attachment-download": "sensitive",
@@ -57,9 +60,9 @@ KINDS = {
     "participants:participant-edit": "participant",
     "participants:intake-edit": "sensitive",
     "participants:trajectory-create": "participant",
-    "participants:trajectory-edit": "participant",
+    "participants:trajectory-edit": "sensitive",
     "participants:placement-create": "participant",
-    "participants:placement-edit": "participant",
+    "participants:placement-edit": "sensitive",
     "participants:placement-switch": "participant",
     "participants:entry-create": "participant",
     "participants:entry-edit": "sensitive",
