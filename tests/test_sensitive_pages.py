@@ -138,6 +138,11 @@ def test_peer_expert_cannot_read_trajectory_or_placement_notes(filled):
         status, html, audit = visit(users["peer"], url)
         assert status == 404 and CANARY not in html
         assert [a.action for a in audit] == ["participants.participant.denied"]
+        client = Client()
+        client.force_login(users["peer"])
+        assert client.post(url, {"notes": "overschreven"}).status_code == 404
+        records[key].refresh_from_db()
+        assert records[key].notes.startswith(CANARY)
         # Starting a new one stays open to them.
         status, _html, _audit = visit(
             users["peer"], url_for(f"participants:{key}-create", "<int:pk>/", filled)

@@ -124,6 +124,28 @@ def test_peer_expert_sees_no_signals_in_the_caseload_or_on_the_page(coach_client
     assert "open signa" not in html
 
 
+def test_peer_experts_caseload_queries_do_not_grow(peer, peer_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def share(n):
+        for p in ParticipantFactory.create_batch(n):
+            p.team.add(peer)
+            SignalFactory(participant=p, raised_on=timezone.localdate())
+
+    def count(**params):
+        url = reverse("participants:caseload")
+        peer_client.get(url, params)
+        with CaptureQueriesContext(connection) as ctx:
+            assert peer_client.get(url, params).status_code == 200
+        return len(ctx)
+
+    share(3)
+    small = count(), count(flag="signals")
+    share(40)
+    assert (count(), count(flag="signals")) == small and max(small) <= 7  # a coach's 6 + the shared ids
+
+
 def test_a_coach_on_a_colleagues_team_sees_no_signals_of_that_participant(coach, other_coach, shared):
     SignalFactory(participant=shared, raised_on=timezone.localdate())
     own = ParticipantFactory(coach=other_coach)
