@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .lifecycle import Phase
 from .querysets import ParticipantQuerySet
 
 
@@ -104,17 +105,6 @@ class DropoutReason(models.Model):
 
     def __str__(self) -> str:
         return self.label
-
-
-class Phase(models.TextChoices):
-    REGISTERED = "registered", _("Registered")
-    INTAKE = "intake", _("Intake")
-    PRE_TRAJECTORY = "pre_trajectory", _("Pre-trajectory")
-    IN_TRAJECTORY = "in_trajectory", _("In trajectory")
-    PAUSED = "paused", _("Paused")
-    COMPLETED = "completed", _("Between trajectories")
-    DROPPED_OUT = "dropped_out", _("Dropped out")
-    OUTFLOWED = "outflowed", _("Outflowed")
 
 
 PHASE_CSS = {

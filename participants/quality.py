@@ -5,9 +5,10 @@ caseload filter "Onvolledige gegevens" (the participants behind a count)."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from . import lifecycle
 from .models import Credential, Dropout, Outflow, Participant, ProgressEntry, Trajectory
 
 
@@ -25,11 +26,7 @@ class Check:
 
 def checks(today: datetime.date | None = None) -> list[Check]:
     today = today or timezone.localdate()
-    first_start = Subquery(
-        Trajectory.objects.filter(participant=OuterRef("participant"), start__isnull=False)
-        .order_by("start")
-        .values("start")[:1]
-    )
+    first_start = lifecycle.first_start(ref="participant")
     before_first = Q(first__isnull=True) | Q(date__lt=F("first"))
     return [
         Check("dropout_reason", "Uitval zonder reden", Dropout.objects.filter(reason__isnull=True)),

@@ -3,11 +3,13 @@ from collections.abc import Iterable
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Cast, Coalesce, Greatest, Least, NullIf
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Least, NullIf
 from django.utils import timezone
 
 from plp.roles import is_coordinator
+
+from . import lifecycle
 
 
 def _model(name: str):
@@ -27,72 +29,6 @@ def _latest(model_name: str, field: str = "date"):
 
 def _stale(today: datetime.date) -> Q:
     return Q(phase_on__isnull=True) | Q(phase_on__gt=today) | Q(phase_until__lte=today)
-
-
-def _exit_dates() -> dict:
-    return {
-        "last_dropout": _latest("Dropout"),
-        "last_outflow": _latest("Outflow"),
-        "last_reentry": _latest("ReEntry"),
-    }
-
-
-def _first(model_name: str, field: str, day_after: bool = False, **lookups):
-    qs = _model(model_name).objects.filter(participant=OuterRef("pk"), **lookups).order_by(field)
-    if day_after:
-        qs = qs.annotate(after=Cast(F(field) + datetime.timedelta(days=1), models.DateField()))
-    return Subquery(qs.values("after" if day_after else field)[:1], output_field=models.DateField())
-
-
-def _next_changes(today: datetime.date) -> dict:
-    """The first dates after `today` at which the phase may change by itself: a start,
-    or the day after an end."""
-    return {
-        "trajectory_start": _first("Trajectory", "start", start__gt=today),
-        "trajectory_end": _first("Trajectory", "end", day_after=True, end__gte=today),
-        "pause_start": _first("Pause", "start", start__gt=today),
-        "pause_end": _first("Pause", "end", day_after=True, end__gte=today),
-    }
-
-
-def _computed_phase(today: datetime.date, *first: When) -> Case:
-    """The phase as of `today` from the records; needs the `_exit_dates()` aliases."""
-    Trajectory, Pause, Intake = _model("Trajectory"), _model("Pause"), _model("Intake")
-    open_trajectory = Trajectory.objects.filter(participant=OuterRef("pk"), start__lte=today).filter(
-        Q(end__isnull=True) | Q(end__gte=today)
-    )
-    not_reentered = Q(last_reentry__isnull=True)
-    outflowed = Q(last_outflow__isnull=False) & (not_reentered | Q(last_reentry__lt=F("last_outflow")))
-    dropped = Q(last_dropout__isnull=False) & (not_reentered | Q(last_reentry__lt=F("last_dropout")))
-    return Case(
-        *first,
-        When(
-            outflowed & (Q(last_dropout__isnull=True) | Q(last_dropout__lte=F("last_outflow"))),
-            then=Value("outflowed"),
-        ),
-        When(dropped, then=Value("dropped_out")),
-        When(
-            Exists(
-                Pause.objects.filter(participant=OuterRef("pk"), start__lte=today).filter(
-                    Q(end__isnull=True) | Q(end__gte=today)
-                )
-            ),
-            then=Value("paused"),
-        ),
-        When(Exists(open_trajectory.exclude(kind="voortraject")), then=Value("in_trajectory")),
-        When(Exists(open_trajectory.filter(kind="voortraject")), then=Value("pre_trajectory")),
-        When(
-            Exists(Trajectory.objects.filter(participant=OuterRef("pk"), start__lte=today)),
-            then=Value("completed"),
-        ),
-        When(Exists(Intake.objects.filter(participant=OuterRef("pk"))), then=Value("intake")),
-        default=Value("registered"),
-        output_field=models.CharField(),
-    )
-
-
-# Phases in which a coach is expected to keep in touch.
-ACTIVE_PHASES = ["intake", "pre_trajectory", "in_trajectory", "paused", "completed"]
 
 
 class ParticipantQuerySet(models.QuerySet):
@@ -121,28 +57,14 @@ class ParticipantQuerySet(models.QuerySet):
         it may change (the next start of a trajectory or pause, or the day after one ends).
         Returns the number of rows written."""
         today = today or timezone.localdate()
-        # LEAST/GREATEST skip NULLs on PostgreSQL but not on SQLite: stand-ins instead.
-        never, always = Value(datetime.date.max), Value(datetime.date.min)
-        latest_exit = NullIf(
-            Greatest(Coalesce("last_dropout", always), Coalesce("last_outflow", always)), always
-        )
-        changes = _next_changes(today)
-        return (
-            self.alias(**_exit_dates(), **changes)
-            .alias(latest_exit=latest_exit)
-            .update(
-                closed_on=Case(
-                    When(
-                        Q(last_reentry__isnull=True) | Q(last_reentry__lt=F("latest_exit")),
-                        then="latest_exit",
-                    ),
-                    default=None,
-                    output_field=models.DateField(),
-                ),
-                stored_phase=_computed_phase(today),
-                phase_on=today,
-                phase_until=NullIf(Least(*(Coalesce(name, never) for name in changes)), never),
-            )
+        # LEAST skips NULLs on PostgreSQL but not on SQLite: a stand-in instead.
+        never = Value(datetime.date.max)
+        changes = lifecycle.next_changes(today)
+        return self.alias(**changes).update(
+            closed_on=lifecycle.closed_on(),
+            stored_phase=lifecycle.phase(today),
+            phase_on=today,
+            phase_until=NullIf(Least(*(Coalesce(name, never) for name in changes)), never),
         )
 
     def phase_stale(self, today: datetime.date | None = None) -> "ParticipantQuerySet":
@@ -162,7 +84,7 @@ class ParticipantQuerySet(models.QuerySet):
         CASE branch it does not take)."""
         today = today or timezone.localdate()
         fresh = When(~_stale(today), then=F("stored_phase"))
-        return self.alias(**_exit_dates()).annotate(phase=_computed_phase(today, fresh))
+        return self.annotate(phase=lifecycle.phase(today, fresh))
 
     def in_phase(self, phases: Iterable[str], today: datetime.date | None = None) -> "ParticipantQuerySet":
         """Participants in one of `phases` on `today`. Rows whose stored phase holds and
@@ -222,6 +144,6 @@ def attention(today: datetime.date) -> dict[str, Q]:
     recent = _model("ProgressEntry").objects.filter(participant=OuterRef("pk"), date__gte=since)
     return {
         "signals": Q(open_signals__gt=0),
-        "no_contact": Q(phase__in=ACTIVE_PHASES) & ~Exists(recent),
+        "no_contact": Q(phase__in=lifecycle.OPEN_PHASES) & ~Exists(recent),
         "placement_ending": Q(placement_end__isnull=False, placement_end__lte=ending_before),
     }

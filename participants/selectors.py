@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from plp.roles import is_coordinator
 
+from .lifecycle import OPEN_PHASES
 from .models import Participant, Reminder, Signal
-from .querysets import ACTIVE_PHASES, attention_dates
+from .querysets import attention_dates
 
 TIMELINE_ENTRIES = 50
 
@@ -78,7 +79,7 @@ def with_flags(rows: list[Participant], today: datetime.date | None = None) -> l
     set_phases(rows, today)
     since, ending_before = attention_dates(today)
     for p in rows:
-        p.no_recent_contact = p.phase in ACTIVE_PHASES and (p.last_contact is None or p.last_contact < since)
+        p.no_recent_contact = p.phase in OPEN_PHASES and (p.last_contact is None or p.last_contact < since)
         p.placement_ending = p.placement_end is not None and p.placement_end <= ending_before
     return rows
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from plp.roles import ROLES, account_role, grantable_roles, may_manage_account, role_of
 from plp.security import current_ip
 
+from . import lifecycle
 from .models import (
     Attachment,
     AuditEntry,
@@ -76,20 +77,9 @@ def _save(*, by, instance: models.Model, participant: Participant | None) -> mod
     return instance
 
 
-def first_trajectory_start(participant: Participant) -> datetime.date | None:
-    return participant.trajectories.aggregate(first=Min("start"))["first"]
-
-
 def current_exit(participant: Participant) -> Dropout | Outflow | None:
     """The dropout or outflow that ended the participation, unless a re-entry followed it."""
-    exits = [x for x in (participant.dropouts.first(), participant.outflows.first()) if x]
-    if not exits:
-        return None
-    latest = max(exits, key=lambda x: x.date)
-    reentry = participant.reentries.aggregate(d=Max("date"))["d"]
-    if reentry and reentry >= latest.date:
-        return None
-    return latest
+    return lifecycle.exit_of(participant)
 
 
 NUMBER_ATTEMPTS = 10
@@ -166,7 +156,7 @@ def trajectory_save(*, by, trajectory: Trajectory) -> Trajectory:
         if reentry and trajectory.start and trajectory.start < reentry:
             raise ValidationError({"start": _("A new trajectory cannot start before the re-entry date.")})
     _save(by=by, instance=trajectory, participant=participant)
-    first = first_trajectory_start(participant)
+    first = lifecycle.first_start_of(participant)
     earliest_exit = min(
         (
             d
@@ -279,7 +269,7 @@ def pause_save(*, by, pause: Pause) -> Pause:
 
 
 def _check_exit_date(participant: Participant, date: datetime.date) -> None:
-    first = first_trajectory_start(participant)
+    first = lifecycle.first_start_of(participant)
     if first is None:
         raise ValidationError(
             _("Start a trajectory first: dropout and outflow count from the first trajectory.")

@@ -9,7 +9,8 @@ from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
 from participants import quality
-from participants.models import Outflow, Participant, Phase
+from participants.lifecycle import OPEN_PHASES
+from participants.models import Outflow, Participant
 from participants.querysets import attention
 
 from .figures import Period, compute_figures, instroom_per
@@ -52,10 +53,6 @@ def attention_per_coach(today: datetime.date | None = None) -> list[dict]:
     ]
 
 
-# The phases of an open file shown on the dashboard, in the programme's order.
-DASHBOARD_PHASES = [Phase.INTAKE, Phase.PRE_TRAJECTORY, Phase.IN_TRAJECTORY, Phase.PAUSED, Phase.COMPLETED]
-
-
 def per_phase(today: datetime.date) -> list[dict]:
     """Open files per phase (stored phases, so one cheap query)."""
     counts = dict(
@@ -65,7 +62,7 @@ def per_phase(today: datetime.date) -> list[dict]:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    return [{"phase": p.value, "label": p.label, "count": counts.get(p.value, 0)} for p in DASHBOARD_PHASES]
+    return [{"phase": p.value, "label": p.label, "count": counts.get(p.value, 0)} for p in OPEN_PHASES]
 
 
 def with_quality(coaches: list[dict]) -> list[dict]:

@@ -11,9 +11,10 @@ import datetime
 from dataclasses import asdict, dataclass
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
+from participants import lifecycle
 from participants.models import (
     Credential,
     CredentialKind,
@@ -119,15 +120,6 @@ def _in(period: Period, lookup: str) -> Q:
     return Q(**{f"{lookup}__gte": period.start, f"{lookup}__lte": period.end})
 
 
-def _first_start():
-    """Subquery: a participant's first trajectory start, any kind (rule 1)."""
-    return Subquery(
-        Trajectory.objects.filter(participant=OuterRef("pk"), start__isnull=False)
-        .order_by("start")
-        .values("start")[:1]
-    )
-
-
 def instroom_per(part: str, period: Period) -> dict[int, int]:
     """Rule 1 per calendar year or month (`part` is "year" or "month"): first trajectory
     starts, grouped once over the trajectories (a correlated subquery per participant
@@ -148,14 +140,14 @@ def instroom_per(part: str, period: Period) -> dict[int, int]:
 
 
 def _active_trajectories(reference_date: datetime.date) -> QuerySet:
-    """Rule 7: trajectories running on the reference date, of participants who did not
-    drop out or flow out on or before it. A pause does not end a trajectory."""
+    """Rule 7: trajectories running on the reference date, of participants who have not
+    left on it (a re-entry after leaving brings them back). A pause does not end a
+    trajectory."""
     d = reference_date
     return (
         Trajectory.objects.filter(start__lte=d)
         .filter(Q(end__isnull=True) | Q(end__gt=d))
-        .exclude(participant__dropouts__date__lte=d)
-        .exclude(participant__outflows__date__lte=d)
+        .exclude(lifecycle.has_left(d, ref="participant"))
     )
 
 
@@ -315,7 +307,7 @@ def participants_in(
     P = Participant.objects
     match figure:
         case "instroom":
-            return P.annotate(first=_first_start()).filter(_in(period, "first"))
+            return P.annotate(first=lifecycle.first_start()).filter(_in(period, "first"))
         case "voortraject" | "trajecten":
             kind = PRE if figure == "voortraject" else key
             ids = Trajectory.objects.filter(_in(period, "start"), kind=kind).values("participant")

@@ -4,8 +4,10 @@ trajectory or pause, and never trusted outside the days it holds for."""
 import datetime
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from participants import services
 from participants.models import Participant, Pause, Trajectory
@@ -86,9 +88,21 @@ def test_a_stored_phase_that_holds_is_read_not_computed(file):
 
 
 def test_services_keep_the_stored_phase(participant, coach):
+    _services_keep_the_stored_phase(coach)
+
+
+def test_one_clock_in_the_hour_before_amsterdam_midnight(participant, coach):
+    """At 23:30 UTC it is already tomorrow in Amsterdam: the services, the stored phase and
+    this test all read the day from timezone.localdate()."""
+    with time_machine.travel(datetime.datetime(2026, 1, 15, 23, 30, tzinfo=datetime.UTC), tick=False):
+        assert timezone.localdate() == D(2026, 1, 16)
+        _services_keep_the_stored_phase(coach)
+
+
+def _services_keep_the_stored_phase(coach):
     participant = services.participant_save(by=coach, participant=ParticipantFactory.build(coach=coach))
     assert Participant.objects.get(pk=participant.pk).stored_phase == "registered"
-    today = datetime.date.today()
+    today = timezone.localdate()
     services.trajectory_save(
         by=coach, trajectory=Trajectory(participant=participant, kind="praktijkverklaring", start=today)
     )
@@ -112,7 +126,7 @@ def test_refresh_phases_updates_expired_rows_only(file, capsys):
     Participant.objects.filter(pk=fresh.pk).refresh_state()
     call_command("refresh_phases")
     file.refresh_from_db()
-    assert (file.stored_phase, file.phase_on) == ("completed", datetime.date.today())
+    assert (file.stored_phase, file.phase_on) == ("completed", timezone.localdate())
     assert "fase van 1 deelnemer(s) bijgewerkt" in capsys.readouterr().out
 
 

@@ -166,7 +166,7 @@ def test_caseload_shows_only_my_participants(coach_client, participant, other_co
 def test_caseload_search_filter_and_flags(coach_client, coach):
     from tests.factories import ParticipantFactory
 
-    today = datetime.date.today()
+    today = timezone.localdate()
     a = ParticipantFactory(coach=coach, first_name="Amira", last_name="Bos", number="PLP-2024-001")
     b = ParticipantFactory(coach=coach, first_name="Bram", last_name="Kok", number="PLP-2024-002")
     for p in (a, b):

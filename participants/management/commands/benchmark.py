@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from participants import register
 from participants.models import (
@@ -128,7 +129,7 @@ class Command(BaseCommand):
         )
         employers = list(Organisation.objects.filter(name__startswith="Bench leerbedrijf"))
         reasons = list(DropoutReason.objects.all())
-        today = datetime.date.today()
+        today = timezone.localdate()
         for start in range(0, n, BATCH):
             size = min(BATCH, n - start)
             people = Participant.objects.bulk_create(
@@ -277,11 +278,11 @@ class Command(BaseCommand):
 
     @staticmethod
     def four_years() -> dict:
-        year = datetime.date.today().year
+        year = timezone.localdate().year
         return {
             "start": f"{year - 3}-01-01",
             "end": f"{year}-12-31",
-            "peildatum": datetime.date.today().isoformat(),
+            "peildatum": timezone.localdate().isoformat(),
         }
 
     def compute_figures(self):
@@ -290,7 +291,7 @@ class Command(BaseCommand):
         p = self.four_years()
         compute_figures(
             Period(datetime.date.fromisoformat(p["start"]), datetime.date.fromisoformat(p["end"])),
-            datetime.date.today(),
+            timezone.localdate(),
         )
 
     def render_pdf(self):
@@ -300,7 +301,7 @@ class Command(BaseCommand):
 
         p = self.four_years()
         period = Period(datetime.date.fromisoformat(p["start"]), datetime.date.fromisoformat(p["end"]))
-        render_pdf(report_context(period, datetime.date.today()))
+        render_pdf(report_context(period, timezone.localdate()))
 
     @staticmethod
     def register_file(fmt: str, n: int) -> bytes:
