@@ -555,7 +555,7 @@ def account_save(*, by, user, role: str | None):
     if changes_role and role not in grantable_roles(by):
         raise PermissionDenied
     user.save()
-    log_action(by=by, action=f"auth.user.{'created' if adding else 'changed'}", obj=user.username)
+    log_action(by=by, action=f"auth.user.{'created' if adding else 'changed'}", obj=user)
     if changes_role:
         user.groups.set([Group.objects.get_or_create(name=role)[0]])
         log_action(by=by, action=ROLE_CHANGED, data={"user_id": user.pk, "old": old, "new": role})
