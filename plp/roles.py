@@ -45,8 +45,9 @@ def is_coordinator(user) -> bool:
 
 
 def sees_signals(user) -> bool:
-    """Whether lists offer the open-signals filter: coordinators and coaches. A peer
-    expert sees no signals (they do only of a participant assigned to them)."""
+    """Whether the caseload offers the open-signals filter: to coordinators and coaches,
+    not to peer experts (signals are special data; each row shows them only to those
+    who `may_see_sensitive`)."""
     return is_coordinator(user) or has_role(user, COACH)
 
 
