@@ -247,9 +247,9 @@ COUNTING_RULES = [
     (
         "Lopend op peildatum",
         "Deelnemers met een traject dat op of vóór de peildatum is gestart, niet op of "
-        "vóór de peildatum is beëindigd, en die op of vóór de peildatum niet zijn uitgevallen "
-        "of uitgestroomd. "
-        "Een pauze beëindigt geen traject.",
+        "vóór de peildatum is beëindigd, en die op de peildatum niet vertrokken zijn: hun laatste "
+        "uitval of uitstroom op of vóór de peildatum is niet gevolgd door een herinstroom op of "
+        "vóór de peildatum. Een pauze beëindigt geen traject.",
     ),
     ("Uren", "De som van de duur van alle contactmomenten in de periode, per soort."),
     (

@@ -16,7 +16,7 @@ from participants.services import log_action
 from plp.pdf import html_document
 
 from .figures import Period, compute_figures
-from .models import PdfJob, ReportEdition
+from .models import Deliverable, PdfJob, ProjectYear, ReportEdition, Risk, WorkPlanTask
 from .pdf import REPORT_TEMPLATE, render_pdf
 from .report import report_context
 
@@ -68,6 +68,60 @@ def edition_finalise(*, by, edition: ReportEdition) -> ReportEdition:
         data={"figures_sha256": edition.figures_sha256, "pdf_sha256": edition.pdf_sha256},
     )
     return edition
+
+
+def _check_draft(edition: ReportEdition) -> None:
+    if edition.pk and ReportEdition.objects.filter(pk=edition.pk, status=ReportEdition.Status.FINAL).exists():
+        raise ValidationError(_("A final edition cannot be changed."))
+
+
+@transaction.atomic
+def edition_save(*, by, edition: ReportEdition) -> ReportEdition:
+    """Create or change a draft edition (its period, reference date and chapter texts)."""
+    _check_draft(edition)
+    adding = edition._state.adding
+    edition.full_clean()
+    edition.save()
+    log_action(by=by, action=f"reporting.edition.{'created' if adding else 'changed'}", obj=edition)
+    return edition
+
+
+@transaction.atomic
+def item_save(*, by, item: WorkPlanTask | Risk | Deliverable) -> WorkPlanTask | Risk | Deliverable:
+    """Add or change a work-plan task, risk or deliverable of a draft edition."""
+    _check_draft(item.edition)
+    adding = item._state.adding
+    item.full_clean()
+    item.save()
+    log_action(
+        by=by,
+        action=f"reporting.{item._meta.model_name}.{'created' if adding else 'changed'}",
+        obj=item,
+        data={"edition": item.edition_id},
+    )
+    return item
+
+
+@transaction.atomic
+def item_delete(*, by, item: WorkPlanTask | Risk | Deliverable) -> None:
+    _check_draft(item.edition)
+    log_action(
+        by=by,
+        action=f"reporting.{item._meta.model_name}.deleted",
+        obj=item,
+        data={"edition": item.edition_id},
+    )
+    item.delete()
+
+
+@transaction.atomic
+def project_year_save(*, by, project_year: ProjectYear) -> ProjectYear:
+    """Create or change a project year and its targets."""
+    adding = project_year._state.adding
+    project_year.full_clean()
+    project_year.save()
+    log_action(by=by, action=f"reporting.projectyear.{'created' if adding else 'changed'}", obj=project_year)
+    return project_year
 
 
 def edition_differences(edition: ReportEdition) -> list[str]:

@@ -120,11 +120,7 @@ def edition_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 setattr(edition, field, getattr(prev, field))
     form = EditionForm(request.POST or None, instance=edition)
     if request.method == "POST" and form.is_valid():
-        adding = form.instance._state.adding
-        edition = form.save()
-        log_action(
-            by=request.user, action=f"reporting.edition.{'created' if adding else 'changed'}", obj=edition
-        )
+        edition = services.edition_save(by=request.user, edition=form.instance)
         messages.success(request, _("Report edition saved."))
         return redirect(edition)
     return render(request, "participants/form.html", {"form": form, "title": _("Report edition")})
@@ -240,11 +236,11 @@ def item_edit(request: HttpRequest, pk: int, kind: str, item_pk: int | None = No
     form = form_class(request.POST or None, instance=item)
     if request.method == "POST":
         if "delete" in request.POST and item.pk:
-            item.delete()
+            services.item_delete(by=request.user, item=item)
             messages.success(request, _("Deleted."))
             return redirect(edition)
         if form.is_valid():
-            form.save()
+            services.item_save(by=request.user, item=form.instance)
             messages.success(request, _("%(what)s saved.") % {"what": title})
             return redirect(edition)
     return render(request, "participants/form.html", {"form": form, "title": title, "delete": bool(item.pk)})
@@ -255,7 +251,7 @@ def project_year_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
     instance = get_object_or_404(ProjectYear, pk=pk) if pk else None
     form = ProjectYearForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.project_year_save(by=request.user, project_year=form.instance)
         messages.success(request, _("Project year saved."))
         return redirect("reporting:edition-list")
     return render(request, "participants/form.html", {"form": form, "title": _("Project year")})

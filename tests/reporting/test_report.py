@@ -277,3 +277,41 @@ def test_edition_form_keeps_input_on_error(coordinator_client):
     data["period_end"] = "2025-03-31"
     response = coordinator_client.post(reverse("reporting:edition-create"), data)
     assert response.status_code == 302
+
+
+def test_edition_items_and_project_years_are_written_by_services_with_an_audit_entry(
+    demo, coordinator_client
+):
+    before = AuditEntry.objects.count()
+    url = reverse("reporting:item-create", args=[demo.pk, "task"])
+    assert (
+        coordinator_client.post(url, {"title": "Werving", "status": "voldaan", "position": 1}).status_code
+        == 302
+    )
+    task = demo.tasks.get(title="Werving")
+    edit = reverse("reporting:item-edit", args=[demo.pk, "task", task.pk])
+    assert coordinator_client.post(edit, {"delete": "1"}).status_code == 302
+    assert not demo.tasks.filter(pk=task.pk).exists()
+    response = coordinator_client.post(
+        reverse("reporting:projectyear-create"),
+        {"name": "Projectjaar 9", "start": "2030-01-01", "end": "2030-12-31"},
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    actions = list(AuditEntry.objects.order_by("pk")[before:].values_list("action", flat=True))
+    assert actions == [
+        "reporting.workplantask.created",
+        "reporting.workplantask.deleted",
+        "reporting.projectyear.created",
+    ]
+
+
+def test_a_final_edition_refuses_changes_in_the_service(demo, coordinator):
+    from django.core.exceptions import ValidationError
+
+    services.edition_finalise(by=coordinator, edition=demo)
+    demo.refresh_from_db()
+    demo.title = "Anders"
+    with pytest.raises(ValidationError):
+        services.edition_save(by=coordinator, edition=demo)
+    with pytest.raises(ValidationError):
+        services.item_delete(by=coordinator, item=demo.tasks.first())

@@ -40,9 +40,11 @@ from participants.models import (
     Trajectory,
 )
 from participants.reference import ensure_reference_data
+from plp.demo import FIRST, LAST
 from plp.roles import COACH, COORDINATOR
-
-from .seed_demo import FIRST, LAST
+from reporting.figures import Period, compute_figures
+from reporting.pdf import render_pdf
+from reporting.report import report_context
 
 PREFIX = "BENCH-"
 BATCH = 5000
@@ -286,8 +288,6 @@ class Command(BaseCommand):
         }
 
     def compute_figures(self):
-        from reporting.figures import Period, compute_figures
-
         p = self.four_years()
         compute_figures(
             Period(datetime.date.fromisoformat(p["start"]), datetime.date.fromisoformat(p["end"])),
@@ -295,10 +295,6 @@ class Command(BaseCommand):
         )
 
     def render_pdf(self):
-        from reporting.figures import Period
-        from reporting.pdf import render_pdf
-        from reporting.report import report_context
-
         p = self.four_years()
         period = Period(datetime.date.fromisoformat(p["start"]), datetime.date.fromisoformat(p["end"]))
         render_pdf(report_context(period, timezone.localdate()))
