@@ -30,7 +30,7 @@ from .models import (
     Signal,
     Trajectory,
 )
-from .selectors import next_participant_number
+from .services import next_participant_number
 
 User = get_user_model()
 

@@ -46,18 +46,6 @@ def participant_for_user(
     return participant
 
 
-NUMBER_PREFIX = "PLP"
-
-
-def next_participant_number(today: datetime.date | None = None) -> str:
-    """The next free number of this year's series: PLP-<year>-NNN, one past the highest
-    number of the series (three digits at least; numbers of another form are skipped)."""
-    prefix = f"{NUMBER_PREFIX}-{(today or timezone.localdate()).year}-"
-    tails = Participant.objects.filter(number__startswith=prefix).values_list("number", flat=True)
-    highest = max((int(n[len(prefix) :]) for n in tails if n[len(prefix) :].isdigit()), default=0)
-    return f"{prefix}{highest + 1:03d}"
-
-
 def set_phases(rows: list[Participant], today: datetime.date | None = None) -> None:
     """Set `phase` on fetched participants that lack it: the stored phase where it holds
     on `today`, computed in one query for the others (none once the nightly
@@ -389,10 +377,9 @@ def role_changes(account=None, limit: int = 50) -> list[dict]:
     queries."""
     from django.contrib.auth import get_user_model
 
-    from plp.roles import ROLE_LABELS
+    from plp.roles import ROLE_CHANGED, ROLE_LABELS
 
     from .models import AuditEntry
-    from .services import ROLE_CHANGED
 
     entries = AuditEntry.objects.filter(action=ROLE_CHANGED)
     if account is not None:

@@ -11,7 +11,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Max, Min, Q
 from django.utils.translation import gettext as _
 
-from plp.roles import ROLES, account_role, grantable_roles, may_manage_account, role_of
+from plp.roles import ROLE_CHANGED, ROLES, account_role, grantable_roles, may_manage_account, role_of
 from plp.security import current_ip
 
 from . import lifecycle
@@ -82,7 +82,19 @@ def current_exit(participant: Participant) -> Dropout | Outflow | None:
     return lifecycle.exit_of(participant)
 
 
+NUMBER_PREFIX = "PLP"
 NUMBER_ATTEMPTS = 10
+
+
+def next_participant_number(today: datetime.date | None = None) -> str:
+    """The next free number of this year's series: PLP-<year>-NNN, one past the highest
+    number of the series (three digits at least; numbers of another form are skipped)."""
+    from django.utils import timezone
+
+    prefix = f"{NUMBER_PREFIX}-{(today or timezone.localdate()).year}-"
+    tails = Participant.objects.filter(number__startswith=prefix).values_list("number", flat=True)
+    highest = max((int(n[len(prefix) :]) for n in tails if n[len(prefix) :].isdigit()), default=0)
+    return f"{prefix}{highest + 1:03d}"
 
 
 @transaction.atomic
@@ -117,8 +129,6 @@ def participant_save(*, by, participant: Participant, team=None, assign_number: 
 
 
 def _insert_with_next_number(participant: Participant) -> None:
-    from .selectors import next_participant_number
-
     for _attempt in range(NUMBER_ATTEMPTS):
         participant.number = next_participant_number()
         participant.full_clean(exclude=["number"])
@@ -531,9 +541,6 @@ def attachment_delete(*, by, attachment: Attachment) -> None:
     )
     attachment.file.delete(save=False)
     attachment.delete()
-
-
-ROLE_CHANGED = "auth.user.role_changed"
 
 
 @transaction.atomic

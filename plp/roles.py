@@ -18,6 +18,8 @@ ROLE_LABELS = {
 # The roles an administrator may grant, and the accounts they may manage: no account
 # with one of the other roles (coordinator, administrator), nor their own.
 ADMINISTRATOR_GRANTS = (COACH, PEER_EXPERT)
+# The audit action of a change of role (data: the account's id, the old and new role).
+ROLE_CHANGED = "auth.user.role_changed"
 
 
 def _groups(user) -> set[str]:

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from participants import selectors, services
+from participants import services
 from participants.models import AuditEntry, Participant, Reminder
 from plp.roles import COACH, PEER_EXPERT
 from tests.factories import (
@@ -208,8 +208,8 @@ def test_two_coaches_registering_at_once_get_different_numbers(coach, other_coac
     )
     assert first.number == f"PLP-{year}-001"
     stale = iter([first.number])
-    real = selectors.next_participant_number
-    monkeypatch.setattr(selectors, "next_participant_number", lambda: next(stale, None) or real())
+    real = services.next_participant_number
+    monkeypatch.setattr(services, "next_participant_number", lambda: next(stale, None) or real())
     second = services.participant_save(
         by=other_coach,
         participant=Participant(first_name="C", last_name="D", coach=other_coach),
@@ -239,7 +239,7 @@ def test_no_number_after_many_clashes_is_a_message(coach, monkeypatch):
     from django.core.exceptions import ValidationError
 
     taken = ParticipantFactory(number="PLP-2026-001")
-    monkeypatch.setattr(selectors, "next_participant_number", lambda: taken.number)
+    monkeypatch.setattr(services, "next_participant_number", lambda: taken.number)
     with pytest.raises(ValidationError):
         services.participant_save(
             by=coach, participant=Participant(first_name="A", last_name="B", coach=coach), assign_number=True
