@@ -5,12 +5,12 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import SetPasswordMixin
-from django.contrib.auth.models import Group
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from plp.roles import ADMINISTRATOR, COACH, COORDINATOR, PEER_EXPERT
+from plp.roles import COACH, COORDINATOR, PEER_EXPERT, ROLE_LABELS, account_role
 
 from .models import (
     Credential,
@@ -30,6 +30,7 @@ from .models import (
     Signal,
     Trajectory,
 )
+from .services import next_participant_number
 
 User = get_user_model()
 
@@ -112,9 +113,23 @@ class ParticipantForm(PLPForm):
             "registration_date",
         ]
 
-    def __init__(self, *args, coach_choice: bool = True, **kwargs):
+    def __init__(self, *args, coach_choice: bool = True, number_choice: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["registration_date"].required = True
+        if not number_choice:
+            # Numbers are assigned (services.participant_save): typing one would tell
+            # whether it exists. Shown read-only, before saving too.
+            del self.fields["number"]
+            shown = forms.CharField(
+                label=capfirst(Participant._meta.get_field("number").verbose_name),
+                disabled=True,
+                required=False,
+                initial=self.instance.number or next_participant_number(),
+                help_text=_("Given by a coordinator.")
+                if self.instance.pk
+                else _("Assigned when you save: the next free number of this year."),
+            )
+            self.fields = {"assigned_number": shown, **self.fields}
         self.fields["referrer"].queryset = Organisation.objects.filter(
             active=True, kind=Organisation.Kind.REFERRER
         )
@@ -290,17 +305,11 @@ class DropoutReasonForm(PLPForm):
 
 
 class UserForm(SetPasswordMixin, PLPForm):
-    """Create or change an account. The password is optional when changing."""
+    """Create or change an account. The password is optional when changing. `roles` are
+    the roles the user filling in the form may grant; on one's own account the role
+    cannot be changed (another coordinator does that)."""
 
-    role = forms.ChoiceField(
-        label=_("Role"),
-        choices=[
-            (COACH, _("Coach")),
-            (PEER_EXPERT, _("Peer expert")),
-            (COORDINATOR, _("Coordinator")),
-            (ADMINISTRATOR, _("Administrator (accounts only)")),
-        ],
-    )
+    role = forms.ChoiceField(label=_("Role"))
     password1, password2 = SetPasswordMixin.create_password_fields(
         label1=_("Password"), label2=_("Password confirmation")
     )
@@ -309,18 +318,18 @@ class UserForm(SetPasswordMixin, PLPForm):
         model = User
         fields = ["username", "first_name", "last_name", "email", "is_active"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, roles=(), own: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         editing = bool(self.instance.pk)
         self.fields["password1"].required = not editing
         self.fields["password2"].required = not editing
         self.fields["email"].required = True
+        self.fields["role"].choices = [(role, ROLE_LABELS[role]) for role in roles]
         if editing:
             self.fields["password1"].help_text = _("Leave empty to keep the current password.")
-            names = set(self.instance.groups.values_list("name", flat=True))
-            self.fields["role"].initial = next(
-                (r for r in (COORDINATOR, ADMINISTRATOR, PEER_EXPERT, COACH) if r in names), COACH
-            )
+            self.fields["role"].initial = account_role(self.instance) or COACH
+        if own:
+            del self.fields["role"]
 
     def clean(self):
         cleaned = super().clean()
@@ -329,13 +338,12 @@ class UserForm(SetPasswordMixin, PLPForm):
             self.validate_password_for_user(self.instance)
         return cleaned
 
-    def save(self, commit: bool = True):
+    def save(self, commit: bool = False):
+        """The account with its new values and password, unsaved: `services.account_save`
+        saves it with its role."""
         user = super().save(commit=False)
         if self.cleaned_data.get("password1"):
             user.set_password(self.cleaned_data["password1"])
-        if commit:
-            user.save()
-            user.groups.set([Group.objects.get_or_create(name=self.cleaned_data["role"])[0]])
         return user
 
 

@@ -171,6 +171,21 @@ PERSONAL_DATA: dict[str, dict[str, Field]] = {
     },
 }
 
+
+def special_fields(model) -> set[str]:
+    """The names of `model`'s fields classified as special category data."""
+    return {name for name, field in PERSONAL_DATA.get(model._meta.label, {}).items() if field.special}
+
+
+def shows_special(form_class) -> bool:
+    """Whether a model form renders a field classified as special: a page showing such a
+    form for an existing record is for those who `may_see_sensitive`, and opening it is
+    audited as a view."""
+    meta = getattr(form_class, "_meta", None)
+    model = getattr(meta, "model", None)
+    return model is not None and bool(special_fields(model) & set(form_class.base_fields))
+
+
 PURPOSES = {
     ID: "Herkennen van de deelnemer en koppelen aan het register.",
     CONTACT: "Contact met de deelnemer over afspraken.",

@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from plp.roles import is_coordinator
 
 from .lifecycle import OPEN_PHASES
-from .models import Participant, Signal
+from .models import Participant, Reminder, Signal
 from .querysets import attention_dates
 
 TIMELINE_ENTRIES = 50
@@ -75,6 +75,25 @@ def with_flags(rows: list[Participant], today: datetime.date | None = None) -> l
 def may_see_sensitive(user, participant: Participant) -> bool:
     """Health, debt and home details: the assigned coach and coordinators only."""
     return is_coordinator(user) or participant.coach_id == user.pk
+
+
+def may_complete_reminder(user, reminder: Reminder) -> bool:
+    """Marking a reminder done: its assignee, its creator, the participant's assigned
+    coach and coordinators (all of whom may read its title)."""
+    return user.pk in (reminder.assigned_to_id, reminder.created_by_id) or may_see_sensitive(
+        user, reminder.participant
+    )
+
+
+def reminders_due(user, until: datetime.date, limit: int = 100) -> list[Reminder]:
+    """The user's open reminders due on or before `until`, only of participants the user
+    may see now (the rule of `ParticipantQuerySet.for_user`, here inside the one query):
+    someone taken off a participant's team no longer sees its reminders."""
+    qs = Reminder.objects.filter(assigned_to=user, done_on__isnull=True, due_on__lte=until)
+    if not is_coordinator(user):
+        shared = Participant.team.through.objects.filter(participant=OuterRef("participant_id"), user=user)
+        qs = qs.filter(Q(participant__coach=user) | Exists(shared))
+    return list(qs.select_related("participant").order_by("due_on", "pk")[:limit])
 
 
 @dataclass(frozen=True)
@@ -350,3 +369,32 @@ def _small_events(p, kind, pk, start, end, text, label, extra) -> list[Event]:
             )
         ]
     return [Event(start, kind, _("Re-entry"), text, None, css="info")]
+
+
+def role_changes(account=None, limit: int = 50) -> list[dict]:
+    """The latest role changes (audit entries `auth.user.role_changed`), of one account
+    or of all, newest first: when, by whom, which account, old and new role, in two
+    queries."""
+    from django.contrib.auth import get_user_model
+
+    from plp.roles import ROLE_CHANGED, ROLE_LABELS
+
+    from .models import AuditEntry
+
+    entries = AuditEntry.objects.filter(action=ROLE_CHANGED)
+    if account is not None:
+        entries = entries.filter(data__user_id=account.pk)
+    entries = list(entries[:limit])
+    ids = {e.data.get("user_id") for e in entries}
+    names = dict(get_user_model().objects.filter(pk__in=ids).values_list("pk", "username"))
+    return [
+        {
+            "at": e.at,
+            "by": e.username,
+            "account_id": e.data.get("user_id"),
+            "account": names.get(e.data.get("user_id"), ""),
+            "old": ROLE_LABELS.get(e.data.get("old"), "–"),
+            "new": ROLE_LABELS.get(e.data.get("new"), "–"),
+        }
+        for e in entries
+    ]

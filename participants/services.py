@@ -5,12 +5,13 @@ in that same transaction, so the change and its trace commit together or not at 
 import datetime
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
 from django.db.models import Max, Min, Q
 from django.utils.translation import gettext as _
 
-from plp.roles import role_of
+from plp.roles import ROLE_CHANGED, ROLES, account_role, grantable_roles, may_manage_account, role_of
 from plp.security import current_ip
 
 from . import lifecycle
@@ -107,13 +108,39 @@ def current_exit(participant: Participant) -> Dropout | Outflow | None:
     return lifecycle.exit_of(participant)
 
 
+NUMBER_PREFIX = "PLP"
+NUMBER_ATTEMPTS = 10
+
+
+def next_participant_number(today: datetime.date | None = None) -> str:
+    """The next free number of this year's series: PLP-<year>-NNN, one past the highest
+    number of the series (three digits at least; numbers of another form are skipped)."""
+    from django.utils import timezone
+
+    prefix = f"{NUMBER_PREFIX}-{(today or timezone.localdate()).year}-"
+    tails = Participant.objects.filter(number__startswith=prefix).values_list("number", flat=True)
+    highest = max((int(n[len(prefix) :]) for n in tails if n[len(prefix) :].isdigit()), default=0)
+    return f"{prefix}{highest + 1:03d}"
+
+
 @transaction.atomic
-def participant_save(*, by, participant: Participant, team=None) -> Participant:
+def participant_save(*, by, participant: Participant, team=None, assign_number: bool = False) -> Participant:
     """Create or change a participant's registration (number, names, coach, referrer) and,
-    when given, the colleagues who share the caseload."""
+    when given, the colleagues who share the caseload. With `assign_number` a new
+    participant gets the next free number of this year's series (coaches do not choose
+    numbers, so they cannot probe which exist); when a colleague registering at the same
+    moment takes it first, the next one. A typed number taken in the meantime is a
+    validation error, never a database error."""
     adding = participant._state.adding
-    participant.full_clean()
-    participant.save()
+    if adding and assign_number:
+        _insert_with_next_number(participant)
+    else:
+        participant.full_clean()
+        try:
+            with transaction.atomic():
+                participant.save()
+        except IntegrityError:
+            raise ValidationError(Participant._meta.get_field("number").error_messages["unique"]) from None
     if team is not None:
         participant.team.set(team)
     if adding:
@@ -125,6 +152,19 @@ def participant_save(*, by, participant: Participant, team=None) -> Participant:
         obj=participant,
     )
     return participant
+
+
+def _insert_with_next_number(participant: Participant) -> None:
+    for _attempt in range(NUMBER_ATTEMPTS):
+        participant.number = next_participant_number()
+        participant.full_clean(exclude=["number"])
+        try:
+            with transaction.atomic():  # a savepoint: a clash leaves the outer transaction usable
+                participant.save()
+            return
+        except IntegrityError:
+            continue  # a colleague took this number a moment ago
+    raise ValidationError(_("No participant number could be assigned just now. Please save again."))
 
 
 @transaction.atomic
@@ -532,3 +572,29 @@ def attachment_delete(*, by, attachment: Attachment) -> None:
     )
     attachment.file.delete(save=False)
     attachment.delete()
+
+
+@transaction.atomic
+def account_save(*, by, user, role: str | None):
+    """Create or change an account (`user`, unsaved changes included) and give it `role`
+    (None keeps the current one). Coordinators may grant every role; administrators
+    manage coaches' and peer experts' accounts only and never their own: anything else
+    raises PermissionDenied before a row is written. Audits `auth.user.created` or
+    `auth.user.changed`, and every change of role as `auth.user.role_changed` with the
+    account's id and the old and new role codes (ids and codes only)."""
+    adding = user._state.adding
+    stored = None if adding else type(user).objects.get(pk=user.pk)
+    if stored is not None and not may_manage_account(by, stored):
+        raise PermissionDenied
+    old = account_role(stored) if stored is not None else ""
+    if role is not None and role not in ROLES:
+        raise ValidationError({"role": _("Choose a role.")})
+    changes_role = role is not None and role != old
+    if changes_role and role not in grantable_roles(by):
+        raise PermissionDenied
+    user.save()
+    log_action(by=by, action=f"auth.user.{'created' if adding else 'changed'}", obj=user)
+    if changes_role:
+        user.groups.set([Group.objects.get_or_create(name=role)[0]])
+        log_action(by=by, action=ROLE_CHANGED, data={"user_id": user.pk, "old": old, "new": role})
+    return user

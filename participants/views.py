@@ -17,9 +17,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from plp.roles import account_manager_required, coordinator_required, is_coordinator
+from plp.roles import (
+    ROLE_LABELS,
+    account_manager_required,
+    account_role,
+    coordinator_required,
+    deny,
+    grantable_roles,
+    is_coordinator,
+    may_manage_account,
+    sees_signals,
+)
 
-from . import quality, services
+from . import privacy, quality, services
 from .forms import (
     AttachmentForm,
     CredentialForm,
@@ -65,7 +75,15 @@ from .models import (
     Trajectory,
 )
 from .querysets import attention
-from .selectors import may_see_sensitive, participant_file, participant_for_user, with_flags
+from .selectors import (
+    may_complete_reminder,
+    may_see_sensitive,
+    participant_file,
+    participant_for_user,
+    reminders_due,
+    role_changes,
+    with_flags,
+)
 
 User = get_user_model()
 PAGE_SIZE = 25
@@ -89,6 +107,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
     check = None
     coach_id = request.GET.get("coach", "")
     flags = attention(timezone.localdate())
+    if not coordinator:
+        # Signals are special data: only of the participants the user coaches.
+        flags["signals"] &= Q(coach=request.user)
     if flag in flags:
         qs = qs.with_phase().with_overview().filter(flags[flag])
     if q:
@@ -130,6 +151,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
     detail_url = reverse("participants:participant-detail", args=[0]).replace("/0/", "/%d/")
     for p in page.object_list:  # precomputed: no template include or reverse() per row
         p.url = detail_url % p.pk
+        if not may_see_sensitive(request.user, p):
+            p.open_signals = None
         p.phase_label, p.phase_css = Phase(p.phase).label, PHASE_CSS[p.phase]
     query = request.GET.copy()
     query.pop("page", None)
@@ -144,7 +167,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "check": check,
             "coach_id": coach_id,
             "phases": Phase.choices,
-            "flags": FLAGS,
+            "flags": {k: v for k, v in FLAGS.items() if k != "signals" or sees_signals(request.user)},
             "coach_choices": coach_choices,
             "coach_text": coach_text,
             "querystring": query.urlencode(),
@@ -154,7 +177,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 def participant_create(request: HttpRequest) -> HttpResponse:
     coordinator = is_coordinator(request.user)
-    form = ParticipantForm(request.POST or None, coach_choice=coordinator)
+    form = ParticipantForm(request.POST or None, coach_choice=coordinator, number_choice=coordinator)
     if request.method == "POST" and form.is_valid():
         participant = form.save(commit=False)
         if not coordinator:
@@ -165,6 +188,7 @@ def participant_create(request: HttpRequest) -> HttpResponse:
             participant=participant,
             by=request.user,
             team=form.cleaned_data.get("team"),
+            assign_number=not coordinator,
         ):
             messages.success(
                 request, _("Participant %(number)s registered.") % {"number": participant.number}
@@ -195,9 +219,13 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = participant_for_user(request, pk, for_update=True)
+    special = privacy.shows_special(ParticipantForm)  # not today; kept right if a field is added
+    participant = participant_for_user(request, pk, for_update=True, sensitive=special)
+    if special and request.method == "GET":
+        _log_view(request, participant, participant)
+    coordinator = is_coordinator(request.user)
     form = ParticipantForm(
-        request.POST or None, instance=participant, coach_choice=is_coordinator(request.user)
+        request.POST or None, instance=participant, coach_choice=coordinator, number_choice=coordinator
     )
     if request.method == "POST" and form.is_valid():
         if _run(
@@ -244,14 +272,19 @@ def _record_view(
     extra_service_kwargs: Callable | None = None,
     sensitive: bool = False,
 ) -> HttpResponse:
-    """Create or edit one record of a participant's file through its service. Sensitive
-    records (intake, notes, pauses, dropout) are for the assigned coach and coordinators."""
-    participant = participant_for_user(request, pk, for_update=True, sensitive=sensitive)
+    """Create or edit one record of a participant's file through its service. With
+    `sensitive` (pauses, dropout), and for editing any record whose form shows a field
+    classified special in privacy.py (intake, notes, reminders), the page is for the
+    assigned coach and coordinators; opening such a record is audited as a view."""
+    shows_special = bool(record_pk) and privacy.shows_special(form_class)
+    participant = participant_for_user(request, pk, for_update=True, sensitive=sensitive or shows_special)
     instance = (
         get_object_or_404(model, pk=record_pk, participant=participant)
         if record_pk
         else model(participant=participant)
     )
+    if shows_special and request.method == "GET":
+        _log_view(request, participant, instance)
     kwargs = form_kwargs(participant) if form_kwargs else {}
     form = form_class(request.POST or None, instance=instance, **kwargs)
     if request.method == "POST" and form.is_valid():
@@ -260,6 +293,17 @@ def _record_view(
             messages.success(request, _("%(what)s saved.") % {"what": title})
             return redirect(_next_url(request) or participant)
     return _form_page(request, participant, form, title)
+
+
+def _log_view(request: HttpRequest, participant: Participant, record: Model) -> None:
+    """Audit the opening of a record that holds special category data, like the
+    participant page does: ids and codes only, never the record's text."""
+    services.log_action(
+        by=request.user,
+        action=f"participants.{record._meta.model_name}.viewed",
+        participant=participant,
+        data={"id": record.pk},
+    )
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -286,9 +330,9 @@ def intake_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _make_record_views(model, form_class, service, arg, title, sensitive_edit=False, **options):
-    """A create and an edit view. With `sensitive_edit`, reading an existing record (its
-    notes) is for the assigned coach and coordinators only."""
+def _make_record_views(model, form_class, service, arg, title, **options):
+    """A create and an edit view. Editing a record whose form shows special category data
+    (its notes) is for the assigned coach and coordinators only (see `_record_view`)."""
 
     def create(request: HttpRequest, pk: int) -> HttpResponse:
         return _record_view(
@@ -312,7 +356,7 @@ def _make_record_views(model, form_class, service, arg, title, sensitive_edit=Fa
             arg=arg,
             title=str(title),
             record_pk=record_pk,
-            **{**options, "sensitive": options.get("sensitive", False) or sensitive_edit},
+            **options,
         )
 
     return create, edit
@@ -331,7 +375,6 @@ entry_create, entry_edit = _make_record_views(
     "entry",
     gettext_lazy("Progress entry"),
     extra_service_kwargs=lambda form: {"signal_kinds": form.cleaned_data.get("signals", [])},
-    sensitive_edit=True,
 )
 credential_create, credential_edit = _make_record_views(
     Credential,
@@ -357,7 +400,6 @@ reminder_create, reminder_edit = _make_record_views(
     "reminder",
     gettext_lazy("Reminder"),
     form_kwargs=lambda participant: {"participant": participant},
-    sensitive_edit=True,
 )
 reentry_create, _reentry_edit = _make_record_views(
     ReEntry, ReEntryForm, services.reentry_record, "reentry", gettext_lazy("Re-entry")
@@ -390,6 +432,8 @@ def placement_switch(request: HttpRequest, pk: int, record_pk: int) -> HttpRespo
 def signal_close(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
     participant = participant_for_user(request, pk, for_update=True, sensitive=True)
     signal = get_object_or_404(Signal, pk=record_pk, participant=participant)
+    if request.method == "GET":
+        _log_view(request, participant, signal)  # the page names the signal's kind
     form = SignalCloseForm(request.POST or None, signal=signal)
     if request.method == "POST" and form.is_valid():
         if _run(
@@ -510,17 +554,30 @@ def user_list(request: HttpRequest) -> HttpResponse:
             Q(username__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word)
         )
     page = Paginator(users, 50).get_page(request.GET.get("page"))
+    for u in page:
+        u.manageable = may_manage_account(request.user, u)
+        u.role_label = ROLE_LABELS.get(account_role(u), "–")
     query = request.GET.copy()
     query.pop("page", None)
     return render(
-        request, "participants/user_list.html", {"page": page, "q": q, "querystring": query.urlencode()}
+        request,
+        "participants/user_list.html",
+        {
+            "page": page,
+            "q": q,
+            "querystring": query.urlencode(),
+            "role_changes": role_changes(limit=20) if is_coordinator(request.user) else None,
+        },
     )
 
 
 @account_manager_required
-@transaction.atomic
 def user_edit(request: HttpRequest, user_pk: int | None = None) -> HttpResponse:
+    """Create or change an account. Administrators reach only the accounts of coaches and
+    peer experts (not their own); coordinators every account but a superuser's."""
     instance = get_object_or_404(User, pk=user_pk) if user_pk else None
+    if instance and not may_manage_account(request.user, instance):
+        deny(request)
     if instance and request.method == "POST" and "reset_2fa" in request.POST:
         from plp.accounts import devices_reset
 
@@ -531,19 +588,22 @@ def user_edit(request: HttpRequest, user_pk: int | None = None) -> HttpResponse:
             % {"username": instance.username},
         )
         return redirect("participants:user-edit", user_pk=instance.pk)
-    form = UserForm(request.POST or None, instance=instance)
+    form = UserForm(
+        request.POST or None,
+        instance=instance,
+        roles=grantable_roles(request.user),
+        own=instance is not None and instance.pk == request.user.pk,
+    )
     if request.method == "POST" and form.is_valid():
         role_changed = instance is not None and "role" in form.changed_data
-        user = form.save()
+        user = services.account_save(by=request.user, user=form.save(), role=form.cleaned_data.get("role"))
         if instance and (not user.is_active or role_changed):
             from plp.security import end_user_sessions
 
             end_user_sessions(user)
-        services.log_action(
-            by=request.user, action=f"auth.user.{'changed' if instance else 'created'}", obj=user
-        )
         messages.success(request, _("Account %(username)s saved.") % {"username": user.username})
         return redirect("participants:user-list")
+    coordinator = is_coordinator(request.user)
     return render(
         request,
         "participants/form.html",
@@ -552,6 +612,7 @@ def user_edit(request: HttpRequest, user_pk: int | None = None) -> HttpResponse:
             "title": instance.username if instance else _("New account"),
             "reset_2fa": bool(instance),
             "activity": AuditEntry.objects.filter(user_id=instance.pk)[:100] if instance else None,
+            "role_changes": role_changes(account=instance) if instance and coordinator else None,
         },
     )
 
@@ -607,6 +668,16 @@ def participant_anonymise(request: HttpRequest, pk: int) -> HttpResponse:
 def reminder_done(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
     participant = participant_for_user(request, pk, for_update=True)
     reminder = get_object_or_404(Reminder, pk=record_pk, participant=participant)
+    reminder.participant = participant
+    if not may_complete_reminder(request.user, reminder):
+        services.log_action(
+            by=request.user,
+            action="participants.reminder.denied",
+            participant=participant,
+            result="denied",
+            data={"id": reminder.pk, "path": request.path[:200], "method": request.method},
+        )
+        raise Http404
     services.reminder_done(by=request.user, reminder=reminder, on=timezone.localdate())
     messages.success(request, _("Reminder done: %(title)s") % {"title": reminder.title})
     target = request.POST.get("next", "")
@@ -618,13 +689,7 @@ def reminder_done(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse
 def today(request: HttpRequest) -> HttpResponse:
     """The coach's day: reminders due, and their participants who need attention."""
     day = timezone.localdate()
-    reminders = list(
-        Reminder.objects.filter(
-            assigned_to=request.user, done_on__isnull=True, due_on__lte=day + datetime.timedelta(days=7)
-        )
-        .select_related("participant")
-        .order_by("due_on", "pk")[:100]
-    )
+    reminders = reminders_due(request.user, day + datetime.timedelta(days=7))
     soon = day + datetime.timedelta(days=settings.PLP_PLACEMENT_ENDING_DAYS)
     pause_ending = Pause.objects.filter(participant=OuterRef("pk"), end__gte=day, end__lte=soon)
     flags = attention(day)

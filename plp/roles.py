@@ -2,12 +2,24 @@
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 
 COORDINATOR = "coordinator"
 COACH = "coach"
 PEER_EXPERT = "peer_expert"
 ADMINISTRATOR = "administrator"
 ROLES = (COORDINATOR, COACH, PEER_EXPERT, ADMINISTRATOR)
+ROLE_LABELS = {
+    COACH: _("Coach"),
+    PEER_EXPERT: _("Peer expert"),
+    COORDINATOR: _("Coordinator"),
+    ADMINISTRATOR: _("Administrator (accounts only)"),
+}
+# The roles an administrator may grant, and the accounts they may manage: no account
+# with one of the other roles (coordinator, administrator), nor their own.
+ADMINISTRATOR_GRANTS = (COACH, PEER_EXPERT)
+# The audit action of a change of role (data: the account's id, the old and new role).
+ROLE_CHANGED = "auth.user.role_changed"
 
 
 def _groups(user) -> set[str]:
@@ -34,8 +46,46 @@ def is_coordinator(user) -> bool:
     return has_role(user, COORDINATOR)
 
 
+def sees_signals(user) -> bool:
+    """Whether the caseload offers the open-signals filter: to coordinators and coaches,
+    not to peer experts (signals are special data; each row shows them only to those
+    who `may_see_sensitive`)."""
+    return is_coordinator(user) or has_role(user, COACH)
+
+
 def can_manage_accounts(user) -> bool:
     return is_coordinator(user) or has_role(user, ADMINISTRATOR)
+
+
+def account_role(user) -> str:
+    """The role an account holds, the most powerful first ("" for none). Reads the
+    prefetched groups when there are any."""
+    names = {g.name for g in user.groups.all()}
+    return next((role for role in (COORDINATOR, ADMINISTRATOR, PEER_EXPERT, COACH) if role in names), "")
+
+
+def grantable_roles(user) -> tuple[str, ...]:
+    """The roles `user` may give an account: all for coordinators (and superusers),
+    coach and peer expert for administrators, none for others."""
+    if is_coordinator(user):
+        return (COACH, PEER_EXPERT, COORDINATOR, ADMINISTRATOR)
+    if has_role(user, ADMINISTRATOR):
+        return ADMINISTRATOR_GRANTS
+    return ()
+
+
+def may_manage_account(user, account) -> bool:
+    """Whether `user` may change `account` (role, password, second factor, active):
+    coordinators any account but a superuser's (only a superuser may change those),
+    administrators only coaches' and peer experts' accounts, never their own."""
+    if account.is_superuser and not user.is_superuser:
+        return False
+    if is_coordinator(user):
+        return True
+    if has_role(user, ADMINISTRATOR):
+        names = {g.name for g in account.groups.all()}
+        return account.pk != user.pk and names <= set(ADMINISTRATOR_GRANTS)
+    return False
 
 
 def coordinator_required(view):
@@ -48,18 +98,23 @@ def account_manager_required(view):
     return _role_required(view, can_manage_accounts)
 
 
+def deny(request):
+    """Refuse the request with 403, written to the audit trail."""
+    from participants.services import log_action
+
+    log_action(
+        by=request.user,
+        action="plp.page.denied",
+        result="denied",
+        data={"path": request.path[:200], "method": request.method},
+    )
+    raise PermissionDenied
+
+
 def _role_required(view, check):
     def wrapped(request, *args, **kwargs):
         if not check(request.user):
-            from participants.services import log_action
-
-            log_action(
-                by=request.user,
-                action="plp.page.denied",
-                result="denied",
-                data={"path": request.path[:200], "method": request.method},
-            )
-            raise PermissionDenied
+            deny(request)
         return view(request, *args, **kwargs)
 
     wrapped.__name__ = view.__name__

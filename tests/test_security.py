@@ -46,6 +46,9 @@ EXPECT = {
     "passkey-register": {"coach": 403, "other_coach": 200, "peer": 200, "coordinator": 200, "admin": 200},
     "passkey-complete": {"coach": 403, "other_coach": 400, "peer": 400, "coordinator": 400, "admin": 400},
     "no-ceremony": {"coach": 400, "other_coach": 400, "peer": 400, "coordinator": 400, "admin": 400},
+    # Marking a reminder done: its assignee (here the coach), its creator, the assigned
+    # coach and coordinators; a peer on the team is not one of them.
+    "reminder": {"coach": 200, "other_coach": 404, "peer": 404, "coordinator": 200, "admin": 404},
 }
 # Every named URL, by kind. A new URL that is not listed here fails the matrix test.
 KINDS = {
@@ -53,7 +56,7 @@ KINDS = {
     "participants:today": "everyone",
     "participants:reminder-create": "participant",
     "participants:reminder-edit": "sensitive",
-    "participants:reminder-done": "participant",
+    "participants:reminder-done": "reminder",
     "participants:followup-create": "participant",
     "participants:attachment-create": "sensitive",
     "participants:attachment-download": "sensitive",
@@ -63,9 +66,9 @@ KINDS = {
     "participants:participant-edit": "participant",
     "participants:intake-edit": "sensitive",
     "participants:trajectory-create": "participant",
-    "participants:trajectory-edit": "participant",
+    "participants:trajectory-edit": "sensitive",
     "participants:placement-create": "participant",
-    "participants:placement-edit": "participant",
+    "participants:placement-edit": "sensitive",
     "participants:placement-switch": "participant",
     "participants:entry-create": "participant",
     "participants:entry-edit": "sensitive",

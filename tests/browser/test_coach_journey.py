@@ -23,7 +23,7 @@ def test_coach_records_a_participant_file(live_server, browser, screenshot, widt
     page.wait_for_selector("h1:has-text('Mijn deelnemers')")
 
     page.click("text=Nieuwe deelnemer")
-    page.fill("#id_number", "PLP-2026-001")
+    assert page.input_value("#id_assigned_number").startswith("PLP-")  # assigned, read-only
     page.fill("#id_first_name", "Lotte")
     page.fill("#id_last_name", "Dekker")
     page.fill("#id_registration_date", "2026-01-05")
