@@ -338,14 +338,6 @@ class UserForm(SetPasswordMixin, PLPForm):
             self.validate_password_for_user(self.instance)
         return cleaned
 
-    def save(self, commit: bool = False):
-        """The account with its new values and password, unsaved: `services.account_save`
-        saves it with its role."""
-        user = super().save(commit=False)
-        if self.cleaned_data.get("password1"):
-            user.set_password(self.cleaned_data["password1"])
-        return user
-
 
 class ReminderForm(PLPForm):
     class Meta:

@@ -20,8 +20,11 @@ from .models import (
     AuditEntry,
     Credential,
     Dropout,
+    DropoutReason,
     FollowUp,
     Intake,
+    Mentor,
+    Organisation,
     Outflow,
     Participant,
     Pause,
@@ -575,13 +578,25 @@ def attachment_delete(*, by, attachment: Attachment) -> None:
 
 
 @transaction.atomic
-def account_save(*, by, user, role: str | None):
+def reference_save(*, by, obj: Organisation | Mentor | DropoutReason):
+    """Create or change what coordinators keep for everyone: an organisation, a mentor or
+    a dropout reason."""
+    adding = obj._state.adding
+    obj.full_clean()
+    obj.save()
+    verb = "created" if adding else "changed"
+    log_action(by=by, action=f"participants.{obj._meta.model_name}.{verb}", obj=obj)
+    return obj
+
+
+@transaction.atomic
+def account_save(*, by, user, role: str | None, password: str | None = None):
     """Create or change an account (`user`, unsaved changes included) and give it `role`
-    (None keeps the current one). Coordinators may grant every role; administrators
-    manage coaches' and peer experts' accounts only and never their own: anything else
-    raises PermissionDenied before a row is written. Audits `auth.user.created` or
-    `auth.user.changed`, and every change of role as `auth.user.role_changed` with the
-    account's id and the old and new role codes (ids and codes only)."""
+    (None keeps the current one) and, when given, a new `password`. Coordinators may
+    grant every role; administrators manage coaches' and peer experts' accounts only
+    and never their own: anything else raises PermissionDenied before a row is written.
+    Audits `auth.user.created` or `auth.user.changed`, and every change of role as
+    `auth.user.role_changed` with the account's id and the old and new role codes."""
     adding = user._state.adding
     stored = None if adding else type(user).objects.get(pk=user.pk)
     if stored is not None and not may_manage_account(by, stored):
@@ -592,6 +607,8 @@ def account_save(*, by, user, role: str | None):
     changes_role = role is not None and role != old
     if changes_role and role not in grantable_roles(by):
         raise PermissionDenied
+    if password:
+        user.set_password(password)
     user.save()
     log_action(by=by, action=f"auth.user.{'created' if adding else 'changed'}", obj=user)
     if changes_role:

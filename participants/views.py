@@ -179,7 +179,7 @@ def participant_create(request: HttpRequest) -> HttpResponse:
     coordinator = is_coordinator(request.user)
     form = ParticipantForm(request.POST or None, coach_choice=coordinator, number_choice=coordinator)
     if request.method == "POST" and form.is_valid():
-        participant = form.save(commit=False)
+        participant = form.instance
         if not coordinator:
             participant.coach = request.user
         if _run(
@@ -530,12 +530,7 @@ def managed_edit(request: HttpRequest, kind: str, record_pk: int | None = None) 
     instance = get_object_or_404(model, pk=record_pk) if record_pk else None
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        obj = form.save()
-        services.log_action(
-            by=request.user,
-            action=f"participants.{model._meta.model_name}.{'changed' if instance else 'created'}",
-            obj=obj,
-        )
+        obj = services.reference_save(by=request.user, obj=form.instance)
         messages.success(request, _("%(what)s saved.") % {"what": obj})
         return redirect("participants:managed-list", kind=kind)
     return render(
@@ -596,7 +591,12 @@ def user_edit(request: HttpRequest, user_pk: int | None = None) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         role_changed = instance is not None and "role" in form.changed_data
-        user = services.account_save(by=request.user, user=form.save(), role=form.cleaned_data.get("role"))
+        user = services.account_save(
+            by=request.user,
+            user=form.instance,
+            role=form.cleaned_data.get("role"),
+            password=form.cleaned_data.get("password1") or None,
+        )
         if instance and (not user.is_active or role_changed):
             from plp.security import end_user_sessions
 

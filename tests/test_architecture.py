@@ -92,3 +92,23 @@ def test_no_module_imports_in_a_circle():
     assert not unknown, " ; ".join(" -> ".join(c) for c in unknown)
     still_there = set().union(*(_edges(c) for c in cycles)) if cycles else set()
     assert KNOWN_CYCLES <= still_there, f"gone, take off KNOWN_CYCLES: {KNOWN_CYCLES - still_there}"
+
+
+WRITES = {"save", "delete", "create", "get_or_create", "update_or_create", "bulk_create", "bulk_update"}
+
+
+def test_views_write_only_through_services():
+    """A view reads a form and calls a service; the service writes, with its audit entry."""
+    views = [p for app in APPS for p in (ROOT / app).rglob("views*.py")]
+    views += [p for app in APPS for p in (ROOT / app).rglob("views/*.py")]
+    assert views
+    found = []
+    for path in views:
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in WRITES
+            ):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} .{node.func.attr}()")
+    assert not found, found
