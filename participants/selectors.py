@@ -368,7 +368,7 @@ def _small_events(p, kind, pk, start, end, text, label, extra) -> list[Event]:
                 css="success" if label == "yes" else "warning",
             )
         ]
-    return [Event(start, kind, _("Re-entry"), text, None, css="info")]
+    return [Event(start, kind, _("Re-entry"), text, None, _url("reentry-edit", p, pk), "info")]
 
 
 def role_changes(account=None, limit: int = 50) -> list[dict]:

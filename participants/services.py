@@ -369,9 +369,23 @@ def outflow_record(*, by, outflow: Outflow) -> Outflow:
 
 @transaction.atomic
 def reentry_record(*, by, reentry: ReEntry) -> ReEntry:
-    """Let a participant who dropped out or flowed out return, so new trajectories can start."""
+    """Let a participant who dropped out or flowed out return, so new trajectories can start.
+    A correction keeps the re-entry between the exit it answers and the next exit."""
     participant = Participant.objects.select_for_update().get(pk=reentry.participant_id)
-    exit_ = current_exit(participant)
+    if reentry._state.adding:
+        exit_ = current_exit(participant)
+    else:
+        old = ReEntry.objects.get(pk=reentry.pk).date
+        exits = [*participant.dropouts.all(), *participant.outflows.all()]
+        exit_ = max((x for x in exits if x.date <= old), key=lambda x: x.date, default=None)
+        following = min((x.date for x in exits if x.date > old), default=None)
+        if following and reentry.date >= following:
+            raise ValidationError(
+                {
+                    "date": _("The re-entry must be before the participant left again (%(date)s).")
+                    % {"date": following.strftime("%d-%m-%Y")}
+                }
+            )
     if exit_ is None:
         raise ValidationError(_("This participant has not left the programme."))
     if reentry.date < exit_.date:

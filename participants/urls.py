@@ -31,7 +31,7 @@ urlpatterns = [
     *record_urls("pause", views.pause_create, views.pause_edit),
     *record_urls("dropout", views.dropout_create, views.dropout_edit),
     *record_urls("outflow", views.outflow_create, views.outflow_edit),
-    path("<int:pk>/reentry/nieuw/", views.reentry_create, name="reentry-create"),
+    *record_urls("reentry", views.reentry_create, views.reentry_edit),
     *record_urls("reminder", views.reminder_create, views.reminder_edit),
     path("<int:pk>/document/nieuw/", views.attachment_create, name="attachment-create"),
     path("<int:pk>/document/<int:record_pk>/", views.attachment_download, name="attachment-download"),

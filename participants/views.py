@@ -401,7 +401,7 @@ reminder_create, reminder_edit = _make_record_views(
     gettext_lazy("Reminder"),
     form_kwargs=lambda participant: {"participant": participant},
 )
-reentry_create, _reentry_edit = _make_record_views(
+reentry_create, reentry_edit = _make_record_views(
     ReEntry, ReEntryForm, services.reentry_record, "reentry", gettext_lazy("Re-entry")
 )
 

@@ -13,7 +13,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from participants.models import AuditEntry, Organisation, Participant
+from participants.models import AuditEntry, Organisation, Participant, ReEntry
 from plp.roles import ADMINISTRATOR, COACH, COORDINATOR, PEER_EXPERT
 from plp.security import LOGIN_AT
 from tests.factories import (
@@ -83,6 +83,7 @@ KINDS = {
     "participants:outflow-create": "participant",
     "participants:outflow-edit": "participant",
     "participants:reentry-create": "participant",
+    "participants:reentry-edit": "sensitive",
     "participants:participant-export": "coordinator",
     "participants:participant-anonymise": "coordinator",
     "participants:import": "coordinator",
@@ -180,6 +181,9 @@ def world(db):
         "outflow": OutflowFactory(participant=ParticipantFactory(coach=users["coach"]), date=D(2024, 6, 1)),
     }
     records["outflow"].participant.team.add(users["peer"])
+    records["reentry"] = ReEntry.objects.create(
+        participant=records["outflow"].participant, date=D(2024, 9, 1), reason="Terug"
+    )
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from participants import services
@@ -224,7 +228,7 @@ def url_for(name, route, world):
         ]
         if key == "projectyear":
             kwargs["pk"] = project_year.pk
-        if key == "outflow":
+        if key in ("outflow", "reentry"):
             kwargs["pk"] = records["outflow"].participant_id
         if key in ("import",):
             kwargs["pk"] = 999_999

@@ -193,3 +193,35 @@ def test_service_failure_leaves_no_trace(participant, coach):
         dropout(participant, coach, on=D(2023, 1, 1))
     assert AuditEntry.objects.count() == before
     assert participant.trajectories.get().end is None
+
+
+def test_a_re_entry_can_be_corrected_between_the_exit_and_the_next(participant, coach):
+    import datetime
+
+    from django.core.exceptions import ValidationError
+
+    from participants.models import Dropout, DropoutReason, ReEntry, Trajectory
+
+    D = datetime.date
+    reason = DropoutReason.objects.get(code="anders")
+    services.trajectory_save(
+        by=coach,
+        trajectory=Trajectory(participant=participant, kind="praktijkverklaring", start=D(2024, 2, 1)),
+    )
+    services.dropout_record(
+        by=coach, dropout=Dropout(participant=participant, date=D(2024, 6, 1), reason=reason)
+    )
+    reentry = services.reentry_record(
+        by=coach, reentry=ReEntry(participant=participant, date=D(2024, 9, 1), reason="terug")
+    )
+    services.dropout_record(
+        by=coach, dropout=Dropout(participant=participant, date=D(2025, 3, 1), reason=reason)
+    )
+    reentry.date = D(2024, 8, 1)
+    services.reentry_record(by=coach, reentry=reentry)
+    assert ReEntry.objects.get().date == D(2024, 8, 1)
+    for wrong in (D(2024, 5, 1), D(2025, 3, 1)):  # before the exit it answers; after the next one
+        reentry.date = wrong
+        with pytest.raises(ValidationError):
+            services.reentry_record(by=coach, reentry=reentry)
+    assert ReEntry.objects.get().date == D(2024, 8, 1)
