@@ -20,19 +20,21 @@ TIMELINE_ENTRIES = 50
 
 
 def participant_for_user(
-    request: HttpRequest, pk: int, *, for_update: bool = False, sensitive: bool = False
+    request: HttpRequest, pk: int, *, lean: bool = False, sensitive: bool = False
 ) -> Participant:
     """The participant if the user may see it; 404 otherwise (never 403: a coach must not
     learn that a number exists outside their caseload). With `sensitive`, only the
-    assigned coach and coordinators pass (health and debt details). Denied attempts are
-    written to the audit trail."""
+    assigned coach and coordinators pass (health and debt details). `lean` skips what
+    only the participant page shows (coach, referrer, intake and the phase): forms need
+    the row alone. Nothing is locked here: the services lock what they change, inside
+    their transaction. Denied attempts are written to the audit trail."""
     from .services import log_action
 
     qs = Participant.objects.for_user(request.user)
-    if not for_update:
+    if not lean:
         qs = qs.select_related("coach", "referrer", "intake")
     participant = qs.filter(pk=pk).first()
-    if participant is not None and not for_update:
+    if participant is not None and not lean:
         set_phases([participant])
     if participant is None or (sensitive and not may_see_sensitive(request.user, participant)):
         log_action(

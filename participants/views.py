@@ -12,11 +12,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from plp.navigation import safe_next
 from plp.roles import (
     ROLE_LABELS,
     account_manager_required,
@@ -220,7 +220,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     special = privacy.shows_special(ParticipantForm)  # not today; kept right if a field is added
-    participant = participant_for_user(request, pk, for_update=True, sensitive=special)
+    participant = participant_for_user(request, pk, lean=True, sensitive=special)
     if special and request.method == "GET":
         _log_view(request, participant, participant)
     coordinator = is_coordinator(request.user)
@@ -277,7 +277,7 @@ def _record_view(
     classified special in privacy.py (intake, notes, reminders), the page is for the
     assigned coach and coordinators; opening such a record is audited as a view."""
     shows_special = bool(record_pk) and privacy.shows_special(form_class)
-    participant = participant_for_user(request, pk, for_update=True, sensitive=sensitive or shows_special)
+    participant = participant_for_user(request, pk, lean=True, sensitive=sensitive or shows_special)
     instance = (
         get_object_or_404(model, pk=record_pk, participant=participant)
         if record_pk
@@ -291,7 +291,7 @@ def _record_view(
         extra = extra_service_kwargs(form) if extra_service_kwargs else {}
         if _run(form, service, by=request.user, **{arg: form.instance}, **extra):
             messages.success(request, _("%(what)s saved.") % {"what": title})
-            return redirect(_next_url(request) or participant)
+            return redirect(safe_next(request) or participant)
     return _form_page(request, participant, form, title)
 
 
@@ -306,16 +306,8 @@ def _log_view(request: HttpRequest, participant: Participant, record: Model) -> 
     )
 
 
-def _next_url(request: HttpRequest) -> str:
-    """Where to go after saving, when the link asked for it (e.g. back to "Vandaag");
-    only paths on this site."""
-    url = request.GET.get("next", "")
-    safe = url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=True)
-    return url if url.startswith("/") and safe else ""
-
-
 def intake_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = participant_for_user(request, pk, for_update=True, sensitive=True)
+    participant = participant_for_user(request, pk, lean=True, sensitive=True)
     instance = Intake.objects.filter(participant=participant).first()
     return _record_view(
         request,
@@ -407,7 +399,7 @@ reentry_create, reentry_edit = _make_record_views(
 
 
 def placement_switch(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
-    participant = participant_for_user(request, pk, for_update=True)
+    participant = participant_for_user(request, pk, lean=True)
     current = get_object_or_404(Placement, pk=record_pk, participant=participant)
     form = SwitchPlacementForm(request.POST or None, instance=Placement(participant=participant))
     if request.method == "POST" and form.is_valid():
@@ -430,7 +422,7 @@ def placement_switch(request: HttpRequest, pk: int, record_pk: int) -> HttpRespo
 
 
 def signal_close(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
-    participant = participant_for_user(request, pk, for_update=True, sensitive=True)
+    participant = participant_for_user(request, pk, lean=True, sensitive=True)
     signal = get_object_or_404(Signal, pk=record_pk, participant=participant)
     if request.method == "GET":
         _log_view(request, participant, signal)  # the page names the signal's kind
@@ -453,7 +445,7 @@ def signal_close(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
 
 @require_POST
 def entry_delete(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
-    participant = participant_for_user(request, pk, for_update=True, sensitive=True)
+    participant = participant_for_user(request, pk, lean=True, sensitive=True)
     entry = get_object_or_404(ProgressEntry, pk=record_pk, participant=participant)
     services.record_delete(by=request.user, instance=entry)
     messages.success(request, _("Progress entry deleted."))
@@ -650,7 +642,7 @@ def participant_export(request: HttpRequest, pk: int) -> HttpResponse:
 @coordinator_required
 def participant_anonymise(request: HttpRequest, pk: int) -> HttpResponse:
     """Erase a participant's personal data; dates and categories stay for the figures."""
-    participant = participant_for_user(request, pk, for_update=True)
+    participant = participant_for_user(request, pk, lean=True)
     if request.method == "POST" and request.POST.get("confirm") == participant.number:
         try:
             services.participant_anonymise(by=request.user, participant=participant)
@@ -666,7 +658,7 @@ def participant_anonymise(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def reminder_done(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
-    participant = participant_for_user(request, pk, for_update=True)
+    participant = participant_for_user(request, pk, lean=True)
     reminder = get_object_or_404(Reminder, pk=record_pk, participant=participant)
     reminder.participant = participant
     if not may_complete_reminder(request.user, reminder):
@@ -680,10 +672,7 @@ def reminder_done(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse
         raise Http404
     services.reminder_done(by=request.user, reminder=reminder, on=timezone.localdate())
     messages.success(request, _("Reminder done: %(title)s") % {"title": reminder.title})
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        target = participant.get_absolute_url()
-    return redirect(target)
+    return redirect(safe_next(request, participant.get_absolute_url()))
 
 
 def today(request: HttpRequest) -> HttpResponse:
@@ -719,7 +708,7 @@ def today(request: HttpRequest) -> HttpResponse:
 
 def followup_create(request: HttpRequest, pk: int, record_pk: int, months: int) -> HttpResponse:
     """Answer the question at 6 or 12 months after an outflow."""
-    participant = participant_for_user(request, pk, for_update=True)
+    participant = participant_for_user(request, pk, lean=True)
     outflow = get_object_or_404(Outflow, pk=record_pk, participant=participant)
     if months not in FollowUp.MONTHS:
         raise Http404
@@ -741,7 +730,7 @@ def followup_create(request: HttpRequest, pk: int, record_pk: int, months: int) 
 
 
 def attachment_create(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = participant_for_user(request, pk, for_update=True, sensitive=True)
+    participant = participant_for_user(request, pk, lean=True, sensitive=True)
     form = AttachmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         if _run(
@@ -761,7 +750,7 @@ def attachment_download(request: HttpRequest, pk: int, record_pk: int) -> HttpRe
     """Serve a document only to those who may see its health details."""
     from django.http import FileResponse
 
-    participant = participant_for_user(request, pk, for_update=True, sensitive=True)
+    participant = participant_for_user(request, pk, lean=True, sensitive=True)
     attachment = get_object_or_404(Attachment, pk=record_pk, participant=participant)
     if not attachment.file:
         raise Http404
@@ -779,7 +768,7 @@ def attachment_download(request: HttpRequest, pk: int, record_pk: int) -> HttpRe
 
 @require_POST
 def attachment_delete(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
-    participant = participant_for_user(request, pk, for_update=True, sensitive=True)
+    participant = participant_for_user(request, pk, lean=True, sensitive=True)
     attachment = get_object_or_404(Attachment, pk=record_pk, participant=participant)
     services.attachment_delete(by=request.user, attachment=attachment)
     messages.success(request, _("Document deleted."))

@@ -11,7 +11,6 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,6 +22,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
 from participants.services import log_action
+
+from .navigation import safe_next
 
 RECOVERY_CODES = 10
 
@@ -46,17 +47,10 @@ class PasskeyNameForm(forms.Form):
     )
 
 
-def _next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        return "/"
-    return target
-
-
 def otp_verify(request: HttpRequest) -> HttpResponse:
     """Second step of the login: a code from the authenticator app or a recovery code."""
     if request.user.is_verified():
-        return redirect(_next(request))
+        return redirect(safe_next(request, "/"))
     if not any(devices_for_user(request.user, confirmed=True)):
         return redirect("otp-setup")
     form = CodeForm(request.POST or None)
@@ -70,14 +64,14 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             log_action(by=request.user, action="auth.otp.verified", data={"device": type(device).__name__})
             if isinstance(device, StaticDevice):
                 messages.warning(request, _("You used a recovery code. Each code works once."))
-            return redirect(_next(request))
+            return redirect(safe_next(request, "/"))
     passkeys = WebAuthnCredential.objects.filter(user=request.user, confirmed=True).exists()
     if passkeys:
         form.fields["code"].widget.attrs.pop("autofocus")  # no keyboard over the passkey button
     return render(
         request,
         "registration/otp_verify.html",
-        {"form": form, "next": _next(request), "passkeys": passkeys},
+        {"form": form, "next": safe_next(request, "/"), "passkeys": passkeys},
     )
 
 
