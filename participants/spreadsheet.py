@@ -4,7 +4,8 @@ A hostile file must be refused before it costs much memory or time:
 
 - XLSX is a zip file. The declared size of every member is checked before anything is
   parsed: at most `unpacked` bytes in total (zipfile never inflates a member past its
-  declared size, so a member cannot lie its way past this).
+  declared size, so a member cannot lie its way past this). Then each member is unpacked
+  once, as a stream, to refuse very long comments or tags (see _check_tokens).
 - The worksheet is parsed as a stream and every row and cell is dropped once read; the
   sheet's declared dimension is never used (openpyxl pads each row to it). Cells with a
   value beyond `columns`, more than `rows` rows with values or more than `events` XML
@@ -86,7 +87,40 @@ def check_archive(content: bytes, limits: Limits) -> zipfile.ZipFile:
                 f"Het Excel-bestand is uitgepakt groter dan {_mb(limits.unpacked)} en wordt niet "
                 "gelezen. Sla alleen het register op in een nieuw bestand, of gebruik CSV."
             )
+    for member in members:
+        _check_tokens(archive, member)
     return archive
+
+
+MAX_TOKEN = 256 * 1024
+READ_CHUNK = 64 * 1024
+
+
+def _check_tokens(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    """Refuse a member with a run of more than MAX_TOKEN bytes without a '>': expat buffers
+    a comment or tag until it ends and scans it again at every read, so a few MB of comment
+    cost minutes. No part of a real XLSX comes near this (a cell holds 32,767 characters)."""
+    since = 0  # bytes since the last '>'
+    try:
+        with archive.open(member) as source:
+            while chunk := source.read(READ_CHUNK):
+                last = chunk.rfind(b">")
+                if last < 0:
+                    since += len(chunk)
+                else:
+                    if since + chunk.find(b">") > MAX_TOKEN:
+                        break
+                    since = len(chunk) - 1 - last
+                if since > MAX_TOKEN:
+                    break
+            else:
+                return
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as error:
+        raise SpreadsheetError("Dit is geen geldig Excel-bestand (.xlsx).") from error
+    raise SpreadsheetError(
+        f"Dit Excel-bestand bevat een onderdeel van meer dan {MAX_TOKEN // 1024} kB zonder opmaak "
+        "(bijvoorbeeld commentaar) en wordt niet gelezen."
+    )
 
 
 def xlsx_rows(content: bytes, limits: Limits) -> Iterator[tuple[int, list]]:
