@@ -212,6 +212,14 @@ def test_a_comment_bomb_under_the_size_limit_is_refused_too(tmp_path):
     assert seconds < 2 and peak < 100 * MB, (seconds, peak / MB)
 
 
+def test_an_image_in_the_workbook_is_no_reason_to_refuse():
+    content = sheet_xlsx(f'{HEADER}<row r="2">{cell("A2", "PLP-1")}{cell("B2", "A")}{cell("C2", "B")}</row>')
+    out = io.BytesIO(content)
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/media/image1.png", bytes(range(256)).replace(b">", b"") * 4000)
+    assert len(register.read_register(out.getvalue(), "logo.xlsx").rows) == 1
+
+
 def test_a_value_beyond_the_format_columns_names_row_and_column():
     content = sheet_xlsx(f'{HEADER}<row r="2">{cell("A2", "PLP-1")}{cell("AZ2", "x")}</row>')
     message, _seconds, _peak = refused(content)
