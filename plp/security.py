@@ -88,7 +88,7 @@ def _from_trusted_proxy(remote: str | None) -> bool:
         address = ipaddress.ip_address(remote or "")
     except ValueError:
         return False
-    return any(address in ipaddress.ip_network(net) for net in settings.PLP_TRUSTED_PROXIES)
+    return any(address in ipaddress.ip_network(net, strict=False) for net in settings.PLP_TRUSTED_PROXIES)
 
 
 class TwoFactorRequiredMiddleware:

@@ -57,7 +57,7 @@ def resolve(**meta) -> str | None:
         # No header (a request that did not pass the proxy): the peer's address.
         (1, [], {"REMOTE_ADDR": "10.9.9.9"}, "10.9.9.9"),
         # Trusted proxies: the header counts only on requests from them.
-        (1, ["127.0.0.0/8"], via_proxy("6.6.6.6", "203.0.113.7"), "203.0.113.7"),
+        (1, ["127.0.0.1/8"], via_proxy("6.6.6.6", "203.0.113.7"), "203.0.113.7"),
         (1, ["10.0.0.1"], via_proxy("6.6.6.6", "203.0.113.7"), PROXY),
     ],
 )
