@@ -15,6 +15,7 @@ import re
 import secrets
 import shutil
 import socket
+import string
 import subprocess
 import sys
 import tempfile
@@ -94,9 +95,9 @@ def wait_for(url: str, seconds: int = 30) -> None:
     raise SystemExit(f"the server at {url} did not start")
 
 
-def run_wapiti(base: str, role: str, cookie: str | None, work: Path) -> list[dict]:
+def run_wapiti(base: str, role: str, cookie: str, work: Path) -> list[dict]:
     report = work / f"wapiti-{role}.json"
-    start = f"{base}/deelnemers/" if cookie else f"{base}/login/"
+    start = f"{base}/deelnemers/" if role != "anonymous" else f"{base}/login/"
     command = [
         str(tool("wapiti")), "-u", start, "--scope", "domain",
         "-x", f"{base}/logout/", "-x", f"{base}/admin/*",
@@ -109,8 +110,7 @@ def run_wapiti(base: str, role: str, cookie: str | None, work: Path) -> list[dic
         "--store-config", str(work / "wapiti-config"),
         "-f", "json", "-o", str(report), "-v", "0",
     ]  # fmt: skip
-    if cookie:
-        command += ["-C", f"sessionid={cookie}"]
+    command += ["-C", cookie]
     _run(command, work / f"wapiti-{role}.log")
     if not report.exists():
         return [{"tool": "wapiti", "level": None, "what": "no report (see the log)", "where": ""}]
@@ -124,16 +124,15 @@ def run_wapiti(base: str, role: str, cookie: str | None, work: Path) -> list[dic
     return found
 
 
-def run_sqlmap(base: str, role: str, cookie: str | None, work: Path) -> list[dict]:
-    start = f"{base}/deelnemers/?q=jansen" if cookie else f"{base}/login/"
+def run_sqlmap(base: str, role: str, cookie: str, work: Path) -> list[dict]:
+    start = f"{base}/deelnemers/?q=jansen" if role != "anonymous" else f"{base}/login/"
     command = [
         str(tool("sqlmap")), "-u", start, "--batch", "--forms", "--crawl=2",
         "--crawl-exclude", "logout|wachtwoord|taal|admin", "--csrf-token", "csrfmiddlewaretoken",
         "--level", "1", "--risk", "1", "--time-limit", str(SECONDS),
         "--output-dir", str(work / f"sqlmap-{role}"), "--disable-coloring",
     ]  # fmt: skip
-    if cookie:
-        command += ["--cookie", f"sessionid={cookie}"]
+    command += ["--cookie", cookie]
     output = _run(command, work / f"sqlmap-{role}.log")
     found = []
     for match in re.finditer(r"Parameter: (.+?) \((\w+)\)", output):
@@ -176,7 +175,14 @@ def main() -> int:
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "seed_demo")
     manage(env, "collectstatic", "--noinput", "-v0")
-    cookies = json.loads(manage(env, "shell", "-v0", "-c", f"ROLES = {ROLES!r}\n{SESSIONS}", capture=True))
+    sessions = json.loads(manage(env, "shell", "-v0", "-c", f"ROLES = {ROLES!r}\n{SESSIONS}", capture=True))
+    # A CSRF cookie of our own: the tools send it with the session, so the forms they post
+    # carry a token that matches (sqlmap refreshes it with --csrf-token).
+    csrf = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
+    cookies = {
+        role: "; ".join([f"sessionid={sessions[role]}"] * (role in sessions) + [f"csrftoken={csrf}"])
+        for role in ROLES
+    }
     server = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "plp.wsgi", "--bind", f"{HOST}:{port}",
          "--workers", "1", "--timeout", "60", "--log-level", "warning"],
@@ -186,7 +192,7 @@ def main() -> int:
     try:
         wait_for(f"{base}/login/")
         for role in ROLES:
-            cookie = cookies.get(role)
+            cookie = cookies[role]
             print(f"Scanning as {role} (wapiti, then sqlmap; at most {SECONDS} s each)", flush=True)
             results[role] = run_wapiti(base, role, cookie, work) + run_sqlmap(base, role, cookie, work)
     finally:
