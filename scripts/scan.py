@@ -180,7 +180,7 @@ def main() -> int:
     # carry a token that matches (sqlmap refreshes it with --csrf-token).
     csrf = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
     cookies = {
-        role: "; ".join([f"sessionid={sessions[role]}"] * (role in sessions) + [f"csrftoken={csrf}"])
+        role: f"sessionid={sessions[role]}; csrftoken={csrf}" if role in sessions else f"csrftoken={csrf}"
         for role in ROLES
     }
     server = subprocess.Popen(
