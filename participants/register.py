@@ -12,12 +12,12 @@ import csv
 import datetime
 import hashlib
 import io
-import zipfile
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from . import spreadsheet
 from .models import (
     AuditEntry,
     Credential,
@@ -81,6 +81,9 @@ OUTFLOW_LABELS = {
 }
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
+# The format's columns plus a few; rows with values, the headers' row included; at most
+# 50 MB unpacked for an XLSX (its members' declared sizes, checked before parsing).
+LIMITS = spreadsheet.Limits(columns=len(COLUMNS) + 5, rows=MAX_ROWS + 1, unpacked=50 * 1024 * 1024)
 EXPLANATION = {
     "deelnemernummer": "Verplicht. Uniek registernummer, bijv. PLP-2024-007; rijen worden hierop gekoppeld.",
     "voornaam": "Verplicht.",
@@ -123,66 +126,36 @@ class RegisterFile:
 
 
 def read_register(content: bytes, name: str = "") -> RegisterFile:
-    """Parse CSV (UTF-8, with or without BOM, comma or semicolon) or XLSX bytes."""
+    """Parse CSV (UTF-8, with or without BOM, comma or semicolon) or XLSX bytes. The file
+    comes from outside: it is read as a stream within LIMITS (participants/spreadsheet.py)
+    and the headers are checked before the rows after them are read."""
     if not content:
         raise RegisterFileError("Het bestand is leeg.")
     if len(content) > MAX_BYTES:
         raise RegisterFileError("Het bestand is groter dan 5 MB.")
-    if content[:4] == b"PK\x03\x04":
-        table = _read_xlsx(content)
-    elif content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+    if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise RegisterFileError(
             "Oude Excel-bestanden (.xls) worden niet ondersteund; sla op als .xlsx of .csv."
         )
-    else:
-        table = _read_csv(content)
-    table = [row for row in table if any(_text(v) for v in row)]
-    if not table:
-        raise RegisterFileError("Het bestand is leeg.")
-    headers = [_text(h).lower() for h in table[0]]
-    _check_headers(headers)
-    if len(table) - 1 > MAX_ROWS:
-        raise RegisterFileError(f"Het bestand heeft meer dan {MAX_ROWS:,} rijen.".replace(",", "."))
-    if len(table) == 1:
-        raise RegisterFileError("Het bestand bevat alleen kolomnamen en geen deelnemers.")
+    headers = None
     rows = []
-    for number, values in enumerate(table[1:], start=2):
-        values = list(values) + [None] * (len(headers) - len(values))
-        rows.append((number, {h: v for h, v in zip(headers, values, strict=False) if h}))
+    try:
+        for number, values in spreadsheet.rows(content, LIMITS):
+            if not any(_text(v) for v in values):
+                continue
+            if headers is None:
+                headers = [_text(h).lower() for h in values]
+                _check_headers(headers)
+                continue
+            values = list(values) + [None] * (len(headers) - len(values))
+            rows.append((number, {h: v for h, v in zip(headers, values, strict=False) if h}))
+    except spreadsheet.SpreadsheetError as error:
+        raise RegisterFileError(str(error)) from error
+    if headers is None:
+        raise RegisterFileError("Het bestand is leeg.")
+    if not rows:
+        raise RegisterFileError("Het bestand bevat alleen kolomnamen en geen deelnemers.")
     return RegisterFile(name=name, sha256=hashlib.sha256(content).hexdigest(), headers=headers, rows=rows)
-
-
-def _read_xlsx(content: bytes) -> list[list]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise RegisterFileError("Dit is geen geldig Excel-bestand (.xlsx).") from error
-    sheet = workbook.worksheets[0]
-    table = [list(row) for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 50)]
-    if sheet.max_row and sheet.max_row > MAX_ROWS + 1 and len(table) > MAX_ROWS + 1:
-        raise RegisterFileError(f"Het bestand heeft meer dan {MAX_ROWS:,} rijen.".replace(",", "."))
-    workbook.close()
-    return table
-
-
-def _read_csv(content: bytes) -> list[list]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise RegisterFileError(
-            "Dit is geen CSV-bestand in UTF-8 of geen Excel-bestand (.xlsx). Sla het bestand op als "
-            "'CSV UTF-8' of als .xlsx."
-        ) from error
-    if "\x00" in text:
-        raise RegisterFileError("Dit is geen CSV- of Excel-bestand.")
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    try:
-        return list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    except csv.Error as error:
-        raise RegisterFileError(f"Het CSV-bestand kan niet worden gelezen: {error}.") from error
 
 
 def _check_headers(headers: list[str]) -> None:

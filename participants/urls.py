@@ -1,5 +1,7 @@
 from django.urls import path
 
+from plp import login_audit
+
 from . import imports, views
 
 app_name = "participants"
@@ -48,6 +50,7 @@ urlpatterns = [
     path("beheer/accounts/", views.user_list, name="user-list"),
     path("beheer/accounts/nieuw/", views.user_edit, name="user-create"),
     path("beheer/accounts/<int:user_pk>/", views.user_edit, name="user-edit"),
+    path("beheer/aanmeldingen/", login_audit.failed_logins, name="failed-logins"),
     path("beheer/<str:kind>/", views.managed_list, name="managed-list"),
     path("beheer/<str:kind>/nieuw/", views.managed_edit, name="managed-create"),
     path("beheer/<str:kind>/<int:record_pk>/", views.managed_edit, name="managed-edit"),

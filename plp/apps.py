@@ -10,3 +10,11 @@ class PlpConfig(AppConfig):
         from .security import end_sessions_on_logout
 
         user_logged_out.connect(end_sessions_on_logout, dispatch_uid="plp-end-sessions")
+
+        from axes.signals import user_locked_out
+        from django.contrib.auth.signals import user_login_failed
+
+        from .login_audit import on_locked_out, on_login_failed
+
+        user_login_failed.connect(on_login_failed, dispatch_uid="plp-audit-login-failed")
+        user_locked_out.connect(on_locked_out, dispatch_uid="plp-audit-locked-out")

@@ -2,6 +2,7 @@
 pages with personal data, and the client address for the audit trail."""
 
 import contextvars
+import ipaddress
 import time
 
 from django.conf import settings
@@ -42,7 +43,7 @@ class SessionLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = current_ip.set(request.META.get("REMOTE_ADDR"))
+        token = current_ip.set(client_ip(request))
         try:
             if request.user.is_authenticated:
                 now = time.time()
@@ -63,6 +64,44 @@ class SessionLimitsMiddleware:
             return self.get_response(request)
         finally:
             current_ip.reset(token)
+
+
+def client_ip(request) -> str | None:
+    """The client's address, resolved once per request: django-axes (AXES_CLIENT_IP_CALLABLE)
+    and the audit trail both use this.
+
+    Without proxies (PROXY_COUNT=0) it is REMOTE_ADDR. Behind PROXY_COUNT proxies each proxy
+    appends the address it saw to X-Forwarded-For, so the client is the PROXY_COUNT-th entry
+    from the right; whatever stands left of it came from the client and may be forged. With
+    TRUSTED_PROXIES set, the header counts only on requests that come from one of them."""
+    if hasattr(request, "_plp_client_ip"):
+        return request._plp_client_ip
+    remote = request.META.get("REMOTE_ADDR") or None
+    found = remote
+    count = settings.PLP_PROXY_COUNT
+    if count and _from_trusted_proxy(remote):
+        hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if len(hops) >= count:
+            from python_ipware import IpWare
+
+            # Only the part our proxies wrote is parsed, so a forged left part (even an
+            # unclosed quote) can neither shift nor hide the address they added.
+            ipware = IpWare(precedence=("HTTP_X_FORWARDED_FOR",), proxy_count=count - 1)
+            ip, _trusted = ipware.get_client_ip({"HTTP_X_FORWARDED_FOR": ",".join(hops[-count:])})
+            if ip is not None:
+                found = str(ip)
+    request._plp_client_ip = found
+    return found
+
+
+def _from_trusted_proxy(remote: str | None) -> bool:
+    if not settings.PLP_TRUSTED_PROXIES:
+        return True
+    try:
+        address = ipaddress.ip_address(remote or "")
+    except ValueError:
+        return False
+    return any(address in ipaddress.ip_network(net, strict=False) for net in settings.PLP_TRUSTED_PROXIES)
 
 
 class TwoFactorRequiredMiddleware:

@@ -1,5 +1,6 @@
 """PLP settings, driven by environment variables (see .env.example)."""
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -209,13 +210,27 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Login throttling: 5 failures lock the username and the address for 15 minutes.
+# The client address (plp.security.client_ip): behind PROXY_COUNT proxies it is the
+# PROXY_COUNT-th entry from the right of X-Forwarded-For. TRUSTED_PROXIES (addresses or
+# networks) limits that to requests coming from those proxies.
+PLP_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0" if DEBUG else "1"))
+if PLP_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("PROXY_COUNT must be 0 or more.")
+PLP_TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _network in PLP_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_network!r} is no address or network") from _error
+
+# Login throttling: 5 failures for one user name from one address lock that combination
+# for 15 minutes (not the address alone: one attacker cannot lock out an office).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0" if DEBUG else "1"))
+AXES_CLIENT_IP_CALLABLE = "plp.security.client_ip"
 
 # Two-factor login (TOTP) for every account; on by default outside DEBUG.
 PLP_REQUIRE_2FA = env_bool("REQUIRE_2FA", not DEBUG)

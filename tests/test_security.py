@@ -97,6 +97,7 @@ KINDS = {
     "participants:user-list": "accounts",
     "participants:user-create": "accounts",
     "participants:user-edit": "accounts",
+    "participants:failed-logins": "coordinator",
     "reporting:overview": "coordinator",
     "reporting:dashboard": "coordinator",
     "reporting:trace": "coordinator",
