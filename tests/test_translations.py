@@ -40,3 +40,12 @@ def test_compiled_catalogue_is_up_to_date():
     for msgid, msgstrs, _flags in po_entries(po.read_text()):
         if msgid and len(msgstrs) == 1 and "\\" not in msgid:
             assert catalogue.gettext(msgid) == msgstrs[0], f"run compilemessages: {msgid!r}"
+
+
+def test_no_message_is_defined_twice():
+    """Branches append their entries and merge by union: a msgid may then come twice,
+    which compilemessages refuses."""
+    from collections import Counter
+
+    ids = Counter(msgid for msgid, _s, _f in po_entries((LOCALE / "django.po").read_text()) if msgid)
+    assert not [msgid for msgid, n in ids.items() if n > 1]
