@@ -16,7 +16,7 @@ from participants.models import Outflow, Participant, TrajectoryKind
 from participants.querysets import attention
 
 from .figures import Period, compute_figures, instroom_per
-from .report import Cell, bar_chart, targets, trajectories_label
+from .report import Cell, bar_chart, figure_label, targets, trajectories_label
 
 
 def _coach_name(first: str | None, last: str | None, username: str | None) -> str:
@@ -127,10 +127,7 @@ def dashboard(today: datetime.date | None = None) -> dict:
             ),
         ),
         *[
-            (
-                _("Still active: %(kind)s") % {"kind": TrajectoryKind(k).label.lower()},
-                Cell(n, str(n), "lopend_op_peildatum", k),
-            )
+            (figure_label("lopend_op_peildatum", k), Cell(n, str(n), "lopend_op_peildatum", k))
             for k, n in figures.lopend_op_peildatum.items()
         ],
     ]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from participants import quality
-from participants.models import Organisation, Outflow, ProgressEntry, TrajectoryKind
+from participants.models import DropoutReason, Organisation, Outflow, ProgressEntry, TrajectoryKind
 
 from .figures import CREDENTIAL_KINDS, NO_REASON, Figures, Period, compute_figures, target_figures
 from .models import TARGET_FIELDS, ProjectYear, ReportEdition
@@ -69,6 +69,44 @@ def trajectories_label(kind: str) -> str:
     return _("%(kind)s trajectories") % {"kind": TrajectoryKind(kind).label}
 
 
+def achieved_label(kind: str) -> str:
+    return _("%(kind)s achieved") % {"kind": TrajectoryKind(kind).label}
+
+
+def figure_label(figure: str, key: str = "") -> str:
+    """What a figure of reporting.figures is called, with its kind, reason or employer."""
+    kinds = dict(TrajectoryKind.choices)
+    if key and figure in ("trajecten", "behaald", "lopend_op_peildatum") and key not in kinds:
+        return f"{figure}: {key}"
+    match figure:
+        case "instroom":
+            return _("New participants (inflow)")
+        case "voortraject":
+            return str(TrajectoryKind.PRE_TRAJECTORY.label)
+        case "trajecten":
+            return trajectories_label(key)
+        case "behaald":
+            return achieved_label(key)
+        case "lopend_op_peildatum":
+            return _("Still active: %(kind)s") % {"kind": kinds[key].lower()}
+        case "uitval":
+            return _("Dropout")
+        case "uitval_per_reden":
+            reason = DropoutReason.objects.filter(code=key).values_list("label", flat=True).first()
+            return f"{_('Dropout')}: {reason or _('No reason recorded')}"
+        case "uitstroom":
+            return _("Outflow")
+        case "uitstroom_per_soort":
+            return f"{_('Outflow')}: {dict(Outflow.Kind.choices).get(key, key)}"
+        case "uitstroom_werk_of_opleiding":
+            return _("Outflow to work or education")
+        case "uitstroom_duurzaam":
+            return _("Sustained outflow (after 6 and 12 months)")
+        case "werkgever":
+            return f"{_('Employer')}: {key}"
+    return figure
+
+
 def yearly_table(figures: Figures, options: dict) -> list[dict]:
     """Chapter 3: one row per figure of rules 1-6, one column per year, with totals."""
     years = [r.year for r in figures.years]
@@ -84,8 +122,7 @@ def yearly_table(figures: Figures, options: dict) -> list[dict]:
     for kind in CREDENTIAL_KINDS:
         rows.append(row(trajectories_label(kind), "trajecten", kind, lambda r, k=kind: r.trajecten[k]))
     for kind in CREDENTIAL_KINDS:
-        label = _("%(kind)s achieved") % {"kind": TrajectoryKind(kind).label}
-        rows.append(row(label, "behaald", kind, lambda r, k=kind: r.behaald[k]))
+        rows.append(row(achieved_label(kind), "behaald", kind, lambda r, k=kind: r.behaald[k]))
     rows += [
         row(_("Dropout"), "uitval", "", lambda r: r.uitval),
         row(

@@ -18,7 +18,7 @@ from . import services
 from .figures import FIGURES, Period, participants_in
 from .forms import DeliverableForm, EditionForm, PeriodForm, ProjectYearForm, RiskForm, TaskForm
 from .models import Deliverable, PdfJob, ProjectYear, ReportEdition, Risk, WorkPlanTask
-from .report import report_context
+from .report import figure_label, report_context
 
 
 def programme_period() -> Period:
@@ -72,6 +72,7 @@ def trace(request: HttpRequest) -> HttpResponse:
             "participants": participants,
             "figure": figure,
             "key": key,
+            "label": figure_label(figure, key),
             "period": period,
             "reference_date": reference_date,
         },

@@ -184,6 +184,11 @@ def main_pages(language: str, tmp_path) -> dict[str, str]:
         "figures": (coordinator, reverse("reporting:overview")),
         "editions": (coordinator, reverse("reporting:edition-list")),
         "edition (browser report)": (coordinator, edition.get_absolute_url()),
+        "trace": (
+            coordinator,
+            reverse("reporting:trace")
+            + "?figure=lopend_op_peildatum&key=praktijkverklaring&from=2022-01-01&to=2025-12-31",
+        ),
     }
     data = data_values()
     pages = {}
@@ -225,6 +230,7 @@ def test_the_english_ui_and_report_show_no_dutch(demo, tmp_path):
     assert "Appendix: counting rules and data quality" in pages["report PDF"]
     assert "Page 2 of" in pages["report PDF"]
     assert "Still active: practice statement" in pages["dashboard"]
+    assert "Still active: practice statement" in pages["trace"]
 
 
 def test_the_dutch_ui_and_report_stay_dutch(demo, tmp_path):
