@@ -752,7 +752,7 @@ class FollowUp(models.Model):
         constraints = [models.UniqueConstraint(fields=["outflow", "months"], name="followup_once_per_moment")]
 
     def __str__(self) -> str:
-        return f"{self.months} mnd"
+        return _("%(months)s months") % {"months": self.months}
 
 
 def attachment_path(instance, filename: str) -> str:

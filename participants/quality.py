@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import lifecycle
 from .models import Credential, Dropout, Outflow, Participant, ProgressEntry, Trajectory
@@ -29,35 +30,41 @@ def checks(today: datetime.date | None = None) -> list[Check]:
     first_start = lifecycle.first_start(ref="participant")
     before_first = Q(first__isnull=True) | Q(date__lt=F("first"))
     return [
-        Check("dropout_reason", "Uitval zonder reden", Dropout.objects.filter(reason__isnull=True)),
+        Check("dropout_reason", _("Dropout without a reason"), Dropout.objects.filter(reason__isnull=True)),
         Check(
             "outflow_employer",
-            "Uitstroom zonder werkgever of school",
+            _("Outflow without an employer or school"),
             Outflow.objects.filter(employer__isnull=True).exclude(kind="anders"),
         ),
-        Check("trajectory_start", "Traject zonder startdatum", Trajectory.objects.filter(start__isnull=True)),
+        Check(
+            "trajectory_start",
+            _("Trajectory without a start date"),
+            Trajectory.objects.filter(start__isnull=True),
+        ),
         Check(
             "dropout_date",
-            "Uitval vóór de start van het eerste traject",
+            _("Dropout before the start of the first trajectory"),
             Dropout.objects.annotate(first=first_start).filter(before_first),
         ),
         Check(
             "outflow_date",
-            "Uitstroom vóór de start van het eerste traject",
+            _("Outflow before the start of the first trajectory"),
             Outflow.objects.annotate(first=first_start).filter(before_first),
         ),
         Check(
             "credential_date",
-            "Certificaat behaald vóór de start van het traject",
+            _("Certificate achieved before the start of the trajectory"),
             Credential.objects.filter(trajectory__start__gt=F("awarded_on")),
         ),
         Check(
             "no_coach",
-            "Deelnemer zonder praktijkopleider",
+            _("Participant without a coach"),
             Participant.objects.filter(coach__isnull=True),
             participant_field="pk",
         ),
-        Check("entry_future", "Contactmoment in de toekomst", ProgressEntry.objects.filter(date__gt=today)),
+        Check(
+            "entry_future", _("Contact moment in the future"), ProgressEntry.objects.filter(date__gt=today)
+        ),
     ]
 
 

@@ -7,16 +7,16 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, IntegerField, Sum
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
+from django.utils.dates import MONTHS_3
+from django.utils.translation import gettext as _
 
 from participants import quality
 from participants.lifecycle import OPEN_PHASES
-from participants.models import Outflow, Participant
+from participants.models import Outflow, Participant, TrajectoryKind
 from participants.querysets import attention
 
 from .figures import Period, compute_figures, instroom_per
-from .report import KIND_LABELS, Cell, bar_chart, targets
-
-MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+from .report import Cell, bar_chart, figure_label, targets, trajectories_label
 
 
 def _coach_name(first: str | None, last: str | None, username: str | None) -> str:
@@ -104,22 +104,22 @@ def dashboard(today: datetime.date | None = None) -> dict:
     )
     months = list(range(1, 13))
     chart = bar_chart(
-        f"Instroom en uitstroom per maand, {today.year}",
-        [MONTHS[m - 1] for m in months],
+        _("Inflow and outflow per month, %(year)s") % {"year": today.year},
+        [MONTHS_3[m] for m in months],
         [
-            ("Instroom", [inflow.get(m, 0) for m in months]),
-            ("Uitstroom", [outflow.get(m, 0) for m in months]),
+            (_("Inflow"), [inflow.get(m, 0) for m in months]),
+            (_("Outflow"), [outflow.get(m, 0) for m in months]),
         ],
         {"suppress": False, "threshold": 5},
     )
     t = figures.totals
     cells = [
-        ("Nieuwe deelnemers (instroom)", Cell(t.instroom, str(t.instroom), "instroom")),
-        ("Voortraject", Cell(t.voortraject, str(t.voortraject), "voortraject")),
-        *[(f"{KIND_LABELS[k]}-trajecten", Cell(n, str(n), "trajecten", k)) for k, n in t.trajecten.items()],
-        ("Uitval", Cell(t.uitval, str(t.uitval), "uitval")),
+        (_("New participants (inflow)"), Cell(t.instroom, str(t.instroom), "instroom")),
+        (TrajectoryKind.PRE_TRAJECTORY.label, Cell(t.voortraject, str(t.voortraject), "voortraject")),
+        *[(trajectories_label(k), Cell(n, str(n), "trajecten", k)) for k, n in t.trajecten.items()],
+        (_("Dropout"), Cell(t.uitval, str(t.uitval), "uitval")),
         (
-            "Uitstroom naar werk of opleiding",
+            _("Outflow to work or education"),
             Cell(
                 t.uitstroom_werk_of_opleiding,
                 str(t.uitstroom_werk_of_opleiding),
@@ -127,7 +127,7 @@ def dashboard(today: datetime.date | None = None) -> dict:
             ),
         ),
         *[
-            (f"Nog actief: {KIND_LABELS[k].lower()}", Cell(n, str(n), "lopend_op_peildatum", k))
+            (figure_label("lopend_op_peildatum", k), Cell(n, str(n), "lopend_op_peildatum", k))
             for k, n in figures.lopend_op_peildatum.items()
         ],
     ]

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext as _
 
 from participants import lifecycle
 from participants.models import (
@@ -277,7 +278,7 @@ def compute_figures(period: Period, reference_date: datetime.date | None = None)
         ),
         uren={k: round((minutes.get(k) or 0) / 60, 1) for k in ProgressEntry.Kind.values},
         reasons=reasons
-        | ({NO_REASON: "Geen reden vastgelegd"} if NO_REASON in totals.uitval_per_reden else {}),
+        | ({NO_REASON: _("No reason recorded")} if NO_REASON in totals.uitval_per_reden else {}),
     )
 
 

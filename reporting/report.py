@@ -6,36 +6,26 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from participants import quality
-from participants.models import (
-    Organisation,
-)
+from participants.models import DropoutReason, Organisation, Outflow, ProgressEntry, TrajectoryKind
 
 from .figures import CREDENTIAL_KINDS, NO_REASON, Figures, Period, compute_figures, target_figures
 from .models import TARGET_FIELDS, ProjectYear, ReportEdition
 
-KIND_LABELS = {
-    "voortraject": "Voortraject",
-    "praktijkverklaring": "Praktijkverklaring",
-    "ervaringscertificaat": "Ervaringscertificaat",
-    "deelcertificaat": "Deelcertificaat",
+# Trajectory and outflow kinds are labelled by their model choices. The hours table
+# names the kinds of contact in the plural ("Lessons" where a record is a "Lesson"), so
+# it keeps its own labels, here and nowhere else.
+HOURS_LABELS = {
+    ProgressEntry.Kind.COACHING: gettext_lazy("Coaching"),
+    ProgressEntry.Kind.LESSON: gettext_lazy("Lessons"),
+    ProgressEntry.Kind.WORKPLACE_VISIT: gettext_lazy("Workplace visits"),
+    ProgressEntry.Kind.THREE_WAY: gettext_lazy("Three-way talks"),
+    ProgressEntry.Kind.PHONE: gettext_lazy("Phone call"),
 }
-OUTFLOW_LABELS = {
-    "betaald werk": "Betaald werk",
-    "beschut werk": "Beschut werk",
-    "participatiebaan": "Participatiebaan",
-    "detachering": "Detachering",
-    "vervolgopleiding": "Vervolgopleiding",
-    "anders": "Anders",
-}
-ENTRY_LABELS = {
-    "coaching": "Coaching",
-    "les": "Lessen",
-    "werkplekbezoek": "Werkplekbezoeken",
-    "driegesprek": "Driegesprekken",
-    "telefonisch": "Telefonisch contact",
-}
+assert set(HOURS_LABELS) == set(ProgressEntry.Kind.values)
 COLOURS = ["#1f5f99", "#e08a1e", "#3a9a5b", "#b03a48", "#7a5ea8"]
 
 
@@ -74,6 +64,49 @@ def _row(label, figure, key, values, total, years, options) -> dict:
     return {"label": label, "cells": cells, "total": Cell(total, total_shown, figure, key)}
 
 
+def trajectories_label(kind: str) -> str:
+    """The row label of the trajectories of one kind ("Practice statement trajectories")."""
+    return _("%(kind)s trajectories") % {"kind": TrajectoryKind(kind).label}
+
+
+def achieved_label(kind: str) -> str:
+    return _("%(kind)s achieved") % {"kind": TrajectoryKind(kind).label}
+
+
+def figure_label(figure: str, key: str = "") -> str:
+    """What a figure of reporting.figures is called, with its kind, reason or employer."""
+    kinds = dict(TrajectoryKind.choices)
+    if key and figure in ("trajecten", "behaald", "lopend_op_peildatum") and key not in kinds:
+        return f"{figure}: {key}"
+    match figure:
+        case "instroom":
+            return _("New participants (inflow)")
+        case "voortraject":
+            return str(TrajectoryKind.PRE_TRAJECTORY.label)
+        case "trajecten":
+            return trajectories_label(key)
+        case "behaald":
+            return achieved_label(key)
+        case "lopend_op_peildatum":
+            return _("Still active: %(kind)s") % {"kind": kinds[key].lower()}
+        case "uitval":
+            return _("Dropout")
+        case "uitval_per_reden":
+            reason = DropoutReason.objects.filter(code=key).values_list("label", flat=True).first()
+            return f"{_('Dropout')}: {reason or _('No reason recorded')}"
+        case "uitstroom":
+            return _("Outflow")
+        case "uitstroom_per_soort":
+            return f"{_('Outflow')}: {dict(Outflow.Kind.choices).get(key, key)}"
+        case "uitstroom_werk_of_opleiding":
+            return _("Outflow to work or education")
+        case "uitstroom_duurzaam":
+            return _("Sustained outflow (after 6 and 12 months)")
+        case "werkgever":
+            return f"{_('Employer')}: {key}"
+    return figure
+
+
 def yearly_table(figures: Figures, options: dict) -> list[dict]:
     """Chapter 3: one row per figure of rules 1-6, one column per year, with totals."""
     years = [r.year for r in figures.years]
@@ -83,25 +116,23 @@ def yearly_table(figures: Figures, options: dict) -> list[dict]:
         return _row(label, figure, key, [get(r) for r in figures.years], get(t), years, options)
 
     rows = [
-        row("Nieuwe deelnemers (instroom)", "instroom", "", lambda r: r.instroom),
-        row("Voortraject", "voortraject", "", lambda r: r.voortraject),
+        row(_("New participants (inflow)"), "instroom", "", lambda r: r.instroom),
+        row(TrajectoryKind.PRE_TRAJECTORY.label, "voortraject", "", lambda r: r.voortraject),
     ]
     for kind in CREDENTIAL_KINDS:
-        rows.append(
-            row(f"{KIND_LABELS[kind]}-trajecten", "trajecten", kind, lambda r, k=kind: r.trajecten[k])
-        )
+        rows.append(row(trajectories_label(kind), "trajecten", kind, lambda r, k=kind: r.trajecten[k]))
     for kind in CREDENTIAL_KINDS:
-        rows.append(row(f"{KIND_LABELS[kind]} behaald", "behaald", kind, lambda r, k=kind: r.behaald[k]))
+        rows.append(row(achieved_label(kind), "behaald", kind, lambda r, k=kind: r.behaald[k]))
     rows += [
-        row("Uitval", "uitval", "", lambda r: r.uitval),
+        row(_("Dropout"), "uitval", "", lambda r: r.uitval),
         row(
-            "Uitstroom naar werk of opleiding",
+            _("Outflow to work or education"),
             "uitstroom_werk_of_opleiding",
             "",
             lambda r: r.uitstroom_werk_of_opleiding,
         ),
         row(
-            "Duurzaam uitgestroomd (na 6 en 12 maanden)",
+            _("Sustained outflow (after 6 and 12 months)"),
             "uitstroom_duurzaam",
             "",
             lambda r: r.uitstroom_duurzaam,
@@ -215,56 +246,80 @@ def partners() -> dict:
     }
 
 
+# The appendix of the report: each counting rule of reporting/figures.py in words.
 COUNTING_RULES = [
     (
-        "Instroom",
-        "Deelnemers van wie het eerste traject (van welke soort ook, voortraject inbegrepen) in de "
-        "periode start. Elke deelnemer telt daardoor één keer: "
-        "de som over de jaren is het aantal unieke deelnemers.",
-    ),
-    ("Voortraject", "Deelnemers met een voortraject dat in de periode start."),
-    (
-        "Trajecten per soort",
-        "Deelnemers met een traject van die soort (praktijkverklaring, "
-        "ervaringscertificaat, deelcertificaat) dat in de periode start; "
-        "een deelnemer telt één keer per soort.",
+        gettext_lazy("Inflow"),
+        gettext_lazy(
+            "Participants whose first trajectory (of any kind, pre-trajectory included) starts in the "
+            "period. Each participant therefore counts once: the sum over the years is the number of "
+            "unique participants."
+        ),
     ),
     (
-        "Behaald",
-        "Certificaten met een datum van behalen in de periode, per soort (dit telt certificaten, "
-        "geen deelnemers).",
+        gettext_lazy("Pre-trajectory"),
+        gettext_lazy("Participants with a pre-trajectory that starts in the period."),
     ),
     (
-        "Uitval",
-        "Deelnemers met een uitval in de periode, ook per reden. Een pauze is geen uitval; "
-        "wisselen van leerwerkplek ook niet.",
+        gettext_lazy("Trajectories per kind"),
+        gettext_lazy(
+            "Participants with a trajectory of that kind (practice statement, experience certificate, "
+            "partial certificate) that starts in the period; a participant counts once per kind."
+        ),
     ),
     (
-        "Uitstroom",
-        "Deelnemers met een uitstroom in de periode, per soort. Uitstroom naar werk of opleiding "
-        "telt elke soort behalve 'anders'.",
+        gettext_lazy("Achieved"),
+        gettext_lazy(
+            "Certificates with a date of achievement in the period, per kind (this counts certificates, "
+            "not participants)."
+        ),
     ),
     (
-        "Lopend op peildatum",
-        "Deelnemers met een traject dat op of vóór de peildatum is gestart, niet op of "
-        "vóór de peildatum is beëindigd, en die op de peildatum niet vertrokken zijn: hun laatste "
-        "uitval of uitstroom op of vóór de peildatum is niet gevolgd door een herinstroom op of "
-        "vóór de peildatum. Een pauze beëindigt geen traject.",
-    ),
-    ("Uren", "De som van de duur van alle contactmomenten in de periode, per soort."),
-    (
-        "Werkgevers met uitstroom",
-        "De werkgevers van de uitstroom in de periode, met de functies en het aantal deelnemers.",
+        gettext_lazy("Dropout"),
+        gettext_lazy(
+            "Participants with a dropout in the period, also per reason. A pause is not dropout; "
+            "changing placement is not either."
+        ),
     ),
     (
-        "Duurzaam uitgestroomd",
-        "Deelnemers met een uitstroom naar werk of opleiding in de periode die bij de navraag na 6 én "
-        "na 12 maanden nog werk of opleiding hadden.",
+        gettext_lazy("Outflow"),
+        gettext_lazy(
+            "Participants with an outflow in the period, per kind. Outflow to work or education counts "
+            "every kind except 'other'."
+        ),
     ),
     (
-        "Totalen",
-        "Een totaal telt unieke deelnemers over de hele periode; wie in twee jaren voorkomt, telt in "
-        "het totaal één keer.",
+        gettext_lazy("Active on the reference date"),
+        gettext_lazy(
+            "Participants with a trajectory that started on or before the reference date, did not end "
+            "on or before the reference date, and who had not left on the reference date: their last "
+            "dropout or outflow on or before the reference date is not followed by a re-entry on or "
+            "before the reference date. A pause does not end a trajectory."
+        ),
+    ),
+    (
+        gettext_lazy("Hours"),
+        gettext_lazy("The sum of the durations of all contact moments in the period, per kind."),
+    ),
+    (
+        gettext_lazy("Employers with outflow"),
+        gettext_lazy(
+            "The employers of the outflow in the period, with the job titles and the number of participants."
+        ),
+    ),
+    (
+        gettext_lazy("Sustained outflow"),
+        gettext_lazy(
+            "Participants with an outflow to work or education in the period who still had work or "
+            "education when asked after 6 and after 12 months."
+        ),
+    ),
+    (
+        gettext_lazy("Totals"),
+        gettext_lazy(
+            "A total counts unique participants over the whole period; someone who appears in two years "
+            "counts once in the total."
+        ),
     ),
 ]
 
@@ -287,37 +342,43 @@ def report_context(
         figures, "uitval_per_reden", figures.reasons, lambda r: r.uitval_per_reden, options
     )
     outflow_kinds = breakdown_table(
-        figures, "uitstroom_per_soort", OUTFLOW_LABELS, lambda r: r.uitstroom_per_soort, options
+        figures, "uitstroom_per_soort", dict(Outflow.Kind.choices), lambda r: r.uitstroom_per_soort, options
     )
     charts = [
         bar_chart(
-            "Instroom per jaar", years, [("Nieuwe deelnemers", [r.instroom for r in figures.years])], options
+            _("Inflow per year"),
+            years,
+            [(_("New participants"), [r.instroom for r in figures.years])],
+            options,
         ),
         bar_chart(
-            "Trajecten per jaar",
+            _("Trajectories per year"),
             years,
             [
-                ("Voortraject", [r.voortraject for r in figures.years]),
-                ("Praktijkverklaring", [r.trajecten["praktijkverklaring"] for r in figures.years]),
-                ("Ervaringscertificaat", [r.trajecten["ervaringscertificaat"] for r in figures.years]),
+                (TrajectoryKind.PRE_TRAJECTORY.label, [r.voortraject for r in figures.years]),
+                *[
+                    (TrajectoryKind(kind).label, [r.trajecten[kind] for r in figures.years])
+                    for kind in (TrajectoryKind.PRACTICE_STATEMENT, TrajectoryKind.EXPERIENCE_CERTIFICATE)
+                ],
             ],
             options,
         ),
         bar_chart(
-            "Uitval en uitstroom per jaar",
+            _("Dropout and outflow per year"),
             years,
             [
-                ("Uitval", [r.uitval for r in figures.years]),
-                ("Uitstroom naar werk of opleiding", [r.uitstroom_werk_of_opleiding for r in figures.years]),
+                (_("Dropout"), [r.uitval for r in figures.years]),
+                (_("Outflow to work or education"), [r.uitstroom_werk_of_opleiding for r in figures.years]),
             ],
             options,
         ),
     ]
     active = [
-        _row(KIND_LABELS[k], "lopend_op_peildatum", k, [], figures.lopend_op_peildatum[k], [], options)[
-            "total"
-        ]
-        for k in KIND_LABELS
+        (
+            label,
+            _row(label, "lopend_op_peildatum", k, [], figures.lopend_op_peildatum[k], [], options)["total"],
+        )
+        for k, label in TrajectoryKind.choices
     ]
     employers = [
         {
@@ -328,7 +389,7 @@ def report_context(
         for e in figures.werkgevers_met_uitstroom
     ]
     return {
-        "title": edition.title if edition else "Rapportage Praktijk Leren Plus",
+        "title": edition.title if edition else _("Praktijk Leren Plus report"),
         "organisation_name": (edition.organisation_name if edition else "") or "Praktijk Leren Plus",
         "edition": edition,
         "period": period,
@@ -340,9 +401,9 @@ def report_context(
         "dropout_reasons": dropout_reasons,
         "outflow_kinds": outflow_kinds,
         "charts": charts,
-        "active": list(zip(KIND_LABELS.values(), active, strict=True)),
+        "active": active,
         "employers": employers,
-        "hours": [(ENTRY_LABELS[k], v) for k, v in figures.uren.items()],
+        "hours": [(HOURS_LABELS[k], v) for k, v in figures.uren.items()],
         "hours_total": round(sum(figures.uren.values()), 1),
         "targets": targets(period),
         "quality": quality.counts(),

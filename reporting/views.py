@@ -6,6 +6,7 @@ from django.db.models import Min
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,7 +25,7 @@ from . import services
 from .figures import FIGURES, NO_REASON, Period, participants_in
 from .forms import DeliverableForm, EditionForm, PeriodForm, ProjectYearForm, RiskForm, TaskForm
 from .models import Deliverable, PdfJob, ProjectYear, ReportEdition, Risk, WorkPlanTask
-from .report import report_context
+from .report import figure_label, report_context
 
 
 def programme_period() -> Period:
@@ -98,6 +99,7 @@ def trace(request: HttpRequest) -> HttpResponse:
             "participants": participants,
             "figure": figure,
             "key": key,
+            "label": figure_label(figure, key),
             "period": period,
             "reference_date": reference_date,
         },
@@ -245,9 +247,9 @@ def edition_finalise(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 ITEMS = {
-    "task": (WorkPlanTask, TaskForm, "Werkplantaak"),
-    "risk": (Risk, RiskForm, "Risico"),
-    "deliverable": (Deliverable, DeliverableForm, "Oplevering"),
+    "task": (WorkPlanTask, TaskForm),
+    "risk": (Risk, RiskForm),
+    "deliverable": (Deliverable, DeliverableForm),
 }
 
 
@@ -256,7 +258,8 @@ def item_edit(request: HttpRequest, pk: int, kind: str, item_pk: int | None = No
     """Add or change a work-plan task, risk or deliverable of a draft edition."""
     if kind not in ITEMS:
         raise Http404
-    model, form_class, title = ITEMS[kind]
+    model, form_class = ITEMS[kind]
+    title = capfirst(model._meta.verbose_name)
     edition = get_object_or_404(ReportEdition, pk=pk)
     _editable(edition)
     item = get_object_or_404(model, pk=item_pk, edition=edition) if item_pk else model(edition=edition)

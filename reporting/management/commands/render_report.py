@@ -1,9 +1,11 @@
-"""render_report --from 2022-01-01 --to 2025-12-31 --peildatum 2025-08-01 --format pdf|json|html -o FILE"""
+"""render_report --from 2022-01-01 --to 2025-12-31 --peildatum 2025-08-01 --format pdf|json|html -o FILE
+[--language en] (Dutch by default, the funder's language)"""
 
 import datetime
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -33,8 +35,14 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["pdf", "json", "html"], default="pdf")
         parser.add_argument("-o", "--output", required=True, help="file to write, - for standard output")
         parser.add_argument("--edition", type=int, help="take title and narrative from this edition")
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default=settings.LANGUAGE_CODE,
+            help=f"language of the report (default: {settings.LANGUAGE_CODE})",
+        )
 
-    def handle(self, *args, start, end, peildatum, format, output, edition, **options):
+    def handle(self, *args, start, end, peildatum, format, output, edition, language, **options):
         if end < start:
             raise CommandError("--to must be on or after --from.")
         period = Period(start, end)
@@ -44,7 +52,7 @@ class Command(BaseCommand):
             edition_obj = ReportEdition.objects.filter(pk=edition).first()
             if edition_obj is None:
                 raise CommandError(f"No report edition with id {edition}.")
-        with translation.override("nl"):
+        with translation.override(language):
             if format == "json":
                 data = compute_figures(period, reference_date).as_json()
                 content = json.dumps(data, ensure_ascii=False, indent=2).encode()
