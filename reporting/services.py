@@ -6,10 +6,11 @@ import hashlib
 import json
 import logging
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from participants.services import log_action
@@ -52,7 +53,10 @@ def edition_finalise(*, by, edition: ReportEdition) -> ReportEdition:
     if edition.is_final:
         raise ValidationError(_("This edition is already final."))
     figures = edition_figures(edition)
-    pdf = render_pdf(report_context(edition_period(edition), edition.reference_date, edition))
+    # The frozen PDF is the one the funder gets: in the report's language (Dutch), whatever
+    # language the coordinator who finalises uses.
+    with translation.override(settings.LANGUAGE_CODE):
+        pdf = render_pdf(report_context(edition_period(edition), edition.reference_date, edition))
     edition.figures_json = figures
     edition.figures_sha256 = hashlib.sha256(canonical(figures)).hexdigest()
     edition.pdf = pdf

@@ -315,3 +315,13 @@ def test_a_final_edition_refuses_changes_in_the_service(demo, coordinator):
         services.edition_save(by=coordinator, edition=demo)
     with pytest.raises(ValidationError):
         services.item_delete(by=coordinator, item=demo.tasks.first())
+
+
+def test_the_frozen_pdf_is_dutch_whatever_the_coordinators_language(demo, coordinator, tmp_path):
+    from django.utils import translation
+
+    with translation.override("en"):
+        services.edition_finalise(by=coordinator, edition=demo)
+    demo.refresh_from_db()
+    text = pdf_text(bytes(demo.pdf), tmp_path)
+    assert "Bijlage: telregels en datakwaliteit" in text and "Appendix" not in text
