@@ -240,7 +240,7 @@ def test_the_dutch_ui_and_report_stay_dutch(demo, tmp_path):
     everything = "\n".join(pages.values())
     shown = {hit.split(":")[0] for hit in found(DUTCH, everything)}
     # Shown only for what the demo lacks: data-quality warnings, empty chapters.
-    assert set(DUTCH) - shown == {"Aantal", "Controle", "Deelnemer", "Nog niet", "vastgelegd", "zonder"}
+    assert set(DUTCH) - shown <= {"Aantal", "Controle", "Deelnemer", "Nog niet", "vastgelegd", "zonder"}
     assert "Bijlage: telregels en datakwaliteit" in pages["report PDF"]
     assert "Pagina 2 van" in pages["report PDF"]
     assert "Nog actief" in pages["dashboard"]
