@@ -1,0 +1,758 @@
+"""Fault scenarios against real servers on loopback: gunicorn, the worker (db_worker) and
+the database (a SQLite file; PostgreSQL in a throwaway cluster of its own).
+
+    .venv/bin/python -m plp.chaos [--only writes,races,...] [--seconds 10] [--races 100]
+
+(`bash dev chaos` runs it.) One line per scenario with its figures; the exit status is
+1 when one of them does not hold. tests/test_reliability.py runs scenarios 1, 4 and 5
+through the same functions against the test run's database engine.
+
+  writes          8 threads log contact moments and edit participants (the services)
+                  for N seconds while the worker renders a report PDF: 0 errors, every
+                  write present afterwards (SQLite)
+  restart         gunicorn serves clients while PostgreSQL restarts: failures only while
+                  it is down and only as the 503 page, none after; the worker carries on
+  worker-killed   the worker is killed (SIGKILL) while rendering a PDF; a new worker
+                  finishes the job within a bound
+  races           two coaches save the same record at the same moment, N times: no
+                  silent overwrite, every loser gets the conflict message with input kept
+  readonly-media  a document upload while PRIVATE_ROOT is read-only: a clear message, no
+                  row, no file; a writable upload is stored under the detected type
+
+This module is the orchestrator and imports no Django at module level; the functions
+named `inside_*` run inside a Django process (`manage.py shell`) of the site under test.
+"""
+
+import argparse
+import html
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+CONFLICT = "Iemand anders heeft dit gegeven gewijzigd"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+
+def wait_for(condition, timeout: float, interval: float = 0.1, what: str = "condition"):
+    """Poll until `condition()` is truthy; return its value or raise TimeoutError."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(interval)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Client:
+    """A browser-like HTTP client for one logged-in user: session cookie and CSRF token."""
+
+    def __init__(self, port: int, session: str = ""):
+        self.port = port
+        self.cookies = {"sessionid": session} if session else {}
+        self.csrf = ""
+
+    def request(self, method: str, path: str, body: bytes = b"", content_type: str = ""):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if content_type:
+            headers["Content-Type"] = content_type
+        try:
+            conn.request(method, path, body=body or None, headers=headers)
+            response = conn.getresponse()
+            text = response.read().decode("utf-8", "replace")
+        finally:
+            conn.close()
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name.strip()] = rest.split(";", 1)[0]
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text)
+        if token:
+            self.csrf = token.group(1)
+        return response.status, text, dict(response.getheaders())
+
+    def get(self, path: str):
+        return self.request("GET", path)
+
+    def post(self, path: str, data: dict, files: dict | None = None):
+        data = {"csrfmiddlewaretoken": self.csrf, **data}
+        if not files:
+            return self.request("POST", path, urlencode(data).encode(), "application/x-www-form-urlencoded")
+        boundary = uuid.uuid4().hex
+        parts = []
+        for name, value in data.items():
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+            )
+        for name, (filename, content) in files.items():
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                f"Content-Type: application/octet-stream\r\n\r\n".encode()
+                + content
+                + b"\r\n"
+            )
+        parts.append(f"--{boundary}--\r\n".encode())
+        return self.request("POST", path, b"".join(parts), f"multipart/form-data; boundary={boundary}")
+
+
+@dataclass
+class Result:
+    name: str
+    ok: bool
+    figures: dict
+
+    def line(self) -> str:
+        text = ", ".join(f"{k} {v}" for k, v in self.figures.items())
+        return f"{'PASS' if self.ok else 'FAIL'}  {self.name:<26} {text}"
+
+
+@dataclass
+class Site:
+    """A database and the processes serving it; `setup()` migrates and loads the demo."""
+
+    label: str
+    database_url: str
+    tmp: Path
+    processes: list = field(default_factory=list)
+    info: dict = field(default_factory=dict)
+
+    @property
+    def env(self) -> dict:
+        return {
+            **os.environ,
+            "DATABASE_URL": self.database_url,
+            "DEBUG": "false",
+            "SECRET_KEY": "chaos-loopback-only",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "REQUIRE_2FA": "false",
+            "SECURE_SSL_REDIRECT": "false",
+            "SECURE_COOKIES": "false",
+            "PROXY_COUNT": "0",
+            "PRIVATE_ROOT": str(self.tmp / "private"),
+            "LOG_LEVEL": "CRITICAL",
+            "DJANGO_SETTINGS_MODULE": "plp.settings",
+        }
+
+    def manage(self, *args: str, timeout: float = 300, env: dict | None = None) -> str:
+        out = subprocess.run(
+            [PY, "manage.py", *args],
+            cwd=ROOT,
+            env=env or self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if out.returncode:
+            raise RuntimeError(f"manage.py {args[0]} failed:\n{out.stderr[-3000:]}")
+        return out.stdout
+
+    def inside(self, call: str, timeout: float = 300):
+        """Run `plp.chaos.<call>` in a Django process of this site; its JSON result."""
+        out = self.manage("shell", "-v0", "-c", f"from plp import chaos; chaos.{call}", timeout=timeout)
+        return json.loads(out.strip().splitlines()[-1])
+
+    def setup(self) -> "Site":
+        (self.tmp / "private").mkdir(parents=True, exist_ok=True)
+        self.manage("collectstatic", "--noinput", "-v0")
+        self.info = self.inside("inside_setup()")
+        return self
+
+    def start(self, args: list[str], env: dict | None = None, prefix: list[str] | None = None):
+        log = open(self.tmp / f"{args[0].rsplit('/', 1)[-1]}-{len(self.processes)}.log", "w")  # noqa: SIM115
+        process = subprocess.Popen(
+            [*(prefix or []), *args], cwd=ROOT, env=env or self.env, stdout=log, stderr=subprocess.STDOUT
+        )
+        self.processes.append(process)
+        return process
+
+    def gunicorn(self, workers: int = 2, threads: int = 4, env=None, prefix=None) -> int:
+        port = free_port()
+        self.start(
+            [
+                str(Path(PY).parent / "gunicorn"),
+                "plp.wsgi",
+                f"--workers={workers}",
+                f"--threads={threads}",
+                f"--bind=127.0.0.1:{port}",
+                "--log-level=error",
+                "--timeout=60",
+            ],
+            env=env,
+            prefix=prefix,
+        )
+
+        def up():
+            try:
+                return Client(port).get("/login/")[0] == 200
+            except OSError:
+                return False
+
+        wait_for(up, 60, 0.2, "gunicorn")
+        return port
+
+    def worker(self):
+        return self.start(
+            [PY, "manage.py", "db_worker", "--interval=0.2", "--no-startup-delay", "--no-reload"]
+        )
+
+    def stop(self, process, sig=signal.SIGTERM) -> None:
+        if process.poll() is None:
+            process.send_signal(sig)
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+    def close(self) -> None:
+        for process in reversed(self.processes):
+            self.stop(process)
+        self.processes.clear()
+
+    def sql(self, query: str, params: tuple = ()) -> list:
+        if self.database_url.startswith("sqlite"):
+            import sqlite3
+
+            db = sqlite3.connect(self.database_url.removeprefix("sqlite:///").replace("%s", "?"), timeout=30)
+            try:
+                return db.execute(query.replace("%s", "?"), params).fetchall()
+            finally:
+                db.close()
+        import psycopg
+
+        with psycopg.connect(
+            self.database_url.replace("postgres://", "postgresql://"), autocommit=True
+        ) as db:
+            return db.execute(query, params).fetchall()
+
+    def client(self, port: int, username: str) -> Client:
+        return Client(port, self.info["sessions"][username])
+
+
+# -- run inside Django -----------------------------------------------------------------
+
+
+def inside_setup() -> None:
+    """Migrate, load the demo, share one participant of coach1 with coach2 and log the
+    users in (session keys for the HTTP clients)."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.test import Client as DjangoClient
+
+    from participants.models import Participant
+
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    User = get_user_model()
+    shared = Participant.objects.filter(coach__username="coach1").order_by("pk").first()
+    shared.team.add(User.objects.get(username="coach2"))
+    sessions = {}
+    for username in ("coordinator", "coach1", "coach2"):
+        client = DjangoClient()
+        client.force_login(User.objects.get(username=username))
+        sessions[username] = client.cookies["sessionid"].value
+    from reporting.models import ReportEdition
+
+    print(
+        json.dumps(
+            {
+                "sessions": sessions,
+                "shared": shared.pk,
+                "edition": ReportEdition.objects.order_by("pk").first().pk,
+            }
+        )
+    )
+
+
+def inside_write_load(threads: int = 8, seconds: float = 10.0) -> None:
+    """Queue a report PDF, then let `threads` threads each log contact moments and edit a
+    participant through the services for `seconds`. Prints the figures as JSON."""
+    import datetime
+    import traceback
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from participants import services
+    from participants.models import Participant, ProgressEntry
+    from reporting.models import ReportEdition
+    from reporting.services import pdf_job_start
+
+    coordinator = get_user_model().objects.get(username="coordinator")
+    job = pdf_job_start(by=coordinator, edition=ReportEdition.objects.order_by("pk").first())
+    participants = list(
+        Participant.objects.exclude(coach=None).select_related("coach").order_by("pk")[:threads]
+    )
+    today = datetime.date.today()
+    written: dict[int, list[int]] = {}
+    last_phone: dict[int, str] = {}
+    errors: list[str] = []
+    start = threading.Barrier(threads)
+
+    def work(i: int) -> None:
+        participant = participants[i % len(participants)]
+        mine = written.setdefault(i, [])
+        n = 0
+        start.wait()
+        deadline = time.monotonic() + seconds
+        try:
+            while time.monotonic() < deadline:
+                n += 1
+                try:
+                    entry = ProgressEntry(
+                        participant=participant,
+                        date=today,
+                        kind=ProgressEntry.Kind.COACHING,
+                        duration_minutes=30,
+                        notes=f"chaos {i}-{n}",
+                    )
+                    services.progress_entry_record(by=participant.coach, entry=entry)
+                    mine.append(entry.pk)
+                    fresh = Participant.objects.get(pk=participant.pk)
+                    fresh.phone = f"06-{i:02d}-{n:06d}"
+                    services.participant_save(by=participant.coach, participant=fresh)
+                    last_phone[participant.pk] = fresh.phone
+                except Exception:
+                    errors.append(traceback.format_exc(limit=3))
+        finally:
+            connection.close()
+
+    pool = [threading.Thread(target=work, args=(i,)) for i in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    ids = [pk for pks in written.values() for pk in pks]
+    present = ProgressEntry.objects.filter(pk__in=ids).count()
+    phones_ok = sum(
+        Participant.objects.filter(pk=pk, phone=phone).exists() for pk, phone in last_phone.items()
+    )
+    print(
+        json.dumps(
+            {
+                "writes": len(ids) * 2,
+                "entries": len(ids),
+                "missing": len(ids) - present + (len(last_phone) - phones_ok),
+                "errors": len(errors),
+                "first_error": errors[0][-500:] if errors else "",
+                "job": job.pk,
+            }
+        )
+    )
+
+
+# -- scenarios -------------------------------------------------------------------------
+
+
+def pdf_job_status(site: Site, job: int) -> tuple:
+    rows = site.sql("SELECT status, step, error FROM reporting_pdfjob WHERE id = %s", (job,))
+    return rows[0] if rows else (None, None, None)
+
+
+def start_pdf(site: Site, port: int) -> int:
+    coordinator = site.client(port, "coordinator")
+    coordinator.get(f"/rapportage/edities/{site.info['edition']}/")
+    status, _text, headers = coordinator.post(f"/rapportage/edities/{site.info['edition']}/pdf/maken/", {})
+    location = headers.get("Location", "")
+    if status != 302 or not re.search(r"/(\d+)/$", location):
+        raise RuntimeError(f"PDF job not started: HTTP {status}")
+    return int(re.search(r"/(\d+)/$", location).group(1))
+
+
+def scenario_writes(site: Site, seconds: float = 10.0, threads: int = 8) -> Result:
+    worker = site.worker()
+    try:
+        figures = site.inside(f"inside_write_load(threads={threads}, seconds={seconds})")
+        job = figures.pop("job")
+        started = time.monotonic()
+        status = wait_for(
+            lambda: pdf_job_status(site, job)[0] in ("done", "failed") and pdf_job_status(site, job)[0],
+            120,
+            0.2,
+            "the PDF",
+        )
+        figures["pdf"] = f"{status} {time.monotonic() - started:.1f}s after the writes"
+    finally:
+        site.stop(worker)
+    first_error = figures.pop("first_error")
+    if first_error:
+        print(first_error, file=sys.stderr)
+    ok = figures["errors"] == 0 and figures["missing"] == 0 and status == "done" and figures["entries"] > 0
+    return Result(f"writes[{site.label}]", ok, {"threads": threads, "seconds": seconds, **figures})
+
+
+def scenario_worker_killed(site: Site, port: int, bound: float = 60.0) -> Result:
+    """Kill the worker while it renders; a new worker must finish (or fail) the job."""
+    worker = site.worker()
+    job = start_pdf(site, port)
+    try:
+        wait_for(
+            lambda: pdf_job_status(site, job)[1] in ("layout", "pages", "writing"), 60, 0.02, "rendering"
+        )
+        killed_at = pdf_job_status(site, job)[1]
+        site.stop(worker, signal.SIGKILL)
+        after_kill = pdf_job_status(site, job)[0]
+        started = time.monotonic()
+        worker = site.worker()
+        status = wait_for(
+            lambda: pdf_job_status(site, job)[0] in ("done", "failed") and pdf_job_status(site, job)[0],
+            bound,
+            0.2,
+            "the job after the restart",
+        )
+        seconds = time.monotonic() - started
+        page = site.client(port, "coordinator").get(f"/rapportage/pdf/{job}/")[1]
+    except TimeoutError as error:
+        return Result(f"worker-killed[{site.label}]", False, {"error": str(error)})
+    finally:
+        site.stop(worker)
+    shows_download = f"/rapportage/pdf/{job}/download/" in page
+    ok = after_kill == "running" and status == "done" and shows_download and seconds <= bound
+    return Result(
+        f"worker-killed[{site.label}]",
+        ok,
+        {
+            "killed during": killed_at,
+            "job after kill": after_kill,
+            "new worker": f"{status} in {seconds:.1f}s (bound {bound:.0f}s)",
+            "page offers download": shows_download,
+        },
+    )
+
+
+def _participant_form(text: str) -> dict:
+    """The registration form's fields as a browser would post them back."""
+    data = {}
+    for name in ("number", "first_name", "last_name", "birth_date", "email", "phone", "registration_date"):
+        match = re.search(rf'name="{name}"[^>]*?value="([^"]*)"', text) or re.search(
+            rf'value="([^"]*)"[^>]*name="{name}"', text
+        )
+        data[name] = html.unescape(match.group(1)) if match else ""
+    referrer = re.search(r'<select name="referrer".*?</select>', text, re.S)
+    selected = re.search(r'<option value="(\d*)"[^>]*selected', referrer.group(0)) if referrer else None
+    data["referrer"] = selected.group(1) if selected else ""
+    data["version"] = re.search(r'name="version" value="([^"]*)"', text).group(1)
+    return data
+
+
+def _save_at_once(barrier, results: list, k: int, client: Client, url: str, data: dict) -> None:
+    barrier.wait()
+    results[k] = client.post(url, data)
+
+
+def scenario_races(site: Site, port: int, races: int = 100) -> Result:
+    """Two coaches open the same registration, then save different phone numbers at the
+    same moment. Exactly one may win; the other must get the conflict message with the
+    number they typed still in the form."""
+    url = f"/deelnemers/{site.info['shared']}/wijzigen/"
+    a, b = site.client(port, "coach1"), site.client(port, "coach2")
+    figures = {
+        "races": races,
+        "wins": 0,
+        "conflicts shown with input kept": 0,
+        "silent overwrites": 0,
+        "other": 0,
+    }
+    for i in range(races):
+        forms = [_participant_form(c.get(url)[1]) for c in (a, b)]
+        typed = [f"06-{i:04d}-A", f"06-{i:04d}-B"]
+        results: list = [None, None]
+        barrier = threading.Barrier(2)
+        pool = [
+            threading.Thread(
+                target=_save_at_once, args=(barrier, results, k, c, url, {**forms[k], "phone": typed[k]})
+            )
+            for k, c in enumerate((a, b))
+        ]
+        for t in pool:
+            t.start()
+        for t in pool:
+            t.join()
+        won = [r[0] == 302 for r in results]
+        stored = site.sql("SELECT phone FROM participants_participant WHERE id = %s", (site.info["shared"],))[
+            0
+        ][0]
+        if all(won):
+            figures["silent overwrites"] += 1
+        elif sum(won) == 1:
+            winner, loser = won.index(True), won.index(False)
+            status, text, _ = results[loser]
+            kept = status == 200 and CONFLICT in text and f'value="{typed[loser]}"' in text
+            if kept and stored == typed[winner]:
+                figures["wins"] += 1
+                figures["conflicts shown with input kept"] += 1
+            else:
+                figures["other"] += 1
+        else:
+            figures["other"] += 1
+    ok = figures["silent overwrites"] == 0 and figures["conflicts shown with input kept"] == races
+    return Result(f"races[{site.label}]", ok, figures)
+
+
+def _read_only_prefix(directory: Path) -> tuple[list[str], callable]:
+    """A command prefix that makes `directory` read-only for the server it starts: a
+    read-only bind mount in a mount namespace of its own as root (root ignores file
+    modes), file modes otherwise. Returns (prefix, undo)."""
+    if os.geteuid() == 0 and shutil.which("unshare"):
+        script = (
+            f'mount --bind "{directory}" "{directory}" && mount -o remount,ro,bind "{directory}" && exec "$@"'
+        )
+        return ["unshare", "--mount", "--propagation", "private", "sh", "-c", script, "sh"], lambda: None
+    directory.chmod(0o555)
+    return [], lambda: directory.chmod(0o755)
+
+
+def scenario_readonly_media(site: Site, port: int) -> Result:
+    participant = site.info["shared"]
+    url = f"/deelnemers/{participant}/document/nieuw/"
+    count = "SELECT count(*) FROM participants_attachment"
+    private = site.tmp / "private"
+    (private / "attachments").mkdir(parents=True, exist_ok=True)
+    prefix, undo = _read_only_prefix(private)
+    files_before = sorted(str(p) for p in private.rglob("*"))
+    rows_before = site.sql(count)[0][0]
+    ro_port = site.gunicorn(workers=1, threads=1, prefix=prefix)
+    try:
+        coach = site.client(ro_port, "coach1")
+        coach.get(url)
+        status, text, _ = coach.post(url, {"title": "Getekende overeenkomst RO"}, {"file": ("scan.png", PDF)})
+    finally:
+        site.stop(site.processes.pop())
+        undo()
+    message = "kon niet worden opgeslagen" in text and "Getekende overeenkomst RO" in text
+    rows_added = site.sql(count)[0][0] - rows_before
+    files_left = len(set(map(str, private.rglob("*"))) - set(files_before))
+    # The same upload on the writable server: stored as .pdf, the detected type.
+    coach = site.client(port, "coach1")
+    coach.get(url)
+    stored_status = coach.post(url, {"title": "Getekende overeenkomst"}, {"file": ("scan.png", PDF)})[0]
+    name = site.sql("SELECT file FROM participants_attachment ORDER BY id DESC LIMIT 1")[0][0]
+    ok = status == 200 and message and not rows_added and not files_left
+    ok = ok and stored_status == 302 and name.endswith(".pdf")
+    return Result(
+        f"readonly-media[{site.label}]",
+        ok,
+        {
+            "read-only upload": f"HTTP {status}",
+            "message and input kept": message,
+            "rows added": rows_added,
+            "files left": files_left,
+            "writable upload 'scan.png' stored as": Path(name).suffix,
+        },
+    )
+
+
+class Cluster:
+    """A throwaway PostgreSQL cluster on a free port, restartable without touching the
+    shared server."""
+
+    def __init__(self, tmp: Path):
+        self.dir = tmp / "pg"
+        self.port = free_port()
+        self.dir.mkdir()
+        self.as_postgres = []
+        if os.geteuid() == 0:
+            shutil.chown(tmp, "postgres")
+            shutil.chown(self.dir, "postgres")
+            self.as_postgres = ["runuser", "-u", "postgres", "--"]
+        self.run("initdb", "-D", str(self.dir / "data"), "-A", "trust", "-U", "postgres", "--no-sync")
+        self.pg_ctl("start")
+
+    def run(self, program: str, *args: str) -> None:
+        subprocess.run(
+            [*self.as_postgres, str(PG_BIN / program), *args], check=True, capture_output=True, timeout=120
+        )
+
+    def pg_ctl(self, action: str, *extra: str) -> None:
+        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.dir} -c fsync=off"
+        self.run(
+            "pg_ctl",
+            "-D",
+            str(self.dir / "data"),
+            "-l",
+            str(self.dir / "log"),
+            "-o",
+            options,
+            "-w",
+            action,
+            *extra,
+        )
+
+    def database(self, name: str) -> str:
+        self.run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name)
+        return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
+
+    def stop(self) -> None:
+        try:
+            self.pg_ctl("stop", "-m", "immediate")
+        except subprocess.CalledProcessError:
+            pass
+
+
+def scenario_restart(site: Site, cluster: Cluster, port: int, clients: int = 4) -> Result:
+    """Clients read the participant page while PostgreSQL restarts (fast shutdown)."""
+    worker = site.worker()
+    log: list[tuple[float, float, int, bool]] = []
+    stop = threading.Event()
+    url = f"/deelnemers/{site.info['shared']}/"
+
+    def read(username: str) -> None:
+        client = site.client(port, username)
+        while not stop.is_set():
+            began = time.monotonic()
+            try:
+                status, text, _ = client.get(url)
+            except OSError:
+                status, text = 0, ""
+            log.append((began, time.monotonic(), status, "tijdelijk niet beschikbaar" in text))
+            time.sleep(0.02)
+
+    pool = [threading.Thread(target=read, args=(("coach1", "coordinator")[i % 2],)) for i in range(clients)]
+    for t in pool:
+        t.start()
+    try:
+        time.sleep(2)
+        down = time.monotonic()
+        cluster.pg_ctl("restart", "-m", "fast")
+        up = time.monotonic()
+        time.sleep(4)
+        stop.set()
+        for t in pool:
+            t.join()
+        job = start_pdf(site, port)
+        status = wait_for(
+            lambda: pdf_job_status(site, job)[0] in ("done", "failed") and pdf_job_status(site, job)[0],
+            90,
+            0.2,
+            "the PDF after the restart",
+        )
+        worker_alive = worker.poll() is None
+    finally:
+        stop.set()
+        site.stop(worker)
+    during = [r for r in log if r[1] >= down and r[0] <= up]
+    after = [r for r in log if r[0] > up]
+    failed_during = [r for r in during if r[2] != 200]
+    unclear = [r for r in failed_during if not (r[2] == 503 and r[3])]
+    failed_after = [r for r in after if r[2] != 200]
+    ok = not failed_after and not unclear and status == "done" and worker_alive and after
+    return Result(
+        f"restart[{site.label}]",
+        ok,
+        {
+            "requests": len(log),
+            "outage": f"{up - down:.1f}s",
+            "during": len(during),
+            "failed during": f"{len(failed_during)} (as 503 page: {len(failed_during) - len(unclear)})",
+            "after": len(after),
+            "failed after": len(failed_after),
+            "worker": f"{'same process' if worker_alive else 'DIED'}, PDF after restart {status}",
+        },
+    )
+
+
+# -- main ------------------------------------------------------------------------------
+
+SCENARIOS = ["writes", "restart", "worker-killed", "races", "readonly-media"]
+
+
+def run(only: list[str], seconds: float, races: int) -> list[Result]:
+    results: list[Result] = []
+
+    def attempt(name: str, call) -> None:
+        try:
+            result = call()
+        except Exception as error:  # a scenario that cannot run does not hold
+            result = Result(name, False, {"error": f"{type(error).__name__}: {str(error)[:300]}"})
+        results.append(result)
+        print(result.line(), flush=True)
+
+    with tempfile.TemporaryDirectory(prefix="plp-chaos-") as tmp:
+        tmp = Path(tmp)
+        if {"writes", "worker-killed", "races", "readonly-media"} & set(only):
+            site = Site("sqlite", f"sqlite:///{tmp / 'sqlite' / 'db.sqlite3'}", tmp / "sqlite")
+            try:
+                site.setup()
+                port = site.gunicorn()
+                if "writes" in only:
+                    attempt("writes[sqlite]", lambda: scenario_writes(site, seconds))
+                if "worker-killed" in only:
+                    attempt("worker-killed[sqlite]", lambda: scenario_worker_killed(site, port))
+                if "races" in only:
+                    attempt("races[sqlite]", lambda: scenario_races(site, port, races))
+                if "readonly-media" in only:
+                    attempt("readonly-media[sqlite]", lambda: scenario_readonly_media(site, port))
+            except Exception as error:
+                attempt("setup[sqlite]", lambda error=error: (_ for _ in ()).throw(error))
+            finally:
+                site.close()
+        if {"restart", "worker-killed", "races"} & set(only):
+            cluster = None
+            try:
+                cluster = Cluster(tmp)
+                site = Site("postgresql", cluster.database("plp_chaos"), tmp / "postgresql")
+                site.setup()
+                port = site.gunicorn()
+                if "restart" in only:
+                    attempt("restart[postgresql]", lambda: scenario_restart(site, cluster, port))
+                if "worker-killed" in only:
+                    attempt("worker-killed[postgresql]", lambda: scenario_worker_killed(site, port))
+                if "races" in only:
+                    attempt("races[postgresql]", lambda: scenario_races(site, port, races))
+            except Exception as error:
+                attempt("setup[postgresql]", lambda error=error: (_ for _ in ()).throw(error))
+            finally:
+                site.close()
+                if cluster:
+                    cluster.stop()
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--only", default=",".join(SCENARIOS), help="comma-separated: " + ", ".join(SCENARIOS)
+    )
+    parser.add_argument("--seconds", type=float, default=10.0, help="duration of the write load")
+    parser.add_argument("--races", type=int, default=100)
+    args = parser.parse_args(argv)
+    only = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = set(only) - set(SCENARIOS)
+    if unknown:
+        parser.error(f"unknown scenario: {', '.join(sorted(unknown))}")
+    started = time.monotonic()
+    results = run(only, args.seconds, args.races)
+    failed = [r for r in results if not r.ok]
+    print(f"{len(results) - len(failed)}/{len(results)} scenarios hold ({time.monotonic() - started:.0f} s)")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
