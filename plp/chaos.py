@@ -157,7 +157,7 @@ class Site:
             "PROXY_COUNT": "0",
             "PRIVATE_ROOT": str(self.tmp / "private"),
             "LOG_LEVEL": "CRITICAL",
-            "DJANGO_SETTINGS_MODULE": "plp.settings",
+            "DJANGO_SETTINGS_MODULE": "plp.chaos_settings",
         }
 
     def manage(self, *args: str, timeout: float = 300, env: dict | None = None) -> str:
@@ -180,7 +180,6 @@ class Site:
 
     def setup(self) -> "Site":
         (self.tmp / "private").mkdir(parents=True, exist_ok=True)
-        self.manage("collectstatic", "--noinput", "-v0")
         self.info = self.inside("inside_setup()")
         return self
 
