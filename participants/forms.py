@@ -86,7 +86,8 @@ class PLPForm(forms.ModelForm):
         simultaneous saves had written; here the second one sees the first one's change."""
         if self.instance.pk:
             model = type(self.instance)
-            self._check_version(fingerprint(model._base_manager.select_for_update().get(pk=self.instance.pk)))
+            current = model._base_manager.select_for_update().filter(pk=self.instance.pk).first()
+            self._check_version(fingerprint(current) if current else "deleted")
 
     def _check_version(self, current: str) -> None:
         if self.data.get(self.add_prefix("version")) != current:

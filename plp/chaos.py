@@ -184,10 +184,12 @@ class Site:
         return self
 
     def start(self, args: list[str], env: dict | None = None, prefix: list[str] | None = None):
-        log = open(self.tmp / f"{args[0].rsplit('/', 1)[-1]}-{len(self.processes)}.log", "w")  # noqa: SIM115
-        process = subprocess.Popen(
-            [*(prefix or []), *args], cwd=ROOT, env=env or self.env, stdout=log, stderr=subprocess.STDOUT
-        )
+        path = self.tmp / f"{args[0].rsplit('/', 1)[-1]}-{len(self.processes)}.log"
+        with open(path, "w") as log:
+            process = subprocess.Popen(
+                [*(prefix or []), *args], cwd=ROOT, env=env or self.env, stdout=log, stderr=subprocess.STDOUT
+            )
+        process.log_path = path
         self.processes.append(process)
         return process
 
@@ -217,9 +219,12 @@ class Site:
         return port
 
     def worker(self):
-        return self.start(
+        """A db_worker, once it polls for tasks."""
+        process = self.start(
             [PY, "manage.py", "db_worker", "--interval=0.2", "--no-startup-delay", "--no-reload"]
         )
+        wait_for(lambda: "Starting worker" in process.log_path.read_text(), 60, 0.1, "the worker")
+        return process
 
     def stop(self, process, sig=signal.SIGTERM) -> None:
         if process.poll() is None:
@@ -615,16 +620,32 @@ class Cluster:
             pass
 
 
-def scenario_restart(site: Site, cluster: Cluster, port: int, clients: int = 4) -> Result:
-    """Clients read the participant page while PostgreSQL restarts (fast shutdown)."""
-    worker = site.worker()
+def scenario_restart(
+    site: Site, cluster: Cluster, port: int, clients: int = 4, idle: bool = False, control: bool = False
+) -> Result:
+    """Clients read the participant page while PostgreSQL stops for 2 s and starts again.
+
+    With `idle` the clients pause while it is down: every server thread then holds a
+    persistent connection that died with the restart, which CONN_HEALTH_CHECKS must
+    notice before the next request uses it. The control run is the same against a gunicorn
+    without health checks: there requests after the restart must fail, else this
+    scenario could not tell whether the health checks do anything."""
     log: list[tuple[float, float, int, bool]] = []
-    stop = threading.Event()
+    stop, pause = threading.Event(), threading.Event()
     url = f"/deelnemers/{site.info['shared']}/"
+    worker = None
+    if control:
+        port = site.gunicorn(threads=2, env={**site.env, "CHAOS_CONN_HEALTH_CHECKS": "false"})
+        server = site.processes[-1]
+    elif not idle:
+        worker = site.worker()
 
     def read(username: str) -> None:
         client = site.client(port, username)
         while not stop.is_set():
+            if pause.is_set():
+                time.sleep(0.02)
+                continue
             began = time.monotonic()
             try:
                 status, text, _ = client.get(url)
@@ -636,45 +657,60 @@ def scenario_restart(site: Site, cluster: Cluster, port: int, clients: int = 4) 
     pool = [threading.Thread(target=read, args=(("coach1", "coordinator")[i % 2],)) for i in range(clients)]
     for t in pool:
         t.start()
+    status, worker_alive = "", False
     try:
         time.sleep(2)
+        if idle:
+            pause.set()
+            time.sleep(0.5)  # let the requests in flight finish
         down = time.monotonic()
-        cluster.pg_ctl("restart", "-m", "fast")
+        cluster.pg_ctl("stop", "-m", "fast")
+        time.sleep(2)
+        cluster.pg_ctl("start")
         up = time.monotonic()
+        pause.clear()
         time.sleep(4)
         stop.set()
         for t in pool:
             t.join()
-        job = start_pdf(site, port)
-        status = wait_for(
-            lambda: pdf_job_status(site, job)[0] in ("done", "failed") and pdf_job_status(site, job)[0],
-            90,
-            0.2,
-            "the PDF after the restart",
-        )
-        worker_alive = worker.poll() is None
+        if worker:
+            job = start_pdf(site, port)
+            status = wait_for(
+                lambda: pdf_job_status(site, job)[0] in ("done", "failed") and pdf_job_status(site, job)[0],
+                90,
+                0.2,
+                "the PDF after the restart",
+            )
+            worker_alive = worker.poll() is None
     finally:
         stop.set()
-        site.stop(worker)
+        pause.clear()
+        site.stop(server if control else worker) if (control or worker) else None
     during = [r for r in log if r[1] >= down and r[0] <= up]
     after = [r for r in log if r[0] > up]
     failed_during = [r for r in during if r[2] != 200]
     unclear = [r for r in failed_during if not (r[2] == 503 and r[3])]
     failed_after = [r for r in after if r[2] != 200]
-    ok = not failed_after and not unclear and status == "done" and worker_alive and after
-    return Result(
-        f"restart[{site.label}]",
-        ok,
-        {
-            "requests": len(log),
-            "outage": f"{up - down:.1f}s",
-            "during": len(during),
-            "failed during": f"{len(failed_during)} (as 503 page: {len(failed_during) - len(unclear)})",
-            "after": len(after),
-            "failed after": len(failed_after),
-            "worker": f"{'same process' if worker_alive else 'DIED'}, PDF after restart {status}",
-        },
+    figures = {
+        "requests": len(log),
+        "outage": f"{up - down:.1f}s",
+        "during": len(during),
+        "failed during": f"{len(failed_during)} (as 503 page: {len(failed_during) - len(unclear)})",
+        "after": len(after),
+        "failed after": len(failed_after),
+    }
+    if control:
+        figures["failed after"] = f"{len(failed_after)} (must be > 0 without CONN_HEALTH_CHECKS)"
+        return Result(f"restart-control[{site.label}]", bool(failed_after), figures)
+    ok = not failed_after and not unclear and bool(after)
+    if idle:
+        return Result(f"restart-idle[{site.label}]", ok, figures)
+    waits = worker.log_path.read_text().count("Database unavailable")
+    figures["worker"] = (
+        f"{'same process' if worker_alive else 'DIED'}, waited out {waits} database errors, "
+        f"PDF after restart {status}"
     )
+    return Result(f"restart[{site.label}]", ok and status == "done" and worker_alive, figures)
 
 
 # -- main ------------------------------------------------------------------------------
@@ -721,6 +757,13 @@ def run(only: list[str], seconds: float, races: int) -> list[Result]:
                 port = site.gunicorn()
                 if "restart" in only:
                     attempt("restart[postgresql]", lambda: scenario_restart(site, cluster, port))
+                    attempt(
+                        "restart-idle[postgresql]", lambda: scenario_restart(site, cluster, port, idle=True)
+                    )
+                    attempt(
+                        "restart-control[postgresql]",
+                        lambda: scenario_restart(site, cluster, port, idle=True, control=True),
+                    )
                 if "worker-killed" in only:
                     attempt("worker-killed[postgresql]", lambda: scenario_worker_killed(site, port))
                 if "races" in only:
