@@ -44,7 +44,11 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+# The newest PostgreSQL on a Debian/Ubuntu machine (or PG_BIN), for the throwaway cluster.
+PG_BIN = Path(
+    os.environ.get("PG_BIN")
+    or max(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name), default="/usr/bin")
+)
 CONFLICT = "Iemand anders heeft dit gegeven gewijzigd"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
 

@@ -264,4 +264,4 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db
 # A task whose worker died is run again by the next worker, this many times in all, then
 # marked failed. Claimed by a worker on another host, it counts as abandoned after this long.
 PLP_TASK_MAX_ATTEMPTS = 3
-PLP_TASK_STALE_SECONDS = int(os.environ.get("TASK_STALE_SECONDS", "3600"))
+PLP_TASK_STALE_SECONDS = 3600

@@ -36,7 +36,9 @@ def registration(participant, **changes) -> dict:
     }
 
 
-def test_sqlite_waits_for_the_write_lock_instead_of_failing():
+def test_database_settings_for_concurrency_and_restarts():
+    """SQLite waits for the write lock instead of failing; connections are checked before
+    reuse, so a restarted PostgreSQL costs no request after it is back."""
     db = settings.DATABASES["default"]
     assert db["CONN_HEALTH_CHECKS"] is True and db["CONN_MAX_AGE"] > 0
     if db["ENGINE"].endswith("sqlite3"):

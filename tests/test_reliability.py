@@ -3,8 +3,6 @@ the engine this run tests (a SQLite file, or a scratch database on the PostgreSQ
 driven by the scenarios of `bash dev chaos` (plp/chaos.py). The PostgreSQL restart runs
 only in `bash dev chaos` (it restarts a cluster of its own)."""
 
-import os
-
 import pytest
 from django.conf import settings
 
@@ -56,6 +54,5 @@ def test_a_killed_worker_s_pdf_job_is_finished_by_the_next_worker(site):
     check(chaos.scenario_worker_killed(site, site.port, bound=60))
 
 
-@pytest.mark.skipif(os.geteuid() != 0 and os.name != "posix", reason="needs a read-only directory")
 def test_an_upload_to_read_only_storage_says_so_and_leaves_nothing(site):
     check(chaos.scenario_readonly_media(site, site.port))
