@@ -183,12 +183,14 @@ def pdf_task(demo, coordinator, django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def demo(db):
-    from django.core.management import call_command
-
+    """A report edition (no records needed: the PDF is never rendered here)."""
     from reporting.models import ReportEdition
 
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    return ReportEdition.objects.get()
+    return ReportEdition.objects.create(
+        period_start=datetime.date(2024, 1, 1),
+        period_end=datetime.date(2024, 12, 31),
+        reference_date=datetime.date(2024, 12, 31),
+    )
 
 
 @override_settings(TASKS=DATABASE_TASKS)
