@@ -1,6 +1,6 @@
 """Reliability against real processes (issue 14): gunicorn, the worker and a database of
 the engine this run tests (a SQLite file, or a scratch database on the PostgreSQL server),
-driven by the scenarios of `bash dev chaos` (plp/chaos.py). The PostgreSQL restart runs
+driven by the scenarios of `bash dev chaos` (plp/chaos/). The PostgreSQL restart runs
 only in `bash dev chaos` (it restarts a cluster of its own)."""
 
 import pytest
