@@ -30,6 +30,9 @@ def site(tmp_path_factory):
     site.port = site.gunicorn()
     yield site
     site.close()
+    if not SQLITE:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as db:
+            db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def check(result: chaos.Result) -> None:
