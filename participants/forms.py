@@ -78,19 +78,30 @@ class PLPForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk and self.is_bound:
-            current = fingerprint(self.instance)
-            if self.data.get(self.add_prefix("version")) != current:
-                # The next save, after the user has looked again, may go through.
-                self.data = self.data.copy()
-                self.data[self.add_prefix("version")] = current
-                raise forms.ValidationError(
-                    _(
-                        "Someone else changed this record while you were editing it. Your input is kept "
-                        "below: check it against the current record and save again."
-                    ),
-                    code="conflict",
-                )
+            self._check_version(fingerprint(self.instance))
         return cleaned
+
+    def check_still_current(self) -> None:
+        """Compare again inside the save's transaction, with the row locked (SQLite: the
+        IMMEDIATE transaction holds the write lock). clean() compared before either of two
+        simultaneous saves had written; here the second one sees the first one's change."""
+        if self.instance.pk:
+            model = type(self.instance)
+            current = model._base_manager.select_for_update().filter(pk=self.instance.pk).first()
+            self._check_version(fingerprint(current) if current else "deleted")
+
+    def _check_version(self, current: str) -> None:
+        if self.data.get(self.add_prefix("version")) != current:
+            # The next save, after the user has looked again, may go through.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("version")] = current
+            raise forms.ValidationError(
+                _(
+                    "Someone else changed this record while you were editing it. Your input is kept "
+                    "below: check it against the current record and save again."
+                ),
+                code="conflict",
+            )
 
 
 def coaches():

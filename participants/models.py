@@ -756,10 +756,12 @@ class FollowUp(models.Model):
 
 
 def attachment_path(instance, filename: str) -> str:
+    """A name the server chooses, with the extension of the type detected from the
+    content (never the uploaded name or its extension)."""
     import uuid
-    from pathlib import PurePath
 
-    return f"attachments/{instance.participant_id}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+    extension = settings.PLP_ATTACHMENT_TYPES[instance.content_type]
+    return f"attachments/{instance.participant_id}/{uuid.uuid4().hex}{extension}"
 
 
 class Attachment(models.Model):

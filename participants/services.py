@@ -2,7 +2,9 @@
 rows it touches (full_clean plus the rules that span rows) and writes its audit entry
 in that same transaction, so the change and its trace commit together or not at all."""
 
+import contextlib
 import datetime
+import logging
 from collections.abc import Iterable
 
 from django.contrib.auth.models import Group
@@ -35,6 +37,8 @@ from .models import (
     Signal,
     Trajectory,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def log_action(
@@ -573,7 +577,24 @@ def attachment_add(*, by, participant: Participant, upload, title: str) -> Attac
         size=upload.size,
         uploaded_by=by,
     )
-    attachment.file.save(upload.name, upload, save=False)
+    # A random name with the extension of the detected type (models.attachment_path).
+    storage = attachment.file.storage
+    name = attachment.file.field.generate_filename(attachment, upload.name)
+    try:
+        attachment.file = storage.save(name, upload)
+    except OSError as error:
+        # Disk full, read-only or missing storage: no row, and no half-written file.
+        logger.error("Document storage failed for participant %s: %s", participant.pk, error)
+        with contextlib.suppress(OSError):
+            storage.delete(name)
+        raise ValidationError(
+            {
+                "file": _(
+                    "The document could not be stored: the document storage is full or not "
+                    "writable. Nothing was saved. Tell the administrator, then try again."
+                )
+            }
+        ) from error
     try:
         return _save(by=by, instance=attachment, participant=participant)
     except Exception:

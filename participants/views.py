@@ -1,10 +1,11 @@
 import datetime
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Exists, Model, OuterRef, Q
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from plp.errors import DATABASE_ERRORS
 from plp.navigation import safe_next
 from plp.roles import (
     ROLE_LABELS,
@@ -43,6 +45,7 @@ from .forms import (
     ParticipantForm,
     PauseForm,
     PlacementForm,
+    PLPForm,
     ProgressEntryForm,
     ReEntryForm,
     ReminderForm,
@@ -85,6 +88,7 @@ from .selectors import (
     with_flags,
 )
 
+logger = logging.getLogger(__name__)
 User = get_user_model()
 PAGE_SIZE = 25
 COACH_SELECT_MAX = 100
@@ -194,7 +198,7 @@ def participant_create(request: HttpRequest) -> HttpResponse:
                 request, _("Participant %(number)s registered.") % {"number": participant.number}
             )
             return redirect(participant)
-    return render(request, "participants/form.html", {"form": form, "title": _("New participant")})
+    return _form_page(request, None, form, _("New participant"))
 
 
 def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -241,20 +245,42 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _run(form, service: Callable, **kwargs) -> bool:
-    """Call a service; put its validation errors on the form instead of failing."""
+    """The save path of every form: call a service and put what went wrong on the form, so
+    the page comes back with what was typed. Checks the form's version again with the
+    row locked, in the service's transaction (two saves at the same moment: the second
+    gets the conflict message). A database that is busy or down is not the user's fault:
+    nothing is saved, the input is kept, and the page says to try again (HTTP 503)."""
     try:
-        service(**kwargs)
+        with transaction.atomic():
+            if isinstance(form, PLPForm):
+                form.check_still_current()
+            service(**kwargs)
     except ValidationError as error:
         form.add_error(None, error)
+        return False
+    except DATABASE_ERRORS:
+        logger.warning("Save failed: database unavailable (%s)", service.__name__, exc_info=True)
+        form.add_error(
+            None,
+            ValidationError(
+                _(
+                    "Nothing was saved: the database is busy or cannot be reached at the moment. "
+                    "What you typed is kept below; save again in a moment."
+                ),
+                code="unavailable",
+            ),
+        )
         return False
     return True
 
 
 def _form_page(request, participant, form, title, extra=None) -> HttpResponse:
+    unavailable = any(e.code == "unavailable" for e in form.errors.as_data().get(NON_FIELD_ERRORS, []))
     return render(
         request,
         "participants/form.html",
         {"form": form, "title": title, "participant": participant, **(extra or {})},
+        status=503 if unavailable else 200,
     )
 
 

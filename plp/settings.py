@@ -70,9 +70,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "import_export",
+    # plp before django_tasks_db: its db_worker command (plp.worker) replaces the library's.
+    "plp",
     "django_tasks",
     "django_tasks_db",
-    "plp",
     "participants",
     "reporting",
 ]
@@ -135,6 +136,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # correlated subqueries look expensive to the planner but touch a few rows: measured
     # at 10k participants, JIT spent 450 ms compiling a filter that runs in 5 ms.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web workers and db_worker write the same file. WAL lets readers go on while one
+    # writes; IMMEDIATE takes the write lock when a transaction begins, so a writer waits
+    # for it (up to `timeout` seconds) instead of failing with "database is locked" when
+    # it upgrades a read lock halfway through.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -281,3 +294,7 @@ PLP_ATTACHMENT_TYPES = {"application/pdf": ".pdf", "image/png": ".png", "image/j
 # Background work (report PDFs): django-tasks with its database backend, so no broker is
 # needed. Run the worker beside the web server: `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# A task whose worker died is run again by the next worker, this many times in all, then
+# marked failed. Claimed by a worker on another host, it counts as abandoned after this long.
+PLP_TASK_MAX_ATTEMPTS = 3
+PLP_TASK_STALE_SECONDS = 3600

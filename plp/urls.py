@@ -7,6 +7,8 @@ from django.views.i18n import set_language
 
 from . import accounts, passkeys
 
+handler500 = "plp.errors.server_error"
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="participants:caseload"), name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),

@@ -185,3 +185,21 @@ def pdf_job_run(job_id: int) -> None:
         )
         return
     _job_step(job_id, Step.DONE, 100, status=PdfJob.Status.DONE, pdf=pdf, finished_at=timezone.now())
+
+
+def pdf_task_finished(sender, task_result, **kwargs) -> None:
+    """task_finished receiver: a PDF task that failed outside pdf_job_run (its worker died
+    too often, see plp.worker) marks its job failed, so the page stops saying "busy"."""
+    from django_tasks_db.compat import TaskResultStatus
+
+    from .tasks import render_edition_pdf
+
+    if task_result.status != TaskResultStatus.FAILED or task_result.task.func is not render_edition_pdf.func:
+        return
+    PdfJob.objects.filter(pk=task_result.args[0]).exclude(
+        status__in=[PdfJob.Status.DONE, PdfJob.Status.FAILED]
+    ).update(
+        status=PdfJob.Status.FAILED,
+        error="The background worker stopped while making this PDF.",
+        finished_at=timezone.now(),
+    )

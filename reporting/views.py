@@ -197,8 +197,10 @@ def pdf_job_create(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reporting:pdf-job", job.pk)
 
 
-# After this long without a start, the page asks whether the worker runs.
+# After this long without a start, the page asks whether the worker runs. A PDF takes
+# seconds; "busy" for longer than PDF_JOB_STALLED means its worker stopped.
 PDF_JOB_WAIT_WARNING = datetime.timedelta(seconds=20)
+PDF_JOB_STALLED = datetime.timedelta(minutes=5)
 
 
 @coordinator_required
@@ -210,6 +212,7 @@ def pdf_job(request: HttpRequest, pk: int) -> HttpResponse:
         "edition": job.edition,
         "waiting_long": job.status == PdfJob.Status.QUEUED
         and timezone.now() - job.created_at > PDF_JOB_WAIT_WARNING,
+        "stalled": job.status == PdfJob.Status.RUNNING and timezone.now() - job.created_at > PDF_JOB_STALLED,
     }
     if request.headers.get("HX-Request"):
         return render(request, "reporting/_pdf_job.html", context)
