@@ -55,12 +55,14 @@ class PLPForm(forms.ModelForm):
     optimistic locking: saving over a change someone else made in the meantime is refused."""
 
     submit_label = _("Save")
-    version = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The record's fingerprint when the form was opened (not "version": a model may have
+    # a field of that name, as a report edition does).
+    lock = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["version"].initial = fingerprint(self.instance)
+            self.fields["lock"].initial = fingerprint(self.instance)
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
                 field.widget = DateInput()
@@ -91,10 +93,10 @@ class PLPForm(forms.ModelForm):
             self._check_version(fingerprint(current) if current else "deleted")
 
     def _check_version(self, current: str) -> None:
-        if self.data.get(self.add_prefix("version")) != current:
+        if self.data.get(self.add_prefix("lock")) != current:
             # The next save, after the user has looked again, may go through.
             self.data = self.data.copy()
-            self.data[self.add_prefix("version")] = current
+            self.data[self.add_prefix("lock")] = current
             raise forms.ValidationError(
                 _(
                     "Someone else changed this record while you were editing it. Your input is kept "

@@ -274,13 +274,19 @@ def _run(form, service: Callable, **kwargs) -> bool:
     return True
 
 
+def _unavailable(form) -> bool:
+    """The save failed because the database was busy or down (see `_run`)."""
+    return form.is_bound and any(
+        e.code == "unavailable" for e in form.errors.as_data().get(NON_FIELD_ERRORS, [])
+    )
+
+
 def _form_page(request, participant, form, title, extra=None) -> HttpResponse:
-    unavailable = any(e.code == "unavailable" for e in form.errors.as_data().get(NON_FIELD_ERRORS, []))
     return render(
         request,
         "participants/form.html",
         {"form": form, "title": title, "participant": participant, **(extra or {})},
-        status=503 if unavailable else 200,
+        status=503 if _unavailable(form) else 200,
     )
 
 
@@ -547,14 +553,18 @@ def managed_edit(request: HttpRequest, kind: str, record_pk: int | None = None) 
     model, form_class, title, _columns = _managed(kind)
     instance = get_object_or_404(model, pk=record_pk) if record_pk else None
     form = form_class(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        obj = services.reference_save(by=request.user, obj=form.instance)
-        messages.success(request, _("%(what)s saved.") % {"what": obj})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(form, services.reference_save, by=request.user, obj=form.instance)
+    ):
+        messages.success(request, _("%(what)s saved.") % {"what": form.instance})
         return redirect("participants:managed-list", kind=kind)
     return render(
         request,
         "participants/form.html",
         {"form": form, "title": str(instance) if instance else model._meta.verbose_name.capitalize()},
+        status=503 if _unavailable(form) else 200,
     )
 
 
@@ -609,18 +619,21 @@ def user_edit(request: HttpRequest, user_pk: int | None = None) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         role_changed = instance is not None and "role" in form.changed_data
-        user = services.account_save(
+        user = form.instance
+        if _run(
+            form,
+            services.account_save,
             by=request.user,
-            user=form.instance,
+            user=user,
             role=form.cleaned_data.get("role"),
             password=form.cleaned_data.get("password1") or None,
-        )
-        if instance and (not user.is_active or role_changed):
-            from plp.security import end_user_sessions
+        ):
+            if instance and (not user.is_active or role_changed):
+                from plp.security import end_user_sessions
 
-            end_user_sessions(user)
-        messages.success(request, _("Account %(username)s saved.") % {"username": user.username})
-        return redirect("participants:user-list")
+                end_user_sessions(user)
+            messages.success(request, _("Account %(username)s saved.") % {"username": user.username})
+            return redirect("participants:user-list")
     coordinator = is_coordinator(request.user)
     return render(
         request,
@@ -632,6 +645,7 @@ def user_edit(request: HttpRequest, user_pk: int | None = None) -> HttpResponse:
             "activity": AuditEntry.objects.filter(user_id=instance.pk)[:100] if instance else None,
             "role_changes": role_changes(account=instance) if instance and coordinator else None,
         },
+        status=503 if _unavailable(form) else 200,
     )
 
 

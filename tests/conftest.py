@@ -44,4 +44,4 @@ def coordinator_client(client, coordinator):
 
 def form_version(client, url) -> str:
     """The version token of an edit form, as a browser would post it back."""
-    return client.get(url).context["form"]["version"].value()
+    return client.get(url).context["form"]["lock"].value()

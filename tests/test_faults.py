@@ -56,12 +56,35 @@ def test_a_save_the_database_refuses_keeps_what_was_typed(coach_client, particip
 
     monkeypatch.setattr(services, "participant_save", unavailable)
     url = reverse("participants:participant-edit", args=[participant.pk])
-    data = registration(participant, phone="06-12345678", version=form_version(coach_client, url))
+    data = registration(participant, phone="06-12345678", lock=form_version(coach_client, url))
     response = coach_client.post(url, data)
     html = response.content.decode()
     assert response.status_code == 503
     assert UNAVAILABLE in html and 'value="06-12345678"' in html and "<form" in html
     assert Participant.objects.get().phone != "06-12345678"
+
+
+def test_organisation_and_account_forms_keep_what_was_typed_too(coordinator_client, coach, monkeypatch):
+    def locked(**kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(services, "reference_save", locked)
+    monkeypatch.setattr(services, "account_save", locked)
+    url = reverse("participants:managed-create", args=["organisation"])
+    response = coordinator_client.post(url, {"name": "Bakkerij Getypt", "kind": "employer", "active": "on"})
+    assert response.status_code == 503
+    assert UNAVAILABLE in response.content.decode() and 'value="Bakkerij Getypt"' in response.content.decode()
+    url = reverse("participants:user-edit", args=[coach.pk])
+    data = {
+        "username": coach.username,
+        "first_name": "Getypte",
+        "last_name": "Naam",
+        "email": "x@example.org",
+    }
+    response = coordinator_client.post(
+        url, {**data, "role": "coach", "lock": form_version(coordinator_client, url)}
+    )
+    assert response.status_code == 503 and 'value="Getypte"' in response.content.decode()
 
 
 def test_a_contact_moment_the_database_refuses_keeps_its_notes(coach_client, participant, monkeypatch):
@@ -119,7 +142,7 @@ def test_a_save_between_the_check_and_the_write_is_a_conflict(
         check(form)
 
     monkeypatch.setattr(PLPForm, "check_still_current", colleague_saves_first)
-    response = client.post(url, registration(participant, phone="06-22222222", version=version))
+    response = client.post(url, registration(participant, phone="06-22222222", lock=version))
     html = response.content.decode()
     assert response.status_code == 200 and CONFLICT in html and 'value="06-22222222"' in html
     assert (

@@ -474,7 +474,7 @@ def test_logout_and_deactivation_end_every_session(coach, coordinator_client):
         "role": "coach",
     }  # is_active left out: deactivated
     url = reverse("participants:user-edit", args=[coach.pk])
-    data["version"] = coordinator_client.get(url).context["form"]["version"].value()
+    data["lock"] = coordinator_client.get(url).context["form"]["lock"].value()
     assert coordinator_client.post(url, data).status_code == 302
     assert third.get(reverse("participants:caseload")).status_code == 302
 

@@ -105,7 +105,7 @@ def _participant_form(text: str) -> dict:
     referrer = re.search(r'<select name="referrer".*?</select>', text, re.S)
     selected = re.search(r'<option value="(\d*)"[^>]*selected', referrer.group(0)) if referrer else None
     data["referrer"] = selected.group(1) if selected else ""
-    data["version"] = re.search(r'name="version" value="([^"]*)"', text).group(1)
+    data["lock"] = re.search(r'name="lock" value="([^"]*)"', text).group(1)
     return data
 
 

@@ -293,7 +293,7 @@ def test_intake_is_recorded_and_updated(coach_client, participant):
     }
     assert coach_client.post(url, data).status_code == 302
     version = form_version(coach_client, url)
-    assert coach_client.post(url, {**data, "motivation": "Wil leren", "version": version}).status_code == 302
+    assert coach_client.post(url, {**data, "motivation": "Wil leren", "lock": version}).status_code == 302
     assert Intake.objects.get().motivation == "Wil leren"
 
 
@@ -514,14 +514,14 @@ def test_second_save_over_a_colleagues_change_is_refused_and_input_kept(coach, c
     second.force_login(coordinator)
     v1, v2 = form_version(first, url), form_version(second, url)
     data = {"kind": "praktijkverklaring", "start": "2024-02-01", "outcome": "lopend"}
-    assert first.post(url, {**data, "notes": "eerste", "version": v1}).status_code == 302
-    response = second.post(url, {**data, "notes": "tweede getypt", "version": v2})
+    assert first.post(url, {**data, "notes": "eerste", "lock": v1}).status_code == 302
+    response = second.post(url, {**data, "notes": "tweede getypt", "lock": v2})
     html = response.content.decode()
     assert response.status_code == 200 and "Iemand anders heeft dit" in html and "tweede getypt" in html
     t.refresh_from_db()
     assert t.notes == "eerste"
-    resubmit = response.context["form"]["version"].value()
-    assert second.post(url, {**data, "notes": "tweede getypt", "version": resubmit}).status_code == 302
+    resubmit = response.context["form"]["lock"].value()
+    assert second.post(url, {**data, "notes": "tweede getypt", "lock": resubmit}).status_code == 302
     t.refresh_from_db()
     assert t.notes == "tweede getypt"
 

@@ -325,3 +325,16 @@ def test_the_frozen_pdf_is_dutch_whatever_the_coordinators_language(demo, coordi
     demo.refresh_from_db()
     text = pdf_text(bytes(demo.pdf), tmp_path)
     assert "Bijlage: telregels en datakwaliteit" in text and "Appendix" not in text
+
+
+def test_an_existing_edition_can_be_saved_with_its_own_version_field(demo, coordinator_client):
+    """The edition's `version` (e.g. 1.1) is its own field, not the form's edit lock."""
+    url = reverse("reporting:edition-edit", args=[demo.pk])
+    form = coordinator_client.get(url).context["form"]
+    data = {name: field.value() for name, field in ((n, form[n]) for n in form.fields)}
+    data = {k: ("" if v is None else v) for k, v in data.items() if k != "suppress_small" or v}
+    data["version"] = "1.1"
+    response = coordinator_client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    demo.refresh_from_db()
+    assert demo.version == "1.1"
