@@ -64,19 +64,3 @@ class ParticipantAdmin(admin.ModelAdmin):
     search_fields = ["number", "first_name", "last_name"]
     list_select_related = ["coach"]
     raw_id_fields = ["coach", "referrer"]
-
-
-@admin.register(models.AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "username", "action", "participant_id", "object_repr"]
-    list_filter = ["action"]
-    search_fields = ["username", "action", "object_repr"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from plp.roles import coordinator_required
+from plp.access import coordinator_required
+from plp.audit import log_action, search_fingerprint
 
 from . import register
 from .models import Participant, PendingImport, Phase
-from .services import log_action, search_fingerprint
 
 STALE_AFTER = datetime.timedelta(hours=1)
 

@@ -10,7 +10,6 @@ from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .lifecycle import Phase
@@ -621,61 +620,6 @@ class ReEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{_('Re-entry')} {self.date:%d-%m-%Y}"
-
-
-class AuditEntry(models.Model):
-    """Append-only record of who did what (NEN 7513 style). participant_id and user_id are
-    plain numbers on purpose: the trail outlives the records and accounts it describes.
-    The database refuses updates, and deletes younger than five years (migrations 0005
-    and 0016); in production the app's role may only insert and read (grant_app_role).
-    It holds ids, codes and fixed labels, never text a user typed (see log_action)."""
-
-    class Result(models.TextChoices):
-        ALLOWED = "allowed", _("allowed")
-        DENIED = "denied", _("denied")
-
-    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.DO_NOTHING,
-        null=True,
-        db_constraint=False,
-        related_name="+",
-        verbose_name=_("user"),
-    )
-    username = models.CharField(_("username"), max_length=150, blank=True)
-    role = models.CharField(_("role"), max_length=50, blank=True)
-    action = models.CharField(_("action"), max_length=100, db_index=True)
-    participant_id = models.BigIntegerField(_("participant"), null=True, db_index=True)
-    object_repr = models.CharField(_("object"), max_length=200, blank=True)
-    result = models.CharField(_("result"), max_length=10, choices=Result.choices, default=Result.ALLOWED)
-    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
-    data = models.JSONField(_("data"), default=dict, blank=True)
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-        verbose_name = _("audit entry")
-        verbose_name_plural = _("audit entries")
-        indexes = [models.Index(fields=["user", "-at"])]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"
-
-    @property
-    def record(self) -> str:
-        """The record the entry is about, readable: `participants.reminder:12` shows as
-        "Herinnering 12". Other values (entries from before ids were stored) show as kept."""
-        from django.apps import apps
-        from django.utils.text import capfirst
-
-        label, sep, pk = self.object_repr.rpartition(":")
-        if not (sep and pk.isdigit()):
-            return self.object_repr
-        try:
-            model = apps.get_model(label)
-        except (LookupError, ValueError):
-            return self.object_repr
-        return f"{capfirst(model._meta.verbose_name)} {pk}"
 
 
 class PendingImport(models.Model):

@@ -246,7 +246,7 @@ def participant_export(participant) -> dict:
     with the fields of PERSONAL_DATA, plus who accessed the file."""
     from django.apps import apps
 
-    from .models import AuditEntry
+    from plp.models import AuditEntry
 
     def value(obj, name):
         field = obj._meta.get_field(name)

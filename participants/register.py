@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from plp.audit import audit_ref
+from plp.models import AuditEntry
+
 from . import spreadsheet
 from .models import (
-    AuditEntry,
     Credential,
     Dropout,
     DropoutReason,
@@ -31,7 +33,6 @@ from .models import (
     Placement,
     Trajectory,
 )
-from .services import audit_ref
 
 COLUMNS = [
     "deelnemernummer",

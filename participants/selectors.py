@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
 
+from plp.audit import log_action
 from plp.roles import is_coordinator
 
 from .lifecycle import OPEN_PHASES
@@ -28,8 +29,6 @@ def participant_for_user(
     only the participant page shows (coach, referrer, intake and the phase): forms need
     the row alone. Nothing is locked here: the services lock what they change, inside
     their transaction. Denied attempts are written to the audit trail."""
-    from .services import log_action
-
     qs = Participant.objects.for_user(request.user)
     if not lean:
         qs = qs.select_related("coach", "referrer", "intake")
@@ -379,9 +378,8 @@ def role_changes(account=None, limit: int = 50) -> list[dict]:
     queries."""
     from django.contrib.auth import get_user_model
 
+    from plp.models import AuditEntry
     from plp.roles import ROLE_CHANGED, ROLE_LABELS
-
-    from .models import AuditEntry
 
     entries = AuditEntry.objects.filter(action=ROLE_CHANGED)
     if account is not None:

@@ -13,13 +13,12 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Max, Min, Q
 from django.utils.translation import gettext as _
 
-from plp.roles import ROLE_CHANGED, ROLES, account_role, grantable_roles, may_manage_account, role_of
-from plp.security import current_ip
+from plp.audit import log_action
+from plp.roles import ROLE_CHANGED, ROLES, account_role, grantable_roles, may_manage_account
 
 from . import lifecycle
 from .models import (
     Attachment,
-    AuditEntry,
     Credential,
     Dropout,
     DropoutReason,
@@ -39,57 +38,6 @@ from .models import (
 )
 
 logger = logging.getLogger(__name__)
-
-
-def log_action(
-    *,
-    by,
-    action: str,
-    participant: Participant | int | None = None,
-    obj=None,
-    data=None,
-    result: str = AuditEntry.Result.ALLOWED,
-) -> AuditEntry:
-    """Append an audit entry, e.g. action `participants.placement.created`: who, in which
-    role, from which address, about which participant, allowed or denied.
-
-    The trail can never be changed, so it holds ids, codes and fixed labels only, never
-    text a user typed (names, titles, notes, search terms): anonymising a file must leave
-    nothing behind in it. A model instance `obj` is stored as its model label and id
-    (`participants.reminder:12`, see `AuditEntry.record`), never as `str(obj)`; a string
-    `obj` and `data` must be codes and ids chosen by the caller."""
-    user = by if by is not None and by.is_authenticated else None
-    return AuditEntry.objects.create(
-        user=user,
-        username=getattr(by, "username", "") or "",
-        role=role_of(user) if user else "",
-        action=action,
-        participant_id=participant.pk if isinstance(participant, Participant) else participant,
-        object_repr=audit_ref(obj),
-        result=result,
-        ip=current_ip.get(),
-        data=data or {},
-    )
-
-
-def audit_ref(obj) -> str:
-    """How the trail names a record: its model label and id (`participants.reminder:12`)."""
-    if obj is None:
-        return ""
-    if isinstance(obj, models.Model):
-        return f"{obj._meta.label_lower}:{obj.pk}"
-    return str(obj)[:200]
-
-
-def search_fingerprint(q: str) -> dict:
-    """What the trail keeps of a search: its length, word count and a keyed hash (the
-    same words give the same hash, so an investigation can match a known term without
-    the trail holding names)."""
-    from django.utils.crypto import salted_hmac
-
-    words = q.lower().split()
-    digest = salted_hmac("plp.audit.search", " ".join(words), algorithm="sha256").hexdigest()[:16]
-    return {"q_length": len(q), "q_words": len(words), "q_hash": digest} if q else {}
 
 
 def _action(instance: models.Model, verb: str) -> str:
@@ -461,28 +409,6 @@ def retention_due(today: datetime.date | None = None) -> list[Participant]:
     return list(
         Participant.objects.filter(anonymised_at__isnull=True, closed_on__lt=cutoff).order_by("number")
     )
-
-
-AUDIT_YEARS = 5
-
-
-def audit_purge() -> int:
-    """Delete audit entries older than five years (the database refuses younger ones).
-    On PostgreSQL through `plp_audit_purge()` (migration 0016): the app's role may not
-    delete from the trail itself."""
-    from django.db import connection
-    from django.utils import timezone
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT plp_audit_purge()")
-            return cursor.fetchone()[0]
-    now = timezone.now()
-    cutoff = datetime.datetime.combine(
-        add_months(now.date(), -12 * AUDIT_YEARS), now.time(), tzinfo=now.tzinfo
-    )
-    deleted, _ = AuditEntry.objects.filter(at__lt=cutoff).delete()
-    return deleted
 
 
 @transaction.atomic

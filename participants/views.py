@@ -17,14 +17,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from plp.access import account_manager_required, coordinator_required, deny
+from plp.audit import log_action, search_fingerprint
 from plp.errors import DATABASE_ERRORS
+from plp.models import AuditEntry
 from plp.navigation import safe_next
 from plp.roles import (
     ROLE_LABELS,
-    account_manager_required,
     account_role,
-    coordinator_required,
-    deny,
     grantable_roles,
     is_coordinator,
     may_manage_account,
@@ -58,7 +58,6 @@ from .forms import (
 from .models import (
     PHASE_CSS,
     Attachment,
-    AuditEntry,
     Credential,
     Dropout,
     DropoutReason,
@@ -118,9 +117,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         qs = qs.with_phase().with_overview().filter(flags[flag])
     if q:
         qs = qs.search(q)
-        services.log_action(
-            by=request.user, action="participants.participant.searched", data=services.search_fingerprint(q)
-        )
+        log_action(by=request.user, action="participants.participant.searched", data=search_fingerprint(q))
     if phase in Phase.values:
         qs = qs.in_phase([phase])
     elif not phase:
@@ -204,7 +201,7 @@ def participant_create(request: HttpRequest) -> HttpResponse:
 def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     participant = participant_for_user(request, pk)
     sensitive = may_see_sensitive(request.user, participant)
-    services.log_action(by=request.user, action="participants.participant.viewed", participant=participant)
+    log_action(by=request.user, action="participants.participant.viewed", participant=participant)
     return render(
         request,
         "participants/participant_detail.html",
@@ -330,7 +327,7 @@ def _record_view(
 def _log_view(request: HttpRequest, participant: Participant, record: Model) -> None:
     """Audit the opening of a record that holds special category data, like the
     participant page does: ids and codes only, never the record's text."""
-    services.log_action(
+    log_action(
         by=request.user,
         action=f"participants.{record._meta.model_name}.viewed",
         participant=participant,
@@ -661,7 +658,7 @@ def participant_export(request: HttpRequest, pk: int) -> HttpResponse:
     participant = participant_for_user(request, pk)
     data = export_data(participant)
     fmt = "pdf" if request.GET.get("format") == "pdf" else "json"
-    services.log_action(
+    log_action(
         by=request.user,
         action="participants.participant.exported",
         participant=participant,
@@ -702,7 +699,7 @@ def reminder_done(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse
     reminder = get_object_or_404(Reminder, pk=record_pk, participant=participant)
     reminder.participant = participant
     if not may_complete_reminder(request.user, reminder):
-        services.log_action(
+        log_action(
             by=request.user,
             action="participants.reminder.denied",
             participant=participant,
@@ -794,7 +791,7 @@ def attachment_download(request: HttpRequest, pk: int, record_pk: int) -> HttpRe
     attachment = get_object_or_404(Attachment, pk=record_pk, participant=participant)
     if not attachment.file:
         raise Http404
-    services.log_action(
+    log_action(
         by=request.user, action="participants.attachment.downloaded", participant=participant, obj=attachment
     )
     ext = settings.PLP_ATTACHMENT_TYPES.get(attachment.content_type, "")

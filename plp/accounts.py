@@ -21,8 +21,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
-from participants.services import log_action
-
+from .audit import log_action
 from .navigation import safe_next
 
 RECOVERY_CODES = 10

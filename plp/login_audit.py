@@ -10,10 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.crypto import salted_hmac
 
-from participants.models import AuditEntry
-from participants.services import log_action
+from plp.models import AuditEntry
 
-from .roles import coordinator_required
+from .access import coordinator_required
+from .audit import log_action
 
 LOGIN_FAILED = "auth.login.failed"
 LOCKED_OUT = "auth.login.locked_out"

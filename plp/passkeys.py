@@ -15,9 +15,8 @@ from django_otp_webauthn import exceptions, views
 from django_otp_webauthn.helpers import WebAuthnHelper
 from django_otp_webauthn.models import WebAuthnCredential
 
-from participants.services import log_action
-
 from . import accounts
+from .audit import log_action
 
 DEFAULT_NAME = "Passkey"
 

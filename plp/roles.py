@@ -1,7 +1,6 @@
 """Roles are Django groups; these helpers are the only place that knows their names."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 COORDINATOR = "coordinator"
@@ -86,41 +85,6 @@ def may_manage_account(user, account) -> bool:
         names = {g.name for g in account.groups.all()}
         return account.pk != user.pk and names <= set(ADMINISTRATOR_GRANTS)
     return False
-
-
-def coordinator_required(view):
-    """Decorator for coordinator-only views: other roles get 403 (and an audit entry)."""
-    return _role_required(view, is_coordinator)
-
-
-def account_manager_required(view):
-    """Decorator for account management: coordinators and administrators."""
-    return _role_required(view, can_manage_accounts)
-
-
-def deny(request):
-    """Refuse the request with 403, written to the audit trail."""
-    from participants.services import log_action
-
-    log_action(
-        by=request.user,
-        action="plp.page.denied",
-        result="denied",
-        data={"path": request.path[:200], "method": request.method},
-    )
-    raise PermissionDenied
-
-
-def _role_required(view, check):
-    def wrapped(request, *args, **kwargs):
-        if not check(request.user):
-            deny(request)
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    wrapped.__wrapped__ = view
-    return wrapped
 
 
 def context_processor(request):

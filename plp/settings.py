@@ -128,9 +128,6 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60, conn_health_checks=True
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Django's SQLite backend with a flush that respects the audit trail's triggers.
-    DATABASES["default"]["ENGINE"] = "plp.sqlite_backend"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiles queries whose estimated cost is high. The caseload's
     # correlated subqueries look expensive to the planner but touch a few rows: measured
@@ -148,6 +145,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
+    # Django's SQLite backend with a flush that respects the audit trail's triggers.
+    DATABASES["default"]["ENGINE"] = "plp.sqlite_backend"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

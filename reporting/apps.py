@@ -8,6 +8,6 @@ class ReportingConfig(AppConfig):
     def ready(self):
         from django_tasks_db.compat import task_finished
 
-        from .services import pdf_task_finished
+        from .tasks import pdf_task_finished
 
         task_finished.connect(pdf_task_finished, dispatch_uid="reporting-pdf-task-finished")

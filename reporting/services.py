@@ -9,17 +9,16 @@ import logging
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from participants.services import log_action
-from plp.pdf import html_document
+from plp.audit import log_action
 
 from .figures import Period, compute_figures
 from .models import Deliverable, PdfJob, ProjectYear, ReportEdition, Risk, WorkPlanTask
-from .pdf import REPORT_TEMPLATE, render_pdf
+from .pdf import render_pdf
 from .report import report_context
+from .tasks import render_edition_pdf
 
 logger = logging.getLogger(__name__)
 PDF_JOB_KEEP = datetime.timedelta(days=1)
@@ -142,64 +141,8 @@ def edition_differences(edition: ReportEdition) -> list[str]:
 @transaction.atomic
 def pdf_job_start(*, by, edition: ReportEdition) -> PdfJob:
     """Queue a PDF of `edition` for the background worker; jobs older than a day go."""
-    from .tasks import render_edition_pdf
-
     PdfJob.objects.filter(created_at__lt=timezone.now() - PDF_JOB_KEEP).delete()
     job = PdfJob.objects.create(edition=edition, requested_by=by)
     log_action(by=by, action="reporting.edition.pdf_requested", obj=edition, data={"job": job.pk})
     transaction.on_commit(lambda: render_edition_pdf.enqueue(job.pk))
     return job
-
-
-def _job_step(job_id: int, step: str, progress: int, **fields) -> None:
-    PdfJob.objects.filter(pk=job_id).update(step=step, progress=progress, **fields)
-
-
-def pdf_job_run(job_id: int) -> None:
-    """Render a job's PDF, recording each step so the coordinator sees progress. A
-    failure is stored on the job and logged, not raised into the worker."""
-    edition = PdfJob.objects.select_related("edition").get(pk=job_id).edition
-    Step = PdfJob.Step
-    step, progress = Step.FIGURES, 5
-    try:
-        _job_step(job_id, step, progress, status=PdfJob.Status.RUNNING)
-        context = report_context(edition_period(edition), edition.reference_date, edition)
-        step, progress = Step.LAYOUT, 25
-        _job_step(job_id, step, progress)
-        html = render_to_string(REPORT_TEMPLATE, context)
-        step, progress = Step.PAGES, 40
-        _job_step(job_id, step, progress)
-        document = html_document(html).render()
-        step, progress = Step.WRITING, 85
-        _job_step(job_id, step, progress, pages=len(document.pages))
-        pdf = document.write_pdf()
-    except Exception as exc:
-        logger.exception("PDF job %s failed at %s", job_id, step)
-        _job_step(
-            job_id,
-            step,
-            progress,
-            status=PdfJob.Status.FAILED,
-            error=str(exc)[:1000],
-            finished_at=timezone.now(),
-        )
-        return
-    _job_step(job_id, Step.DONE, 100, status=PdfJob.Status.DONE, pdf=pdf, finished_at=timezone.now())
-
-
-def pdf_task_finished(sender, task_result, **kwargs) -> None:
-    """task_finished receiver: a PDF task that failed outside pdf_job_run (its worker died
-    too often, see plp.worker) marks its job failed, so the page stops saying "busy"."""
-    from django_tasks_db.compat import TaskResultStatus
-
-    from .tasks import render_edition_pdf
-
-    if task_result.status != TaskResultStatus.FAILED or task_result.task.func is not render_edition_pdf.func:
-        return
-    PdfJob.objects.filter(pk=task_result.args[0]).exclude(
-        status__in=[PdfJob.Status.DONE, PdfJob.Status.FAILED]
-    ).update(
-        status=PdfJob.Status.FAILED,
-        error="The background worker stopped while making this PDF.",
-        finished_at=timezone.now(),
-    )

@@ -18,8 +18,8 @@ from participants.models import (
     Trajectory,
     TrajectoryKind,
 )
-from participants.services import log_action
-from plp.roles import coordinator_required
+from plp.access import coordinator_required
+from plp.audit import log_action
 
 from . import services
 from .figures import FIGURES, NO_REASON, Period, participants_in

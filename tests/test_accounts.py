@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from participants.models import AuditEntry
+from plp.models import AuditEntry
 from plp.roles import ADMINISTRATOR, COACH, COORDINATOR, PEER_EXPERT
 from tests.factories import UserFactory
 

@@ -54,22 +54,6 @@ def test_the_case_file_imports_nothing_from_the_report():
     assert not {k: v for k, v in offenders.items() if v}
 
 
-# Cycles that exist today, each dodged with a function-level import, and what removes
-# them. The test fails on any other cycle, and when one of these is gone (take it off the
-# list then).
-KNOWN_CYCLES = {
-    # The audit trail lives in participants.services but roles use it: the audit trail
-    # becomes its own part (issue: one write path, the audit trail as its own part).
-    ("participants.services", "plp.roles"),
-    # The PDF job is queued by the service and run by the task that calls the service.
-    ("reporting.services", "reporting.tasks"),
-}
-
-
-def _edges(cycle: list[str]) -> set[tuple[str, str]]:
-    return {tuple(sorted(pair)) for pair in zip(cycle, cycle[1:], strict=False)}
-
-
 def test_no_module_imports_in_a_circle():
     graph = _graph()
     cycles, state = [], {}
@@ -88,10 +72,7 @@ def test_no_module_imports_in_a_circle():
     for node in sorted(graph):
         if node not in state:
             visit(node, [])
-    unknown = [c for c in cycles if not _edges(c) & KNOWN_CYCLES]
-    assert not unknown, " ; ".join(" -> ".join(c) for c in unknown)
-    still_there = set().union(*(_edges(c) for c in cycles)) if cycles else set()
-    assert KNOWN_CYCLES <= still_there, f"gone, take off KNOWN_CYCLES: {KNOWN_CYCLES - still_there}"
+    assert not cycles, " ; ".join(" -> ".join(c) for c in cycles)
 
 
 WRITES = {"save", "delete", "create", "get_or_create", "update_or_create", "bulk_create", "bulk_update"}

@@ -7,8 +7,8 @@ import pytest
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from participants.models import AuditEntry
 from plp.login_audit import name_fingerprint
+from plp.models import AuditEntry
 from plp.roles import COACH, COORDINATOR
 from plp.security import client_ip
 from tests.factories import ParticipantFactory, UserFactory

@@ -10,14 +10,15 @@ import pytest
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from participants import services
 from participants.forms import PLPForm
-from participants.models import Attachment, AuditEntry, Participant, ProgressEntry
+from participants.models import Attachment, Participant, ProgressEntry
+from plp.models import AuditEntry
 from tests.conftest import form_version
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,8 @@ def test_database_settings_for_concurrency_and_restarts():
     reuse, so a restarted PostgreSQL costs no request after it is back."""
     db = settings.DATABASES["default"]
     assert db["CONN_HEALTH_CHECKS"] is True and db["CONN_MAX_AGE"] > 0
-    if db["ENGINE"].endswith("sqlite3"):
+    assert db["ENGINE"] in ("plp.sqlite_backend", "django.db.backends.postgresql")
+    if connection.vendor == "sqlite":
         options = db["OPTIONS"]
         assert options["transaction_mode"] == "IMMEDIATE" and options["timeout"] >= 5
         assert "journal_mode=WAL" in options["init_command"]

@@ -14,8 +14,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn import exceptions
 from django_otp_webauthn.models import WebAuthnCredential
 
-from participants.models import AuditEntry
 from plp import passkeys
+from plp.models import AuditEntry
 from plp.roles import ADMINISTRATOR, COACH, COORDINATOR, PEER_EXPERT
 from tests.factories import PasskeyFactory, UserFactory
 

@@ -5,10 +5,11 @@ only in `bash dev chaos` (it restarts a cluster of its own)."""
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 from plp import chaos
 
-SQLITE = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+SQLITE = connection.vendor == "sqlite"
 
 
 @pytest.fixture(scope="module")

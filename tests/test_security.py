@@ -13,7 +13,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from participants.models import AuditEntry, Organisation, Participant, ReEntry
+from participants.models import Organisation, Participant, ReEntry
+from plp.models import AuditEntry
 from plp.roles import ADMINISTRATOR, COACH, COORDINATOR, PEER_EXPERT
 from plp.security import LOGIN_AT
 from tests.factories import (
@@ -502,7 +503,7 @@ def test_views_searches_and_denials_are_audited(coach_client, other_coach, parti
 
 
 def test_audit_trail_cannot_be_changed_in_the_database(coach):
-    from participants.services import log_action
+    from plp.audit import log_action
 
     entry = log_action(by=coach, action="participants.participant.viewed")
     with pytest.raises(DatabaseError), transaction.atomic():

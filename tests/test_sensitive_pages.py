@@ -15,8 +15,9 @@ from django.apps import apps
 from django.db import models
 from django.test import Client
 
-from participants.models import AuditEntry, FollowUp, Intake, ReEntry
+from participants.models import FollowUp, Intake, ReEntry
 from participants.privacy import PERSONAL_DATA
+from plp.models import AuditEntry
 from tests.test_security import KINDS, POST_ONLY, named_urls, url_for, world  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db

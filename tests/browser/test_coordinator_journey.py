@@ -31,7 +31,7 @@ def test_click_a_figure_and_see_its_participants(live_server, browser, screensho
 
 def test_make_a_pdf_and_watch_its_progress(live_server, browser, screenshot, settings):
     """The page polls while the worker is busy and offers the download when it is done."""
-    from reporting import services
+    from reporting import tasks
     from reporting.models import PdfJob, ReportEdition
 
     call_command("seed_demo", stdout=io.StringIO())
@@ -45,7 +45,7 @@ def test_make_a_pdf_and_watch_its_progress(live_server, browser, screenshot, set
     page.wait_for_selector("text=Wachten op de achtergrondverwerking")
     assert page.locator("progress").count() == 1
     screenshot(page, "pdf-job-waiting-390")
-    services.pdf_job_run(PdfJob.objects.get().pk)  # the worker does its work
+    tasks.pdf_job_run(PdfJob.objects.get().pk)  # the worker does its work
     link = page.wait_for_selector("a:has-text('PDF downloaden')")  # picked up by polling
     assert "De PDF is klaar" in page.inner_text("#pdf-job")
     screenshot(page, "pdf-job-ready-390")

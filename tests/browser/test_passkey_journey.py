@@ -3,7 +3,7 @@ headless Chromium with the DevTools protocol's virtual authenticator (no real de
 
 import pytest
 
-from participants.models import AuditEntry
+from plp.models import AuditEntry
 from plp.roles import COACH
 from tests.browser.test_accessibility import violations
 from tests.factories import UserFactory

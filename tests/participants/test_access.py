@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from participants import services
-from participants.models import AuditEntry, Participant, Reminder
+from participants.models import Participant, Reminder
+from plp.models import AuditEntry
 from plp.roles import COACH, PEER_EXPERT
 from tests.factories import (
     ParticipantFactory,

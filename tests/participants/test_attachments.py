@@ -8,7 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from participants import services
-from participants.models import Attachment, AuditEntry
+from participants.models import Attachment
+from plp.models import AuditEntry
 from plp.roles import PEER_EXPERT
 from tests.factories import UserFactory
 

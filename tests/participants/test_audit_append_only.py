@@ -13,7 +13,9 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from participants import services
-from participants.models import AuditEntry, Participant, ProgressEntry, Trajectory
+from participants.models import Participant, ProgressEntry, Trajectory
+from plp import audit
+from plp.models import AuditEntry
 from tests.factories import DropoutFactory, TrajectoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +33,7 @@ def refused(sql: str, params=()) -> None:
 
 
 def test_entries_cannot_be_updated_deleted_or_replaced(coach):
-    entry = services.log_action(by=coach, action="participants.participant.viewed")
+    entry = audit.log_action(by=coach, action="participants.participant.viewed")
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEntry.objects.filter(pk=entry.pk).update(action="tampered")
     with pytest.raises(DatabaseError), transaction.atomic():
@@ -61,10 +63,10 @@ def test_entries_cannot_be_updated_deleted_or_replaced(coach):
 
 
 def test_retention_still_removes_entries_older_than_five_years(coach):
-    recent = services.log_action(by=coach, action="participants.participant.viewed")
+    recent = audit.log_action(by=coach, action="participants.participant.viewed")
     almost = AuditEntry.objects.create(action="x", at=years_ago(5) + datetime.timedelta(days=2))
     ancient = AuditEntry.objects.create(action="x", at=years_ago(6))
-    assert services.audit_purge() == 1
+    assert audit.audit_purge() == 1
     assert set(AuditEntry.objects.values_list("pk", flat=True)) == {recent.pk, almost.pk}
     assert ancient.pk not in AuditEntry.objects.values_list("pk", flat=True)
 
@@ -73,10 +75,10 @@ def test_retention_still_removes_entries_older_than_five_years(coach):
 def test_flush_empties_the_trail_and_keeps_its_guards(coach):
     # Django's flush (the test runner between transactional tests) empties every table
     # with DELETE on SQLite (plp/sqlite_backend).
-    services.log_action(by=coach, action="participants.participant.viewed")
+    audit.log_action(by=coach, action="participants.participant.viewed")
     call_command("flush", "--noinput", verbosity=0)
     assert not AuditEntry.objects.exists()
-    entry = services.log_action(by=None, action="participants.participant.viewed")
+    entry = audit.log_action(by=None, action="participants.participant.viewed")
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEntry.objects.filter(pk=entry.pk).delete()
 
@@ -98,7 +100,7 @@ def app_role(db):
 def test_the_app_role_can_only_add_to_the_trail_and_the_app_still_works(
     app_role, coach, participant, settings
 ):
-    entry = services.log_action(by=coach, action="participants.participant.viewed", participant=participant)
+    entry = audit.log_action(by=coach, action="participants.participant.viewed", participant=participant)
     AuditEntry.objects.create(action="x", at=years_ago(6))
     closed = DropoutFactory(
         participant=TrajectoryFactory().participant, date=datetime.date(2020, 1, 1)
@@ -123,7 +125,7 @@ def test_the_app_role_can_only_add_to_the_trail_and_the_app_still_works(
     assert AuditEntry.objects.get(pk=entry.pk).action == "participants.participant.viewed"
 
     # The app still works: reads, writes and their audit entries, retention.
-    services.log_action(by=coach, action="participants.participant.viewed", participant=participant)
+    audit.log_action(by=coach, action="participants.participant.viewed", participant=participant)
     trajectory = services.trajectory_save(
         by=coach,
         trajectory=Trajectory(

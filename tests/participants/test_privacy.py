@@ -10,8 +10,10 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from participants import services
-from participants.models import AuditEntry, Participant
+from participants.models import Participant
 from participants.privacy import PERSONAL_DATA, linked_models, participant_export, processing_register
+from plp import audit
+from plp.models import AuditEntry
 from reporting.figures import Period, compute_figures
 
 pytestmark = pytest.mark.django_db
@@ -99,16 +101,16 @@ def test_processing_register_command():
 def test_audit_entries_older_than_five_years_are_purged(coach):
     from django.utils import timezone
 
-    old = services.log_action(by=coach, action="participants.participant.viewed")
-    recent = services.log_action(by=coach, action="participants.participant.viewed")
+    old = audit.log_action(by=coach, action="participants.participant.viewed")
+    recent = audit.log_action(by=coach, action="participants.participant.viewed")
     # Entries cannot be updated, so an old one is inserted with an old timestamp.
     ancient = AuditEntry.objects.create(action="x", at=timezone.now().replace(year=timezone.now().year - 6))
-    assert services.audit_purge() == 1
+    assert audit.audit_purge() == 1
     assert AuditEntry.objects.filter(pk__in=[old.pk, recent.pk]).count() == 2
     assert not AuditEntry.objects.filter(pk=ancient.pk).exists()
 
 
 def test_coordinator_sees_a_users_activity(coordinator_client, coach, participant):
-    services.log_action(by=coach, action="participants.participant.viewed", participant=participant)
+    audit.log_action(by=coach, action="participants.participant.viewed", participant=participant)
     response = coordinator_client.get(reverse("participants:user-edit", args=[coach.pk]))
     assert "participants.participant.viewed" in response.content.decode()

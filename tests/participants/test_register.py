@@ -14,7 +14,6 @@ from openpyxl import Workbook, load_workbook
 
 from participants import register
 from participants.models import (
-    AuditEntry,
     Credential,
     Dropout,
     Organisation,
@@ -25,6 +24,7 @@ from participants.models import (
     ProgressEntry,
     Trajectory,
 )
+from plp.models import AuditEntry
 from plp.roles import COACH
 from tests.factories import PlacementFactory, ProgressEntryFactory, UserFactory
 

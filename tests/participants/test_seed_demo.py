@@ -3,7 +3,8 @@ import datetime
 import pytest
 from django.core.management import call_command
 
-from participants.models import AuditEntry, Organisation, Participant, ProgressEntry
+from participants.models import Organisation, Participant, ProgressEntry
+from plp.models import AuditEntry
 from reporting.figures import Period, compute_figures
 
 pytestmark = pytest.mark.django_db

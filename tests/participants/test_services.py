@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 
 from participants import services
 from participants.models import (
-    AuditEntry,
     Credential,
     Dropout,
     DropoutReason,
@@ -17,6 +16,7 @@ from participants.models import (
     ReEntry,
     Trajectory,
 )
+from plp.models import AuditEntry
 from tests.factories import OrganisationFactory, PlacementFactory, SignalFactory, TrajectoryFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from participants.models import AuditEntry, Reminder
+from participants.models import Reminder
+from plp.models import AuditEntry
 from tests.conftest import form_version
 from tests.factories import (
     ParticipantFactory,

@@ -6,7 +6,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from participants.models import (
-    AuditEntry,
     Dropout,
     DropoutReason,
     Intake,
@@ -19,6 +18,7 @@ from participants.models import (
     Signal,
     Trajectory,
 )
+from plp.models import AuditEntry
 from tests.conftest import form_version
 from tests.factories import (
     CredentialFactory,

@@ -78,7 +78,7 @@ def test_a_failure_is_shown_not_raised(
     def broken(html):
         raise RuntimeError("no fonts")
 
-    monkeypatch.setattr("reporting.services.html_document", broken)
+    monkeypatch.setattr("reporting.tasks.html_document", broken)
     job = start(coordinator_client, demo, django_capture_on_commit_callbacks)
     job.refresh_from_db()
     assert (job.status, job.step, job.error) == ("failed", "pages", "no fonts")

@@ -12,7 +12,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from participants.models import AuditEntry, Participant
+from participants.models import Participant
+from plp.models import AuditEntry
 from reporting import services
 from reporting.figures import Period
 from reporting.pdf import StaticOnlyFetcher, render_pdf

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from participants import services
+from plp import audit
 
 
 class Command(BaseCommand):
@@ -25,5 +26,5 @@ class Command(BaseCommand):
         for p in due:
             services.participant_anonymise(by=None, participant=p)
         self.stdout.write(f"{len(due)} deelnemer(s) geanonimiseerd")
-        purged = services.audit_purge()
+        purged = audit.audit_purge()
         self.stdout.write(f"{purged} logregel(s) ouder dan vijf jaar verwijderd")

@@ -8,7 +8,9 @@ than five years go, through plp_audit_purge()). Run it as the role that owns the
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-AUDIT_TABLE = "participants_auditentry"
+from plp.models import AuditEntry
+
+AUDIT_TABLE = AuditEntry._meta.db_table
 FORBIDDEN_ON_AUDIT = ("UPDATE", "DELETE", "TRUNCATE", "TRIGGER", "REFERENCES")
 
 

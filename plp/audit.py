@@ -1,0 +1,73 @@
+"""The audit trail: `log_action` appends who did what to which record, from which address,
+allowed or denied. Every part of PLP writes through it (participants, reporting,
+accounts, roles); the table is `plp.models.AuditEntry`."""
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from .models import AuditEntry, audit_ref
+from .roles import role_of
+from .security import current_ip
+
+__all__ = ["AUDIT_YEARS", "audit_purge", "audit_ref", "log_action", "search_fingerprint"]
+
+
+def log_action(
+    *,
+    by,
+    action: str,
+    participant=None,
+    obj=None,
+    data=None,
+    result: str = AuditEntry.Result.ALLOWED,
+) -> AuditEntry:
+    """Append an audit entry, e.g. action `participants.placement.created`: who, in which
+    role, from which address, about which participant, allowed or denied.
+
+    The trail can never be changed, so it holds ids, codes and fixed labels only, never
+    text a user typed (names, titles, notes, search terms): anonymising a file must leave
+    nothing behind in it. A model instance `obj` is stored as its model label and id
+    (`participants.reminder:12`, see `AuditEntry.record`), never as `str(obj)`; a string
+    `obj` and `data` must be codes and ids chosen by the caller."""
+    user = by if by is not None and by.is_authenticated else None
+    return AuditEntry.objects.create(
+        user=user,
+        username=getattr(by, "username", "") or "",
+        role=role_of(user) if user else "",
+        action=action,
+        participant_id=getattr(participant, "pk", participant),
+        object_repr=audit_ref(obj),
+        result=result,
+        ip=current_ip.get(),
+        data=data or {},
+    )
+
+
+def search_fingerprint(q: str) -> dict:
+    """What the trail keeps of a search: its length, word count and a keyed hash (the
+    same words give the same hash, so an investigation can match a known term without
+    the trail holding names)."""
+    words = q.lower().split()
+    digest = salted_hmac("plp.audit.search", " ".join(words), algorithm="sha256").hexdigest()[:16]
+    return {"q_length": len(q), "q_words": len(words), "q_hash": digest} if q else {}
+
+
+AUDIT_YEARS = 5
+
+
+def audit_purge() -> int:
+    """Delete audit entries older than five years (the database refuses younger ones).
+    On PostgreSQL through `plp_audit_purge()` (migration 0016): the app's role may not
+    delete from the trail itself."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT plp_audit_purge()")
+            return cursor.fetchone()[0]
+    now = timezone.now()
+    try:
+        cutoff = now.replace(year=now.year - AUDIT_YEARS)
+    except ValueError:  # 29 February
+        cutoff = now.replace(year=now.year - AUDIT_YEARS, day=28)
+    deleted, _ = AuditEntry.objects.filter(at__lt=cutoff).delete()
+    return deleted

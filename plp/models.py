@@ -1,0 +1,88 @@
+"""The audit trail's table: who did what, to which record, allowed or denied. Written
+only through `plp.audit.log_action`."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def audit_ref(obj) -> str:
+    """How the trail names a record: its model label and id (`participants.reminder:12`)."""
+    if obj is None:
+        return ""
+    if isinstance(obj, models.Model):
+        return f"{obj._meta.label_lower}:{obj.pk}"
+    return str(obj)[:200]
+
+
+class AuditQuerySet(models.QuerySet):
+    def about(self, obj) -> "AuditQuerySet":
+        """The entries about one record of any kind (an edition, an organisation, an
+        account, a participant's trajectory), newest first."""
+        return self.filter(object_repr=audit_ref(obj))
+
+
+class AuditEntry(models.Model):
+    """Append-only record of who did what (NEN 7513 style). participant_id and user_id are
+    plain numbers on purpose: the trail outlives the records and accounts it describes.
+    The database refuses updates, and deletes younger than five years (participants
+    migrations 0005 and 0016); in production the app's role may only insert and read (grant_app_role).
+    It holds ids, codes and fixed labels, never text a user typed (see log_action)."""
+
+    class Result(models.TextChoices):
+        ALLOWED = "allowed", _("allowed")
+        DENIED = "denied", _("denied")
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.DO_NOTHING,
+        null=True,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    role = models.CharField(_("role"), max_length=50, blank=True)
+    action = models.CharField(_("action"), max_length=100, db_index=True)
+    participant_id = models.BigIntegerField(_("participant"), null=True, db_index=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    result = models.CharField(_("result"), max_length=10, choices=Result.choices, default=Result.ALLOWED)
+    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        # The table keeps the name it had when the trail lived in `participants`: the
+        # append-only triggers, the purge function and the app role's grants name it.
+        db_table = "participants_auditentry"
+        ordering = ["-at", "-pk"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        # An index, not db_index on the field: on SQLite, altering a field rebuilds the
+        # table, and the rebuild would drop the append-only triggers.
+        indexes = [
+            models.Index(fields=["user", "-at"]),
+            models.Index(fields=["object_repr"], name="audit_object_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"
+
+    @property
+    def record(self) -> str:
+        """The record the entry is about, readable: `participants.reminder:12` shows as
+        "Herinnering 12". Other values (entries from before ids were stored) show as kept."""
+        from django.apps import apps
+        from django.utils.text import capfirst
+
+        label, sep, pk = self.object_repr.rpartition(":")
+        if not (sep and pk.isdigit()):
+            return self.object_repr
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            return self.object_repr
+        return f"{capfirst(model._meta.verbose_name)} {pk}"
