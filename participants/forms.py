@@ -341,8 +341,9 @@ class UserForm(SetPasswordMixin, PLPForm):
         if editing:
             self.fields["password1"].help_text = _("Leave empty to keep the current password.")
             self.fields["role"].initial = account_role(self.instance) or COACH
-        if own:
+        if own:  # another coordinator changes one's role or switches the account off
             del self.fields["role"]
+            del self.fields["is_active"]
 
     def clean(self):
         cleaned = super().clean()

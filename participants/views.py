@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from plp.access import account_manager_required, coordinator_required, deny
+from plp.access import account_manager_required, coordinator_required, deny, registrar_required
 from plp.audit import log_action, search_fingerprint
 from plp.errors import DATABASE_ERRORS
 from plp.models import AuditEntry
@@ -176,6 +176,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     )
 
 
+@registrar_required
 def participant_create(request: HttpRequest) -> HttpResponse:
     coordinator = is_coordinator(request.user)
     form = ParticipantForm(request.POST or None, coach_choice=coordinator, number_choice=coordinator)
@@ -639,7 +640,10 @@ def user_edit(request: HttpRequest, user_pk: int | None = None) -> HttpResponse:
             "form": form,
             "title": instance.username if instance else _("New account"),
             "reset_2fa": bool(instance),
-            "activity": AuditEntry.objects.filter(user_id=instance.pk)[:100] if instance else None,
+            # What an account did names participants and the records viewed: coordinators only.
+            "activity": (
+                AuditEntry.objects.filter(user_id=instance.pk)[:100] if instance and coordinator else None
+            ),
             "role_changes": role_changes(account=instance) if instance and coordinator else None,
         },
         status=503 if _unavailable(form) else 200,

@@ -4,12 +4,17 @@ roles with 403, written to the audit trail."""
 from django.core.exceptions import PermissionDenied
 
 from .audit import log_action
-from .roles import can_manage_accounts, is_coordinator
+from .roles import can_manage_accounts, can_register_participants, is_coordinator
 
 
 def coordinator_required(view):
     """Decorator for coordinator-only views: other roles get 403 (and an audit entry)."""
     return _role_required(view, is_coordinator)
+
+
+def registrar_required(view):
+    """Decorator for registering participants: coaches and coordinators."""
+    return _role_required(view, can_register_participants)
 
 
 def account_manager_required(view):

@@ -30,3 +30,10 @@ def server_error(request: HttpRequest) -> HttpResponse:
         logger.warning("Database unavailable for %s %s: %s", request.method, request.path, error)
         return database_unavailable(request)
     return defaults.server_error(request)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: an expired or foreign form gets the app's own page, in the
+    user's language, with what to do to keep their input (Django's default is a bare
+    English page)."""
+    return HttpResponse(loader.get_template("403_csrf.html").render({}, request), status=403)

@@ -52,6 +52,12 @@ def sees_signals(user) -> bool:
     return is_coordinator(user) or has_role(user, COACH)
 
 
+def can_register_participants(user) -> bool:
+    """Coaches and coordinators; whoever registers a participant becomes their coach, so
+    peer experts (no special data) and administrators (no participant data) may not."""
+    return is_coordinator(user) or has_role(user, COACH)
+
+
 def can_manage_accounts(user) -> bool:
     return is_coordinator(user) or has_role(user, ADMINISTRATOR)
 
@@ -82,8 +88,11 @@ def may_manage_account(user, account) -> bool:
     if is_coordinator(user):
         return True
     if has_role(user, ADMINISTRATOR):
+        # Only accounts that hold a coach's or peer expert's role and nothing more: not
+        # staff, no permissions of their own, not an account without a role.
         names = {g.name for g in account.groups.all()}
-        return account.pk != user.pk and names <= set(ADMINISTRATOR_GRANTS)
+        plain = not account.is_staff and not account.user_permissions.exists()
+        return account.pk != user.pk and plain and bool(names) and names <= set(ADMINISTRATOR_GRANTS)
     return False
 
 
@@ -92,4 +101,5 @@ def context_processor(request):
     return {
         "is_coordinator": bool(user and is_coordinator(user)),
         "can_manage_accounts": bool(user and can_manage_accounts(user)),
+        "can_register_participants": bool(user and can_register_participants(user)),
     }

@@ -297,3 +297,6 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db
 # marked failed. Claimed by a worker on another host, it counts as abandoned after this long.
 PLP_TASK_MAX_ATTEMPTS = 3
 PLP_TASK_STALE_SECONDS = 3600
+
+# An expired form (session ended, logged in again elsewhere) gets the app's own page.
+CSRF_FAILURE_VIEW = "plp.errors.csrf_failure"

@@ -188,3 +188,23 @@ def test_the_service_refuses_what_the_form_does_not_offer(admin):
     with pytest.raises(PermissionDenied):
         services.account_save(by=admin, user=admin, role=COACH)
     assert role(coach) == [COACH] and role(admin) == [ADMINISTRATOR]
+
+
+def test_an_administrator_cannot_manage_staff_or_roleless_accounts_nor_see_activity(client, coach):
+    from plp.roles import ADMINISTRATOR, may_manage_account
+    from tests.factories import UserFactory
+
+    admin = UserFactory(username="admin-x", role=ADMINISTRATOR)
+    staff = UserFactory(username="staff-x", is_staff=True)
+    roleless = UserFactory(username="roleless-x")
+    assert not may_manage_account(admin, staff) and not may_manage_account(admin, roleless)
+    assert may_manage_account(admin, coach)
+    client.force_login(admin)
+    assert client.get(reverse("participants:user-edit", args=[staff.pk])).status_code == 403
+    page = client.get(reverse("participants:user-edit", args=[coach.pk]))
+    assert page.status_code == 200 and page.context["activity"] is None
+
+
+def test_no_one_switches_their_own_account_off(coordinator_client, coordinator):
+    form = coordinator_client.get(reverse("participants:user-edit", args=[coordinator.pk])).context["form"]
+    assert "is_active" not in form.fields and "role" not in form.fields

@@ -73,3 +73,13 @@ def test_the_500_page_renders_without_a_database_or_request_context():
     with translation.override("nl"):
         html = loader.get_template("500.html").render()
     assert "Er ging bij ons iets mis" in html and "Terug naar de startpagina" in html
+
+
+@pytest.mark.django_db
+def test_an_expired_form_gets_the_apps_own_page(coach):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(coach)
+    response = client.post("/deelnemers/nieuw/", {"first_name": "Getypt"})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "Dit formulier kon niet worden opgeslagen" in html and "Terug naar de startpagina" in html

@@ -42,6 +42,8 @@ EXPECT = {
     "coordinator": {"coach": 403, "other_coach": 403, "peer": 403, "coordinator": 200, "admin": 403},
     "accounts": {"coach": 403, "other_coach": 403, "peer": 403, "coordinator": 200, "admin": 200},
     "everyone": {"coach": 200, "other_coach": 200, "peer": 200, "coordinator": 200, "admin": 200},
+    # Registering a participant makes you their coach: coaches and coordinators only.
+    "registrar": {"coach": 200, "other_coach": 200, "peer": 403, "coordinator": 200, "admin": 403},
     # Passkeys: the world's coach owns one and has not passed it in this session.
     "own-passkey": {"coach": 302, "other_coach": 404, "peer": 404, "coordinator": 404, "admin": 404},
     "passkey-register": {"coach": 403, "other_coach": 200, "peer": 200, "coordinator": 200, "admin": 200},
@@ -62,7 +64,7 @@ KINDS = {
     "participants:attachment-create": "sensitive",
     "participants:attachment-download": "sensitive",
     "participants:attachment-delete": "sensitive",
-    "participants:participant-create": "everyone",
+    "participants:participant-create": "registrar",
     "participants:participant-detail": "participant",
     "participants:participant-edit": "participant",
     "participants:intake-edit": "sensitive",

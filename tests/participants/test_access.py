@@ -246,3 +246,19 @@ def test_no_number_after_many_clashes_is_a_message(coach, monkeypatch):
             by=coach, participant=Participant(first_name="A", last_name="B", coach=coach), assign_number=True
         )
     assert Participant.objects.count() == 1
+
+
+@pytest.mark.parametrize("role", ["peer_expert", "administrator"])
+def test_only_coaches_and_coordinators_register_participants(client, role):
+    from plp.roles import ADMINISTRATOR, PEER_EXPERT
+    from tests.factories import UserFactory
+
+    user = UserFactory(
+        username=f"x-{role}", role={"peer_expert": PEER_EXPERT, "administrator": ADMINISTRATOR}[role]
+    )
+    client.force_login(user)
+    url = reverse("participants:participant-create")
+    assert client.get(url).status_code == 403
+    response = client.post(url, {"first_name": "A", "last_name": "B", "registration_date": "2026-01-05"})
+    assert response.status_code == 403 and not Participant.objects.exists()
+    assert f'href="{url}"' not in client.get(reverse("participants:caseload")).content.decode()
