@@ -1,0 +1,155 @@
+"""The coach's lists: the caseload (with search, phase and attention filters) and Vandaag."""
+
+import datetime
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from plp.audit import log_action, search_fingerprint
+from plp.roles import (
+    is_coordinator,
+    sees_signals,
+)
+
+from .. import quality, services
+from ..forms import (
+    coaches,
+)
+from ..models import (
+    PHASE_CSS,
+    Participant,
+    Pause,
+    Phase,
+)
+from ..querysets import attention
+from ..selectors import (
+    may_see_sensitive,
+    reminders_due,
+    with_flags,
+)
+
+PAGE_SIZE = 25
+
+
+COACH_SELECT_MAX = 100
+
+
+FLAGS = {
+    "signals": gettext_lazy("Open signals"),
+    "no_contact": gettext_lazy("No contact in 14 days"),
+    "placement_ending": gettext_lazy("Placement ends within 14 days"),
+    "quality": gettext_lazy("Incomplete or inconsistent data"),
+}
+
+
+def caseload(request: HttpRequest) -> HttpResponse:
+    """ "My participants" for a coach; every participant for a coordinator."""
+    coordinator = is_coordinator(request.user)
+    qs = Participant.objects.for_user(request.user)
+    q = request.GET.get("q", "").strip()
+    phase = request.GET.get("phase", "")
+    flag = request.GET.get("flag", "")
+    check = None
+    coach_id = request.GET.get("coach", "")
+    flags = attention(timezone.localdate())
+    if not coordinator:
+        # Signals are special data: only of the participants the user coaches.
+        flags["signals"] &= Q(coach=request.user)
+    if flag in flags:
+        qs = qs.with_phase().with_overview().filter(flags[flag])
+    if q:
+        qs = qs.search(q)
+        log_action(by=request.user, action="participants.participant.searched", data=search_fingerprint(q))
+    if phase in Phase.values:
+        qs = qs.in_phase([phase])
+    elif not phase:
+        qs = qs.open_files()
+    if flag == "quality":
+        check = next((c for c in quality.checks() if c.code == request.GET.get("check")), None)
+        qs = qs.filter(check.participants() if check else quality.participants_failing())
+    coach_choices, coach_text = [], False
+    if coordinator:
+        # A select of thousands of coaches costs more than the page itself: above
+        # COACH_SELECT_MAX the filter becomes a text field (username or last name).
+        coach_choices = list(
+            coaches()
+            .order_by("first_name", "username")
+            .values_list("pk", "first_name", "last_name", "username")[: COACH_SELECT_MAX + 1]
+        )
+        coach_text = len(coach_choices) > COACH_SELECT_MAX
+        if coach_text:
+            coach_choices = []
+        if coach_id.isdigit():
+            qs = qs.filter(coach_id=int(coach_id))
+        elif coach_id == "none":
+            qs = qs.filter(coach__isnull=True)
+        elif coach_id:
+            qs = qs.filter(Q(coach__username__iexact=coach_id) | Q(coach__last_name__iexact=coach_id))
+    # The page's ids first (an index walk), then the overview for those 25 rows only: the
+    # count and OFFSET then skip the per-row subqueries, and deep pages stay cheap.
+    page = Paginator(qs.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = list(page.object_list)
+    rows = Participant.objects.with_overview().select_related("coach").in_bulk(ids)
+    page.object_list = with_flags([rows[pk] for pk in ids])
+    detail_url = reverse("participants:participant-detail", args=[0]).replace("/0/", "/%d/")
+    for p in page.object_list:  # precomputed: no template include or reverse() per row
+        p.url = detail_url % p.pk
+        if not may_see_sensitive(request.user, p):
+            p.open_signals = None
+        p.phase_label, p.phase_css = Phase(p.phase).label, PHASE_CSS[p.phase]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "participants/participant_list.html",
+        {
+            "page": page,
+            "q": q,
+            "phase": phase,
+            "flag": flag,
+            "check": check,
+            "coach_id": coach_id,
+            "phases": Phase.choices,
+            "flags": {k: v for k, v in FLAGS.items() if k != "signals" or sees_signals(request.user)},
+            "coach_choices": coach_choices,
+            "coach_text": coach_text,
+            "querystring": query.urlencode(),
+        },
+    )
+
+
+def today(request: HttpRequest) -> HttpResponse:
+    """The coach's day: reminders due, and their participants who need attention."""
+    day = timezone.localdate()
+    reminders = reminders_due(request.user, day + datetime.timedelta(days=7))
+    soon = day + datetime.timedelta(days=settings.PLP_PLACEMENT_ENDING_DAYS)
+    pause_ending = Pause.objects.filter(participant=OuterRef("pk"), end__gte=day, end__lte=soon)
+    flags = attention(day)
+    needing = with_flags(
+        list(
+            Participant.objects.filter(coach=request.user)
+            .open_files(day)
+            .with_phase(day)
+            .with_overview(day)
+            .annotate(pause_ending=Exists(pause_ending))
+            .filter(flags["signals"] | flags["no_contact"] | flags["placement_ending"] | Q(pause_ending=True))
+            .order_by("last_contact", "last_name")[:100]
+        ),
+        day,
+    )
+    return render(
+        request,
+        "participants/today.html",
+        {
+            "today": day,
+            "reminders": reminders,
+            "attention": needing,
+            "followups": services.followups_due(request.user, day),
+        },
+    )
