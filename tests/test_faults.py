@@ -93,7 +93,7 @@ def test_a_contact_moment_the_database_refuses_keeps_its_notes(coach_client, par
     def locked(**kwargs):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(services, "_save", locked)  # inside progress_entry_record
+    monkeypatch.setattr("participants.services.records._save", locked)  # inside progress_entry_record
     url = reverse("participants:entry-create", args=[participant.pk])
     data = {
         "date": "2025-03-03",

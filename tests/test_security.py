@@ -523,7 +523,7 @@ def test_business_write_and_its_audit_entry_commit_together(coach, participant, 
     def broken(**kwargs):
         raise DatabaseError("audit store down")
 
-    monkeypatch.setattr(services, "log_action", broken)
+    monkeypatch.setattr("participants.services.records.log_action", broken)
     with pytest.raises(DatabaseError):
         services.trajectory_save(
             by=coach, trajectory=Trajectory(participant=participant, kind="voortraject", start=D(2024, 1, 1))

@@ -210,7 +210,9 @@ def test_two_coaches_registering_at_once_get_different_numbers(coach, other_coac
     assert first.number == f"PLP-{year}-001"
     stale = iter([first.number])
     real = services.next_participant_number
-    monkeypatch.setattr(services, "next_participant_number", lambda: next(stale, None) or real())
+    monkeypatch.setattr(
+        "participants.services.records.next_participant_number", lambda: next(stale, None) or real()
+    )
     second = services.participant_save(
         by=other_coach,
         participant=Participant(first_name="C", last_name="D", coach=other_coach),
@@ -240,7 +242,7 @@ def test_no_number_after_many_clashes_is_a_message(coach, monkeypatch):
     from django.core.exceptions import ValidationError
 
     taken = ParticipantFactory(number="PLP-2026-001")
-    monkeypatch.setattr(services, "next_participant_number", lambda: taken.number)
+    monkeypatch.setattr("participants.services.records.next_participant_number", lambda: taken.number)
     with pytest.raises(ValidationError):
         services.participant_save(
             by=coach, participant=Participant(first_name="A", last_name="B", coach=coach), assign_number=True

@@ -1,38 +1,30 @@
-"""Every write to the case file. Each service runs in one transaction, validates the
-rows it touches (full_clean plus the rules that span rows) and writes its audit entry
-in that same transaction, so the change and its trace commit together or not at all."""
+"""The participant's file: registration, intake, trajectories, placements, contact
+moments and signals, credentials, pauses, dropout, outflow and re-entry. Each write is
+one transaction with its audit entry; the records the phase depends on go through
+`_save`, which keeps the stored phase."""
 
-import contextlib
 import datetime
 import logging
 from collections.abc import Iterable
 
-from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max, Min, Q
 from django.utils.translation import gettext as _
 
 from plp.audit import log_action
-from plp.roles import ROLE_CHANGED, ROLES, account_role, grantable_roles, may_manage_account
 
-from . import lifecycle
-from .models import (
-    Attachment,
+from .. import lifecycle
+from ..models import (
     Credential,
     Dropout,
-    DropoutReason,
-    FollowUp,
     Intake,
-    Mentor,
-    Organisation,
     Outflow,
     Participant,
     Pause,
     Placement,
     ProgressEntry,
     ReEntry,
-    Reminder,
     Signal,
     Trajectory,
 )
@@ -64,6 +56,8 @@ def current_exit(participant: Participant) -> Dropout | Outflow | None:
 
 
 NUMBER_PREFIX = "PLP"
+
+
 NUMBER_ATTEMPTS = 10
 
 
@@ -360,219 +354,3 @@ def record_delete(*, by, instance: models.Model) -> None:
     log_action(by=by, action=_action(instance, "deleted"), participant=participant, obj=instance)
     instance.delete()
     Participant.objects.filter(pk=participant.pk).refresh_state()
-
-
-ANONYMOUS_NAME = "Geanonimiseerd"
-
-
-@transaction.atomic
-def participant_anonymise(*, by, participant: Participant) -> Participant:
-    """Erase the personal fields of a participant's file (see privacy.PERSONAL_DATA);
-    dates and categories stay, so the figures of past reports do not change. Audited."""
-    from django.apps import apps
-    from django.utils import timezone
-
-    from .privacy import ERASE, PERSONAL_DATA
-
-    participant = Participant.objects.select_for_update().get(pk=participant.pk)
-    if participant.anonymised_at:
-        raise ValidationError(_("This participant is already anonymised."))
-    for attachment in participant.attachments.all():
-        attachment.file.delete(save=False)
-    for label, fields in PERSONAL_DATA.items():
-        model = apps.get_model(label)
-        erase = {}
-        for name, field in fields.items():
-            model_field = model._meta.get_field(name)
-            if field.anonymise == ERASE:
-                erase[name] = None if model_field.null else ""
-        if model is Participant:
-            for name, v in erase.items():
-                setattr(participant, name, v)
-            participant.number = f"ANON-{participant.pk}"
-            participant.first_name = ANONYMOUS_NAME
-            participant.anonymised_at = timezone.now()
-            participant.save()
-        elif erase:
-            model.objects.filter(participant=participant).update(**erase)
-    log_action(by=by, action="participants.participant.anonymised", participant=participant, obj=participant)
-    return participant
-
-
-def retention_due(today: datetime.date | None = None) -> list[Participant]:
-    """Participants whose file was closed (dropout or outflow, no re-entry after it) longer
-    ago than PLP_RETENTION_YEARS, and who are not anonymised yet."""
-    from django.conf import settings
-    from django.utils import timezone
-
-    cutoff = add_months(today or timezone.localdate(), -12 * settings.PLP_RETENTION_YEARS)
-    return list(
-        Participant.objects.filter(anonymised_at__isnull=True, closed_on__lt=cutoff).order_by("number")
-    )
-
-
-@transaction.atomic
-def reminder_save(*, by, reminder: Reminder) -> Reminder:
-    """Create or change a reminder; the person it is for must be able to see the participant."""
-    if reminder.created_by_id is None and by is not None:
-        reminder.created_by = by
-    if not Participant.objects.for_user(reminder.assigned_to).filter(pk=reminder.participant_id).exists():
-        raise ValidationError({"assigned_to": _("This colleague does not guide this participant.")})
-    return _save(by=by, instance=reminder, participant=reminder.participant)
-
-
-@transaction.atomic
-def reminder_done(*, by, reminder: Reminder, on: datetime.date) -> Reminder:
-    """Mark a reminder as done."""
-    reminder.done_on = on
-    return _save(by=by, instance=reminder, participant=reminder.participant)
-
-
-def add_months(date: datetime.date, months: int) -> datetime.date:
-    month = date.month - 1 + months
-    year, month = date.year + month // 12, month % 12 + 1
-    for day in (date.day, 30, 29, 28):
-        try:
-            return datetime.date(year, month, day)
-        except ValueError:
-            continue
-    raise ValueError(date)
-
-
-@transaction.atomic
-def followup_record(*, by, followup: FollowUp) -> FollowUp:
-    """Record the answer at 6 or 12 months after an outflow."""
-    followup.participant_id = followup.outflow.participant_id
-    due = add_months(followup.outflow.date, followup.months)
-    if followup.answered_on < due:
-        raise ValidationError(
-            {"answered_on": _("This follow-up is due on %(date)s.") % {"date": due.strftime("%d-%m-%Y")}}
-        )
-    return _save(by=by, instance=followup, participant=followup.participant)
-
-
-def followups_due(user, today: datetime.date | None = None) -> list[dict]:
-    """Outflows (last 18 months) of the coach's participants whose 6- or 12-month
-    question is unanswered."""
-    from django.utils import timezone
-
-    today = today or timezone.localdate()
-    outflows = (
-        Outflow.objects.filter(participant__coach=user, date__lte=today, date__gte=add_months(today, -18))
-        .exclude(kind=Outflow.Kind.OTHER)
-        .select_related("participant", "employer")
-        .prefetch_related("followups")
-        .order_by("date")
-    )
-    due = []
-    for outflow in outflows:
-        answered = {f.months for f in outflow.followups.all()}
-        for months in FollowUp.MONTHS:
-            if months not in answered and add_months(outflow.date, months) <= today:
-                due.append({"outflow": outflow, "months": months, "due_on": add_months(outflow.date, months)})
-                break
-    return due
-
-
-MAGIC = {b"%PDF": "application/pdf", b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
-
-
-@transaction.atomic
-def attachment_add(*, by, participant: Participant, upload, title: str) -> Attachment:
-    """Store a document (PDF, PNG or JPEG, checked by its content, at most
-    PLP_ATTACHMENT_MAX_BYTES) outside the web root."""
-    from django.conf import settings
-
-    if upload.size > settings.PLP_ATTACHMENT_MAX_BYTES:
-        raise ValidationError(
-            {
-                "file": _("The file is larger than %(mb)s MB.")
-                % {"mb": settings.PLP_ATTACHMENT_MAX_BYTES // (1024 * 1024)}
-            }
-        )
-    head = upload.read(8)
-    upload.seek(0)
-    content_type = next((t for magic, t in MAGIC.items() if head.startswith(magic)), None)
-    if content_type is None:
-        raise ValidationError({"file": _("Only PDF, PNG and JPEG files can be added.")})
-    attachment = Attachment(
-        participant=participant,
-        title=title,
-        original_name=upload.name[:200],
-        content_type=content_type,
-        size=upload.size,
-        uploaded_by=by,
-    )
-    # A random name with the extension of the detected type (models.attachment_path).
-    storage = attachment.file.storage
-    name = attachment.file.field.generate_filename(attachment, upload.name)
-    try:
-        attachment.file = storage.save(name, upload)
-    except OSError as error:
-        # Disk full, read-only or missing storage: no row, and no half-written file.
-        logger.error("Document storage failed for participant %s: %s", participant.pk, error)
-        with contextlib.suppress(OSError):
-            storage.delete(name)
-        raise ValidationError(
-            {
-                "file": _(
-                    "The document could not be stored: the document storage is full or not "
-                    "writable. Nothing was saved. Tell the administrator, then try again."
-                )
-            }
-        ) from error
-    try:
-        return _save(by=by, instance=attachment, participant=participant)
-    except Exception:
-        attachment.file.delete(save=False)
-        raise
-
-
-@transaction.atomic
-def attachment_delete(*, by, attachment: Attachment) -> None:
-    """Remove a document and its file."""
-    log_action(
-        by=by, action="participants.attachment.deleted", participant=attachment.participant, obj=attachment
-    )
-    attachment.file.delete(save=False)
-    attachment.delete()
-
-
-@transaction.atomic
-def reference_save(*, by, obj: Organisation | Mentor | DropoutReason):
-    """Create or change what coordinators keep for everyone: an organisation, a mentor or
-    a dropout reason."""
-    adding = obj._state.adding
-    obj.full_clean()
-    obj.save()
-    verb = "created" if adding else "changed"
-    log_action(by=by, action=f"participants.{obj._meta.model_name}.{verb}", obj=obj)
-    return obj
-
-
-@transaction.atomic
-def account_save(*, by, user, role: str | None, password: str | None = None):
-    """Create or change an account (`user`, unsaved changes included) and give it `role`
-    (None keeps the current one) and, when given, a new `password`. Coordinators may
-    grant every role; administrators manage coaches' and peer experts' accounts only
-    and never their own: anything else raises PermissionDenied before a row is written.
-    Audits `auth.user.created` or `auth.user.changed`, and every change of role as
-    `auth.user.role_changed` with the account's id and the old and new role codes."""
-    adding = user._state.adding
-    stored = None if adding else type(user).objects.get(pk=user.pk)
-    if stored is not None and not may_manage_account(by, stored):
-        raise PermissionDenied
-    old = account_role(stored) if stored is not None else ""
-    if role is not None and role not in ROLES:
-        raise ValidationError({"role": _("Choose a role.")})
-    changes_role = role is not None and role != old
-    if changes_role and role not in grantable_roles(by):
-        raise PermissionDenied
-    if password:
-        user.set_password(password)
-    user.save()
-    log_action(by=by, action=f"auth.user.{'created' if adding else 'changed'}", obj=user)
-    if changes_role:
-        user.groups.set([Group.objects.get_or_create(name=role)[0]])
-        log_action(by=by, action=ROLE_CHANGED, data={"user_id": user.pk, "old": old, "new": role})
-    return user
