@@ -1,3 +1,5 @@
+"""The case file in the Django admin (for superusers; coaches and coordinators use the app)."""
+
 from django.contrib import admin
 from import_export import resources
 from import_export.admin import ImportExportModelAdmin

@@ -1,3 +1,5 @@
+"""The case file app."""
+
 from django.apps import AppConfig
 
 

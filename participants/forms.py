@@ -1,3 +1,5 @@
+"""The case file's forms: validation, Dutch date inputs, the edit lock, and the crispy layout."""
+
 import hashlib
 
 from crispy_forms.helper import FormHelper

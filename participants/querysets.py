@@ -1,3 +1,5 @@
+"""Reads of participants with the joins built in: access, open files, phase, search, overview."""
+
 import datetime
 from collections.abc import Iterable
 

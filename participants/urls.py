@@ -1,3 +1,5 @@
+"""The case file's URLs (Dutch paths), namespaced `participants:`."""
+
 from django.urls import path
 
 from plp import login_audit

@@ -1,3 +1,5 @@
+"""The project app: the audit trail's model, login signals, commands that use both apps."""
+
 from django.apps import AppConfig
 
 

@@ -1,3 +1,5 @@
+"""The language of each request: Dutch unless the user chose another."""
+
 from django.conf import settings
 from django.utils import translation
 

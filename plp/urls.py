@@ -1,3 +1,5 @@
+"""The site's URLs: the two apps, login and two-step login, passkeys, error handlers."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required

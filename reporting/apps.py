@@ -1,3 +1,5 @@
+"""The reporting app; connects the PDF task's failure receiver."""
+
 from django.apps import AppConfig
 
 

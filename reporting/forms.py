@@ -1,3 +1,5 @@
+"""The report's forms: a period and reference date, an edition and its items, project years."""
+
 import datetime
 
 from django import forms

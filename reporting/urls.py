@@ -1,3 +1,5 @@
+"""The report's URLs, namespaced `reporting:`."""
+
 from django.urls import path
 
 from . import views

@@ -1,3 +1,5 @@
+"""The coordinator's figures, dashboard, report editions and their PDFs."""
+
 import datetime
 
 from django.contrib import messages

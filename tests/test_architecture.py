@@ -93,3 +93,20 @@ def test_views_write_only_through_services():
             ):
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno} .{node.func.attr}()")
     assert not found, found
+
+
+def test_modules_a_newcomer_can_hold():
+    """Split a module once it passes ~500 lines; every module says in its first line what
+    it holds."""
+    too_long, undocumented = [], []
+    for app in APPS:
+        for path in (ROOT / app).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            text = path.read_text()
+            if text.count("\n") > 500:
+                too_long.append(str(path.relative_to(ROOT)))
+            if text.strip() and path.name != "__init__.py" and not ast.get_docstring(ast.parse(text)):
+                undocumented.append(str(path.relative_to(ROOT)))
+    assert not too_long, too_long
+    assert not undocumented, undocumented

@@ -1,3 +1,5 @@
+"""`python -m plp.chaos`: what `bash dev chaos` runs."""
+
 import sys
 
 from . import main

@@ -1,3 +1,5 @@
+"""Template tags of the report: a number with its link to the participants behind it."""
+
 from urllib.parse import urlencode
 
 from django import template

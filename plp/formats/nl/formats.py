@@ -1,3 +1,5 @@
+"""Dutch dates and numbers: day-month-year, decimal comma."""
+
 # ISO first: <input type="date"> posts 2024-03-01 in every browser.
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d-%m-%y", "%d/%m/%Y", "%d/%m/%y"]
 DATE_FORMAT = "j F Y"
