@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from plp.audit import audit_ref
-from plp.models import AuditEntry
+from plp.audit import log_actions
 
 from ..models import (
     Credential,
@@ -338,31 +337,26 @@ def apply_import(plan: ImportPlan, *, by) -> dict:
 
     Participant.objects.filter(pk__in=[participants[r.number].pk for r in todo]).refresh_state()
     summary = plan.summary
-    username = by.username if by else ""
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                user=by,
-                username=username,
-                action="participants.participant.imported",
-                participant_id=participants[r.number].pk,
-                object_repr=audit_ref(participants[r.number]),
-                data={"status": r.status, "columns": r.changes},
-            )
+    log_actions(
+        by=by,
+        entries=[
+            {
+                "action": "participants.participant.imported",
+                "participant": participants[r.number],
+                "obj": participants[r.number],
+                "data": {"status": r.status, "columns": r.changes},
+            }
             for r in todo
         ]
         + [
-            AuditEntry(
-                user=by,
-                username=username,
-                action="participants.register.imported",
-                data={
+            {
+                "action": "participants.register.imported",
+                "data": {
                     **summary,
                     "sha256": plan.file.sha256,
                     "new_organisations": sorted(orgs[name.lower()].pk for name in plan.new_organisations),
                 },
-            )
+            }
         ],
-        batch_size=1000,
     )
     return summary

@@ -116,7 +116,13 @@ def test_import_creates_every_record_of_a_row(alice, coordinator):
     assert (pl.employer.name, pl.mentor.name, pl.end) == ("Ecosol", "Henk", D(2024, 8, 31))
     assert Outflow.objects.get().kind == "betaald werk"
     assert AuditEntry.objects.filter(action="participants.register.imported").count() == 1
-    assert AuditEntry.objects.filter(action="participants.participant.imported", participant_id=p.pk).exists()
+    entry = AuditEntry.objects.get(action="participants.participant.imported", participant_id=p.pk)
+    # Written like every other entry: with the importer's role (and address, when known).
+    assert (entry.user, entry.role, entry.object_repr) == (
+        coordinator,
+        "coordinator",
+        f"participants.participant:{p.pk}",
+    )
 
 
 def test_reimport_changes_nothing_and_a_changed_cell_updates_that_record(alice):
