@@ -248,8 +248,8 @@ class Command(BaseCommand):
             ("caseload, everyone incl. closed, p. 2", coord, caseload, {"page": 2, "phase": "all"}),
             ("caseload, one coach", coord, caseload, {"coach": coach.pk, "phase": "all"}),
             ("caseload, name search", coord, caseload, {"q": "jansen", "phase": "all"}),
-            ("caseload, in trajectory, p. 2", coord, caseload, {"phase": Phase.IN_TRAJECTORY.value, "page": 2}),
-            ("caseload, paused", coord, caseload, {"phase": Phase.PAUSED.value}),
+            ("caseload, in trajectory, p. 2", coord, caseload, {"phase": Phase.IN_TRAJECTORY, "page": 2}),
+            ("caseload, paused", coord, caseload, {"phase": Phase.PAUSED}),
             ("caseload, coach's own", own, caseload, {}),
             ("participant page", own, participant.get_absolute_url(), {}),
             (
