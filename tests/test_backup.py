@@ -18,6 +18,7 @@ from django.test import Client
 
 from participants.models import Participant
 from reporting.figures import Period, compute_figures
+from tests.conftest import load_demo
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -49,8 +50,8 @@ def figures_from(database_url: str) -> dict:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_backup_and_restore_give_identical_figures(tmp_path):
-    call_command("seed_demo", stdout=io.StringIO())
+def test_backup_and_restore_give_identical_figures(tmp_path, demo_dump):
+    load_demo(demo_dump)
     live = compute_figures(
         Period(datetime.date(2022, 1, 1), datetime.date(2025, 12, 31)), datetime.date(2025, 8, 1)
     ).as_json()

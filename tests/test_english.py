@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from participants.models import Participant
 from reporting.models import PdfJob, ReportEdition
+from tests.conftest import load_demo
 from tests.reporting.test_report import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -219,8 +220,8 @@ def found_in(pages: dict[str, str], words: list[str]) -> dict[str, list[str]]:
 
 
 @pytest.fixture
-def demo(db):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+def demo(db, demo_dump):
+    load_demo(demo_dump)
 
 
 def test_the_english_ui_and_report_show_no_dutch(demo, tmp_path):

@@ -1,14 +1,13 @@
 """axe-core (vendored from npm, tests/browser/vendor) on the main pages, at phone and
 desktop width: no serious or critical violations."""
 
-import io
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from participants.models import Participant
 from reporting.models import PdfJob, ReportEdition
+from tests.conftest import load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AXE = (Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js").read_text()
@@ -25,8 +24,10 @@ def violations(page) -> list[str]:
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_main_pages_have_no_serious_accessibility_violations(live_server, browser, screenshot, width):
-    call_command("seed_demo", stdout=io.StringIO())
+def test_main_pages_have_no_serious_accessibility_violations(
+    live_server, browser, screenshot, width, demo_dump
+):
+    load_demo(demo_dump)
     participant = Participant.objects.filter(closed_on__isnull=True).first()
     edition = ReportEdition.objects.get()
     job = PdfJob.objects.create(edition=edition, status="running", step="pages", progress=40)

@@ -1,17 +1,15 @@
 """The coordinator's overview in Chromium: click a number, land on its participants."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from tests.browser.conftest import log_in
+from tests.conftest import load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_click_a_figure_and_see_its_participants(live_server, browser, screenshot):
-    call_command("seed_demo", stdout=io.StringIO())
+def test_click_a_figure_and_see_its_participants(live_server, browser, screenshot, demo_dump):
+    load_demo(demo_dump)
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="nl-NL")
     page.set_default_timeout(15_000)
     log_in(page, live_server.url, "coordinator", "demo-plp-2026!")
@@ -29,12 +27,12 @@ def test_click_a_figure_and_see_its_participants(live_server, browser, screensho
     page.close()
 
 
-def test_make_a_pdf_and_watch_its_progress(live_server, browser, screenshot, settings):
+def test_make_a_pdf_and_watch_its_progress(live_server, browser, screenshot, settings, demo_dump):
     """The page polls while the worker is busy and offers the download when it is done."""
     from reporting import tasks
     from reporting.models import PdfJob, ReportEdition
 
-    call_command("seed_demo", stdout=io.StringIO())
+    load_demo(demo_dump)
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # no worker yet
     edition = ReportEdition.objects.get()
     page = browser.new_page(viewport={"width": 390, "height": 844}, locale="nl-NL", accept_downloads=True)

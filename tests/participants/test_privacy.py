@@ -15,6 +15,7 @@ from participants.privacy import PERSONAL_DATA, linked_models, participant_expor
 from plp import audit
 from plp.models import AuditEntry
 from reporting.figures import Period, compute_figures
+from tests.conftest import load_demo
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -28,8 +29,8 @@ def test_every_field_of_every_participant_model_is_classified():
         assert names == set(fields), f"{label}: classify {names - set(fields)}, remove {set(fields) - names}"
 
 
-def test_export_holds_every_linked_model(coordinator):
-    call_command("seed_demo", stdout=io.StringIO())
+def test_export_holds_every_linked_model(coordinator, demo_dump):
+    load_demo(demo_dump)
     p = Participant.objects.filter(outflows__isnull=False).first()
     data = participant_export(p)
     expected = {str(apps.get_model(label)._meta.verbose_name_plural) for label in linked_models()}
@@ -47,8 +48,8 @@ def test_export_views(coordinator_client, participant):
     assert AuditEntry.objects.filter(action="participants.participant.exported").count() == 2
 
 
-def test_anonymising_keeps_the_figures(coordinator):
-    call_command("seed_demo", stdout=io.StringIO())
+def test_anonymising_keeps_the_figures(coordinator, demo_dump):
+    load_demo(demo_dump)
     period = Period(D(2022, 1, 1), D(2025, 12, 31))
     before = compute_figures(period, D(2025, 8, 1)).as_json()
     for p in Participant.objects.all()[:15]:
@@ -72,8 +73,8 @@ def test_anonymise_page_needs_the_number_typed(coordinator_client, participant):
     assert participant.anonymised_at is not None
 
 
-def test_apply_retention(coordinator, settings):
-    call_command("seed_demo", stdout=io.StringIO())
+def test_apply_retention(coordinator, settings, demo_dump):
+    load_demo(demo_dump)
     settings.PLP_RETENTION_YEARS = 2
     due = services.retention_due(D(2026, 11, 24))
     # Every file closed before 24 November 2024: the 2023 exits and the 2024 outflows.

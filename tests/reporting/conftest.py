@@ -1,11 +1,11 @@
 import pytest
-from django.core.management import call_command
 
 from reporting.models import ReportEdition
+from tests.conftest import load_demo
 
 
 @pytest.fixture
-def demo(db):
+def demo(db, demo_dump):
     """The demo programme of the source report, with its report edition."""
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    load_demo(demo_dump)
     return ReportEdition.objects.get()
