@@ -128,29 +128,12 @@ def _make_record_views(model, form_class, service, arg, title, **options):
     """A create and an edit view. Editing a record whose form shows special category data
     (its notes) is for the assigned coach and coordinators only (see `_record_view`)."""
 
+    common = {"model": model, "form_class": form_class, "service": service, "arg": arg, **options}
+
     def create(request: HttpRequest, pk: int) -> HttpResponse:
-        return _record_view(
-            request,
-            pk,
-            model=model,
-            form_class=form_class,
-            service=service,
-            arg=arg,
-            title=str(title),
-            **options,
-        )
+        return _record_view(request, pk, title=str(title), **common)
 
     def edit(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
-        return _record_view(
-            request,
-            pk,
-            model=model,
-            form_class=form_class,
-            service=service,
-            arg=arg,
-            title=str(title),
-            record_pk=record_pk,
-            **options,
-        )
+        return _record_view(request, pk, title=str(title), record_pk=record_pk, **common)
 
     return create, edit
