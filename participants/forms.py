@@ -229,6 +229,17 @@ class ProgressEntryForm(PLPForm):
         else:
             del self.fields["signals"]
         self.fields["duration_minutes"].widget.attrs.update(min=1, max=1440)
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date and date > timezone.localdate():
+            # A contact moment in the future would count as the last contact for years;
+            # an appointment is a reminder.
+            raise forms.ValidationError(
+                _("A contact moment cannot be in the future. Plan an appointment as a reminder.")
+            )
+        return date
 
 
 class SignalCloseForm(forms.Form):
@@ -371,7 +382,10 @@ class ReminderForm(PLPForm):
         self.fields["assigned_to"].queryset = people
         self.fields["assigned_to"].label_from_instance = lambda u: u.get_full_name() or u.username
         if not self.instance.pk:
-            self.fields["assigned_to"].initial = participant.coach_id
+            # In self.initial, not the field's initial: the unsaved instance's empty value
+            # would win over that (see default_today).
+            if self.initial.get("assigned_to") is None:
+                self.initial["assigned_to"] = participant.coach_id
             self.default_today("due_on")
             del self.fields["done_on"]
 

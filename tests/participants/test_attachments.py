@@ -34,7 +34,9 @@ def test_coach_adds_and_downloads_a_document(coach_client, participant):
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
     assert response["Content-Disposition"].startswith("attachment")
     assert AuditEntry.objects.filter(action="participants.attachment.downloaded").exists()
-    assert "Getekende overeenkomst" in coach_client.get(participant.get_absolute_url()).content.decode()
+    page = coach_client.get(participant.get_absolute_url()).content.decode()
+    download = reverse("participants:attachment-download", args=[participant.pk, doc.pk])
+    assert "Getekende overeenkomst" in page and f'href="{download}">downloaden</a>' in page
 
 
 def test_others_get_404(coach_client, other_coach, participant):

@@ -561,3 +561,20 @@ def test_after_saving_a_contact_only_local_next_urls_are_followed(
     response = coach_client.post(url, data)
     assert response.status_code == 302
     assert response.url == (lands_on or participant.get_absolute_url())
+
+
+def test_a_new_reminder_is_for_the_participants_coach_and_contact_moments_are_not_in_the_future(
+    coach_client, coach, participant
+):
+    form = coach_client.get(reverse("participants:reminder-create", args=[participant.pk])).context["form"]
+    assert form["assigned_to"].value() == coach.pk
+    url = reverse("participants:entry-create", args=[participant.pk])
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = coach_client.post(
+        url, {"date": tomorrow.isoformat(), "kind": "coaching", "duration_minutes": 30, "notes": "Getypt"}
+    )
+    assert response.status_code == 200
+    assert (
+        "kan niet in de toekomst liggen" in response.content.decode()
+        and "Getypt" in response.content.decode()
+    )

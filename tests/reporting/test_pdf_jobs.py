@@ -36,6 +36,7 @@ def test_make_pdf_shows_progress_then_the_download(
     assert 5 <= job.pages <= 60
     html = coordinator_client.get(reverse("reporting:pdf-job", args=[job.pk])).content.decode()
     assert f"{job.pages} pagina" in html and "hx-trigger" not in html
+    assert "op de achtergrond gemaakt" not in html  # done: no "being made" any more
     download = coordinator_client.get(reverse("reporting:pdf-job-download", args=[job.pk]))
     assert download["Content-Type"] == "application/pdf"
     text = pdf_text(download.content, tmp_path)
