@@ -80,19 +80,17 @@ def _unreentered(model_name: str, day: datetime.date | None, ref: str):
     )
 
 
+def left_by(day: datetime.date | None = None, ref: str = "pk") -> tuple[Exists, Exists]:
+    """SQL: the participant has left on `day` by a dropout, and by an outflow; each an
+    anti-join, so `qs.exclude(a).exclude(b)` keeps those who have not left."""
+    return Exists(_unreentered("Dropout", day, ref)), Exists(_unreentered("Outflow", day, ref))
+
+
 def has_left(day: datetime.date | None = None, ref: str = "pk") -> Q:
     """SQL: the participant has left on `day` (without a day: by their latest records,
     whatever their dates, which is what the stored `closed_on` holds)."""
-    return Q(Exists(_unreentered("Dropout", day, ref))) | Q(Exists(_unreentered("Outflow", day, ref)))
-
-
-def _outflowed(day: datetime.date | None, ref: str = "pk") -> Q:
-    """SQL: the participant has left on `day` by an outflow (an unre-entered outflow with
-    no dropout after it; an outflow and a dropout on one day count as an outflow)."""
-    later_dropout = _model("Dropout").objects.filter(
-        _on_or_before(day), participant=OuterRef("participant"), date__gt=OuterRef("date")
-    )
-    return Q(Exists(_unreentered("Outflow", day, ref).exclude(Exists(later_dropout))))
+    by_dropout, by_outflow = left_by(day, ref)
+    return Q(by_dropout) | Q(by_outflow)
 
 
 def exit_of(participant, day: datetime.date | None = None):
@@ -139,17 +137,39 @@ def _running(model_name: str, day: datetime.date):
     )
 
 
+def _latest_on(model_name: str, day: datetime.date) -> Subquery:
+    qs = _model(model_name).objects.filter(participant=OuterRef("pk"), date__lte=day).order_by("-date")
+    return Subquery(qs.values("date")[:1], output_field=models.DateField())
+
+
+def exit_dates(day: datetime.date) -> dict:
+    """Aliases `phase()` needs on Participant rows: the latest dropout, outflow and
+    re-entry on or before `day`, and the latest exit of the two."""
+    always = Value(datetime.date.min)
+    return {
+        "lc_dropout": _latest_on("Dropout", day),
+        "lc_outflow": _latest_on("Outflow", day),
+        "lc_reentry": _latest_on("ReEntry", day),
+        "lc_exit": NullIf(Greatest(Coalesce("lc_dropout", always), Coalesce("lc_outflow", always)), always),
+    }
+
+
 def phase(day: datetime.date, *first: When) -> Case:
     """SQL: the participant's phase on `day` from the records (`first` are When clauses
-    tried before the rule, such as "the stored phase where it holds")."""
+    tried before the rule, such as "the stored phase where it holds"). Needs the
+    `exit_dates(day)` aliases: "has left" is here the same rule as `has_left()` in the
+    form of latest dates (the latest exit on or before the day, not followed by a
+    re-entry on or before it), three small subqueries instead of six anti-joins, which
+    is cheaper to build for every caseload and Vandaag request."""
     open_trajectory = _running("Trajectory", day)
     started = _model("Trajectory").objects.filter(participant=OuterRef("pk"), start__lte=day)
     intake = _model("Intake").objects.filter(participant=OuterRef("pk"))
     pre = Q(kind=PRE_TRAJECTORY_KIND)
+    left = Q(lc_exit__isnull=False) & (Q(lc_reentry__isnull=True) | Q(lc_reentry__lt=F("lc_exit")))
     return Case(
         *first,
-        When(_outflowed(day), then=Value(Phase.OUTFLOWED.value)),
-        When(has_left(day), then=Value(Phase.DROPPED_OUT.value)),
+        When(left & Q(lc_outflow=F("lc_exit")), then=Value(Phase.OUTFLOWED.value)),
+        When(left, then=Value(Phase.DROPPED_OUT.value)),
         When(Exists(_running("Pause", day)), then=Value(Phase.PAUSED.value)),
         When(Exists(open_trajectory.exclude(pre)), then=Value(Phase.IN_TRAJECTORY.value)),
         When(Exists(open_trajectory.filter(pre)), then=Value(Phase.PRE_TRAJECTORY.value)),

@@ -62,7 +62,7 @@ class ParticipantQuerySet(models.QuerySet):
         # LEAST skips NULLs on PostgreSQL but not on SQLite: a stand-in instead.
         never = Value(datetime.date.max)
         changes = lifecycle.next_changes(today)
-        return self.alias(**changes).update(
+        return self.alias(**changes, **lifecycle.exit_dates(today)).update(
             closed_on=lifecycle.closed_on(),
             stored_phase=lifecycle.phase(today),
             phase_on=today,
@@ -86,7 +86,7 @@ class ParticipantQuerySet(models.QuerySet):
         CASE branch it does not take)."""
         today = today or timezone.localdate()
         fresh = When(~_stale(today), then=F("stored_phase"))
-        return self.annotate(phase=lifecycle.phase(today, fresh))
+        return self.alias(**lifecycle.exit_dates(today)).annotate(phase=lifecycle.phase(today, fresh))
 
     def in_phase(self, phases: Iterable[str], today: datetime.date | None = None) -> "ParticipantQuerySet":
         """Participants in one of `phases` on `today`. Rows whose stored phase holds and

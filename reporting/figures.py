@@ -145,10 +145,12 @@ def _active_trajectories(reference_date: datetime.date) -> QuerySet:
     left on it (a re-entry after leaving brings them back). A pause does not end a
     trajectory."""
     d = reference_date
+    by_dropout, by_outflow = lifecycle.left_by(d, ref="participant")
     return (
         Trajectory.objects.filter(start__lte=d)
         .filter(Q(end__isnull=True) | Q(end__gt=d))
-        .exclude(lifecycle.has_left(d, ref="participant"))
+        .exclude(by_dropout)
+        .exclude(by_outflow)
     )
 
 
