@@ -68,12 +68,18 @@ def log_actions(*, by, entries: list[dict]) -> list[AuditEntry]:
     return AuditEntry.objects.bulk_create(rows, batch_size=1000)
 
 
+def keyed_hash(purpose: str, text: str) -> str:
+    """A short hash of `text` keyed with the secret key: the same text gives the same hash,
+    so an investigation can match a known value without the trail holding it."""
+    return salted_hmac(purpose, text, algorithm="sha256").hexdigest()[:16]
+
+
 def search_fingerprint(q: str) -> dict:
     """What the trail keeps of a search: its length, word count and a keyed hash (the
     same words give the same hash, so an investigation can match a known term without
     the trail holding names)."""
     words = q.lower().split()
-    digest = salted_hmac("plp.audit.search", " ".join(words), algorithm="sha256").hexdigest()[:16]
+    digest = keyed_hash("plp.audit.search", " ".join(words))
     return {"q_length": len(q), "q_words": len(words), "q_hash": digest} if q else {}
 
 

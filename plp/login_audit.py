@@ -8,12 +8,11 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.crypto import salted_hmac
 
 from plp.models import AuditEntry
 
 from .access import coordinator_required
-from .audit import log_action
+from .audit import keyed_hash, log_action
 
 LOGIN_FAILED = "auth.login.failed"
 LOCKED_OUT = "auth.login.locked_out"
@@ -22,8 +21,7 @@ LOCKED_OUT = "auth.login.locked_out"
 def name_fingerprint(name: str) -> dict:
     """What the audit trail keeps of a user name that matches no account: a keyed hash
     (the same name gives the same hash, so repeated guesses can be grouped) and its length."""
-    digest = salted_hmac("plp.login_audit.name", name, algorithm="sha256").hexdigest()
-    return {"name_hash": digest[:16], "name_length": len(name)}
+    return {"name_hash": keyed_hash("plp.login_audit.name", name), "name_length": len(name)}
 
 
 def _log(action: str, request, username) -> None:

@@ -5,11 +5,14 @@ one transaction with its audit entry; the records the phase depends on go throug
 
 import datetime
 import logging
+import re
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max, Min, Q
+from django.db.models.functions import Cast, Substr
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plp.audit import log_action
@@ -56,19 +59,17 @@ def current_exit(participant: Participant) -> Dropout | Outflow | None:
 
 
 NUMBER_PREFIX = "PLP"
-
-
 NUMBER_ATTEMPTS = 10
 
 
 def next_participant_number(today: datetime.date | None = None) -> str:
     """The next free number of this year's series: PLP-<year>-NNN, one past the highest
-    number of the series (three digits at least; numbers of another form are skipped)."""
-    from django.utils import timezone
-
+    number of the series (three digits at least; numbers of another form are skipped).
+    One aggregate in the database, not every number of the year sent to Python."""
     prefix = f"{NUMBER_PREFIX}-{(today or timezone.localdate()).year}-"
-    tails = Participant.objects.filter(number__startswith=prefix).values_list("number", flat=True)
-    highest = max((int(n[len(prefix) :]) for n in tails if n[len(prefix) :].isdigit()), default=0)
+    tail = Cast(Substr("number", len(prefix) + 1), models.IntegerField())
+    series = Participant.objects.filter(number__regex=rf"^{re.escape(prefix)}[0-9]+$")
+    highest = series.aggregate(n=Max(tail))["n"] or 0
     return f"{prefix}{highest + 1:03d}"
 
 
