@@ -264,3 +264,12 @@ def test_only_coaches_and_coordinators_register_participants(client, role):
     response = client.post(url, {"first_name": "A", "last_name": "B", "registration_date": "2026-01-05"})
     assert response.status_code == 403 and not Participant.objects.exists()
     assert f'href="{url}"' not in client.get(reverse("participants:caseload")).content.decode()
+
+
+def test_the_next_number_counts_numerically_and_skips_other_forms(db):
+    from tests.factories import ParticipantFactory
+
+    for number in ("PLP-2026-999", "PLP-2026-1000", "PLP-2026-abc", "PLP-2025-5000", "X-PLP-2026-7000"):
+        ParticipantFactory(number=number)
+    assert services.next_participant_number(datetime.date(2026, 3, 1)) == "PLP-2026-1001"
+    assert services.next_participant_number(datetime.date(2027, 1, 1)) == "PLP-2027-001"
