@@ -162,6 +162,34 @@ PERSONAL_DATA: dict[str, dict[str, Field]] = {
         "uploaded_by": Field(SYSTEM, False, KEEP),
         "uploaded_at": Field(SYSTEM, False, KEEP),
     },
+    # Observations are evidence of learning: personal data. Their free text may say more
+    # than intended (health, home), so it is classified special, to be safe; steps and
+    # dates stay after anonymising so that rules 10-11 do not change.
+    "participants.Observation": {
+        "id": Field(SYSTEM, False, KEEP),
+        "participant": Field(SYSTEM, False, KEEP),
+        "trajectory": Field(SYSTEM, False, KEEP),
+        "date": Field(CASE, False, KEEP),
+        "observer": Field(CASE, False, KEEP),
+        "mentor": Field(WORK, False, KEEP),
+        "situation": Field(HEALTH, True, ERASE),
+        "task": Field(HEALTH, True, ERASE),
+        "action": Field(HEALTH, True, ERASE),
+        "result": Field(HEALTH, True, ERASE),
+        "reflection": Field(HEALTH, True, ERASE),
+        "note": Field(HEALTH, True, ERASE),
+        "attachment": Field(SYSTEM, False, KEEP),
+        "author": Field(SYSTEM, False, KEEP),
+        "created_at": Field(SYSTEM, False, KEEP),
+    },
+    "participants.ObservationStep": {
+        "id": Field(SYSTEM, False, KEEP),
+        "observation": Field(SYSTEM, False, KEEP),
+        "goal": Field(WORK, False, KEEP),
+        "step": Field(WORK, False, KEEP),
+        "date": Field(CASE, False, KEEP),
+        "participant": Field(SYSTEM, False, KEEP),
+    },
     "participants.ReEntry": {
         "id": Field(SYSTEM, False, KEEP),
         "participant": Field(SYSTEM, False, KEEP),

@@ -270,6 +270,10 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 PLP_NO_CONTACT_DAYS = 14
 PLP_PLACEMENT_ENDING_DAYS = 14
 
+# What the programme calls the experience certificate it issues itself, in the app and
+# the report alike.
+PLP_CERTIFICATE_NAME = os.environ.get("CERTIFICATE_NAME", "Waardevol Werk-certificaat")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

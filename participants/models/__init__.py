@@ -18,6 +18,14 @@ from .exits import (  # noqa: F401
     Outflow,
     ReEntry,
 )
+from .learning import (  # noqa: F401
+    LearningGoal,
+    Observation,
+    ObservationStep,
+    QualificationFile,
+    Step,
+    WorkProcess,
+)
 from .organisations import (  # noqa: F401
     DropoutReason,
     Mentor,

@@ -50,6 +50,14 @@ CANARY = "Qzx7Kanarie"
 # Models whose text no user types: the trail itself, an upload between preview and
 # confirm (deleted either way), the worker's error text and the derived hours.
 NOT_TYPED = {AuditEntry, PendingImport, PdfJob, ProgressDay}
+# The learning route's records have no write path yet (issue 15 adds it, and its writes
+# to the walk below; then this set goes).
+NOT_WRITTEN_YET = {
+    "participants.QualificationFile",
+    "participants.WorkProcess",
+    "participants.LearningGoal",
+    "participants.Observation",
+}
 # A document's type is detected from its content by the server.
 NOT_TYPED_FIELDS = {"participants.attachment.content_type"}
 
@@ -72,7 +80,7 @@ CANARY_MODELS = [
     model
     for app in ("participants", "reporting")
     for model in apps.get_app_config(app).get_models()
-    if model not in NOT_TYPED and free_text_fields(model)
+    if model not in NOT_TYPED and model._meta.label not in NOT_WRITTEN_YET and free_text_fields(model)
 ]
 
 
