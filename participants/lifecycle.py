@@ -180,6 +180,16 @@ def phase(day: datetime.date, *first: When) -> Case:
     )
 
 
+def in_open_phase(day: datetime.date) -> Q:
+    """SQL: for a participant who has not left on `day`, whether their phase is one of
+    OPEN_PHASES: past registration, that is an intake, a trajectory started on or before
+    the day, or a running pause. The same answer as `phase()` for such files (tested),
+    without building the whole CASE, which costs more than running it on a short list."""
+    started = _model("Trajectory").objects.filter(participant=OuterRef("pk"), start__lte=day)
+    intake = _model("Intake").objects.filter(participant=OuterRef("pk"))
+    return Q(Exists(intake)) | Q(Exists(started)) | Q(Exists(_running("Pause", day)))
+
+
 def phase_of(participant, day: datetime.date) -> Phase:
     """Python: the same rule for one participant (a few queries)."""
 

@@ -50,8 +50,7 @@ class ParticipantQuerySet(models.QuerySet):
     def open_files(self, today: datetime.date | None = None) -> "ParticipantQuerySet":
         """Participants who have not left the programme (no dropout or outflow on or
         before today without a re-entry after it)."""
-        today = today or timezone.localdate()
-        return self.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=today))
+        return self.filter(_open(today or timezone.localdate()))
 
     def refresh_state(self, today: datetime.date | None = None) -> int:
         """Recompute what is stored for speed, in one UPDATE: closed_on (the latest exit
@@ -101,7 +100,7 @@ class ParticipantQuerySet(models.QuerySet):
     def with_overview(self, today: datetime.date | None = None) -> "ParticipantQuerySet":
         """Annotate what the caseload shows beside the phase: current placement (employer
         and end), last contact and the number of open signals. Filter on the attention
-        flags with `attention()` (after `with_phase()`); for display, `selectors.with_flags()`
+        flags with `attention()`; for display, `selectors.with_flags()`
         sets them on the fetched rows, which costs less than two more CASEs in the SQL."""
         today = today or timezone.localdate()
         Placement, Signal = _model("Placement"), _model("Signal")
@@ -125,6 +124,10 @@ class ParticipantQuerySet(models.QuerySet):
         )
 
 
+def _open(today: datetime.date) -> Q:
+    return Q(closed_on__isnull=True) | Q(closed_on__gt=today)
+
+
 def attention_dates(today: datetime.date) -> tuple[datetime.date, datetime.date]:
     """No contact since the first date is overdue; a placement ending on or before the
     second is ending soon."""
@@ -137,15 +140,15 @@ def attention_dates(today: datetime.date) -> tuple[datetime.date, datetime.date]
 
 
 def attention(today: datetime.date) -> dict[str, Q]:
-    """The attention flags as filters on rows annotated with `with_phase()` and
-    `with_overview()`; `selectors.with_flags()` is the same rule on fetched rows
-    (tested to agree)."""
+    """The attention flags as filters on rows annotated with `with_overview()` (no SQL
+    phase needed); `selectors.with_flags()` is the same rule on fetched rows (tested to
+    agree)."""
     since, ending_before = attention_dates(today)
     # "Last contact before `since`", as an anti-join: it probes the entry index instead of
     # finding every participant's latest entry.
     recent = _model("ProgressEntry").objects.filter(participant=OuterRef("pk"), date__gte=since)
     return {
         "signals": Q(open_signals__gt=0),
-        "no_contact": Q(phase__in=lifecycle.OPEN_PHASES) & ~Exists(recent),
+        "no_contact": _open(today) & lifecycle.in_open_phase(today) & ~Exists(recent),
         "placement_ending": Q(placement_end__isnull=False, placement_end__lte=ending_before),
     }

@@ -29,7 +29,6 @@ def attention_per_coach(today: datetime.date | None = None) -> list[dict]:
     flags = attention(today)
     rows = (
         Participant.objects.open_files(today)
-        .with_phase(today)
         .with_overview(today)
         .values("coach", "coach__username", "coach__first_name", "coach__last_name")
         .annotate(

@@ -62,7 +62,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         # Signals are special data: only of the participants the user coaches.
         flags["signals"] &= Q(coach=request.user)
     if flag in flags:
-        qs = qs.with_phase().with_overview().filter(flags[flag])
+        qs = qs.with_overview().filter(flags[flag])
     if q:
         qs = qs.search(q)
         log_action(by=request.user, action="participants.participant.searched", data=search_fingerprint(q))
@@ -135,7 +135,6 @@ def today(request: HttpRequest) -> HttpResponse:
         list(
             Participant.objects.filter(coach=request.user)
             .open_files(day)
-            .with_phase(day)
             .with_overview(day)
             .annotate(pause_ending=Exists(pause_ending))
             .filter(flags["signals"] | flags["no_contact"] | flags["placement_ending"] | Q(pause_ending=True))

@@ -7,7 +7,16 @@ import pytest
 
 from participants import lifecycle, services
 from participants.lifecycle import Phase
-from participants.models import Dropout, DropoutReason, Outflow, Participant, ReEntry, Trajectory
+from participants.models import (
+    Dropout,
+    DropoutReason,
+    Intake,
+    Outflow,
+    Participant,
+    Pause,
+    ReEntry,
+    Trajectory,
+)
 from reporting.figures import Period, compute_figures, participants_in
 from tests.factories import ParticipantFactory, TrajectoryFactory
 
@@ -141,3 +150,22 @@ def test_first_start_sql_and_python_agree(files):
     sql = dict(Participant.objects.annotate(first=lifecycle.first_start()).values_list("pk", "first"))
     for p in files.values():
         assert sql[p.pk] == lifecycle.first_start_of(p)
+
+
+def test_the_open_phase_test_agrees_with_the_phase(files):
+    """`in_open_phase()` (the attention flags' cheap test) gives the answer of `phase()`
+    for every file that has not left, before registration ends too."""
+    people = dict(files)
+    people["registered"] = ParticipantFactory()
+    people["intake only"] = ParticipantFactory()
+    Intake.objects.create(participant=people["intake only"], date=D(2024, 1, 1))
+    people["paused before a trajectory"] = ParticipantFactory()
+    Pause.objects.create(participant=people["paused before a trajectory"], start=D(2024, 3, 1), reason="x")
+    people["trajectory ahead"] = ParticipantFactory()
+    TrajectoryFactory(participant=people["trajectory ahead"], start=D(2025, 2, 1), end=None)
+    for day in DAYS:
+        phases = dict(Participant.objects.with_phase(day).values_list("pk", "phase"))
+        in_open = set(Participant.objects.filter(lifecycle.in_open_phase(day)).values_list("pk", flat=True))
+        for name, p in people.items():
+            if lifecycle.exit_of(p, day) is None:
+                assert (p.pk in in_open) == (phases[p.pk] in lifecycle.OPEN_PHASES), (name, day)
