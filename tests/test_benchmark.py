@@ -31,7 +31,8 @@ def test_benchmark_runs_and_reports_every_page(tmp_path):
     assert {
         "caseload, page 2 (coordinator)",
         "participant page",
-        "admin changelist (stock peer)",
+        "admin changelist, lean columns (stock peer)",
+        "admin changelist, caseload columns (honest peer)",
         "full report PDF",
         "register import 40 rows (csv)",
         "register import 40 rows (xlsx)",
@@ -40,5 +41,20 @@ def test_benchmark_runs_and_reports_every_page(tmp_path):
     assert Participant.objects.filter(number__startswith="BENCH-").count() == 30
     assert ProgressEntry.objects.count() == 30 * 20
     assert not Participant.objects.filter(number__startswith="BIMP-").exists()  # the import was rolled back
-    call_command("benchmark", "--participants", "30", "--repeat", "1", "--import-rows", "0", stdout=out)
+    call_command(
+        "benchmark",
+        "--participants",
+        "30",
+        "--repeat",
+        "1",
+        "--import-rows",
+        "0",
+        "--compare",
+        str(report),
+        stdout=out,
+    )
     assert "reused" in out.getvalue()
+    assert (
+        "caseload, page 2 (coordinator) / admin changelist, caseload columns (honest peer): "
+        in out.getvalue()
+    )

@@ -3,13 +3,16 @@
 Generates synthetic data with bulk inserts (reused when it is already there), then
 measures the main pages in-process: median and p95 server time over warm requests,
 the number of queries, and the SQL floor (the summed EXPLAIN ANALYZE time of the page's
-own queries on PostgreSQL; their plain execution time on SQLite). The Django admin
-changelist of participants is measured beside our caseload as the stock peer.
+own queries on PostgreSQL; their plain execution time on SQLite). Two peers are measured
+beside our caseload, and the ratio printed: the plain Django admin changelist of
+participants (lean: number, names, coach, date) and the admin changelist with the
+caseload's columns built by annotation (honest: the same work; plp/bench/peer.py).
 Run it against a scratch database, never production (see README)."""
 
 import datetime
 import io
 import json
+import math
 import random
 import statistics
 import time
@@ -41,6 +44,7 @@ from participants.models import (
     Trajectory,
 )
 from participants.reference import ensure_reference_data
+from plp.bench import peer
 from plp.demo import FIRST, LAST
 from plp.roles import COACH, COORDINATOR
 from reporting.figures import Period, compute_figures
@@ -48,6 +52,9 @@ from reporting.pdf import render_pdf
 from reporting.report import report_context
 
 PREFIX = "BENCH-"
+OURS = "caseload, page 2 (coordinator)"
+LEAN_PEER = "admin changelist, lean columns (stock peer)"
+HONEST_PEER = "admin changelist, caseload columns (honest peer)"
 BATCH = 5000
 
 
@@ -61,8 +68,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--import-rows", type=int, default=10_000, help="rows of the import test (0: none)"
         )
+        parser.add_argument(
+            "--compare",
+            action="append",
+            default=[],
+            metavar="FILE",
+            help="a --json file of a smaller size: print how each page's time grew since",
+        )
 
-    def handle(self, *args, participants, json_file, repeat, import_rows, **options):
+    def handle(self, *args, participants, json_file, repeat, import_rows, compare, **options):
         if participants < 10:
             raise CommandError("--participants must be at least 10.")
         random.seed(42)
@@ -85,6 +99,8 @@ class Command(BaseCommand):
         ):
             results = self.measure(repeat, import_rows)
         self.print_table(results)
+        if compare:
+            self.print_growth(participants, results, compare)
         if json_file:
             with open(json_file, "w") as f:
                 json.dump(
@@ -244,7 +260,7 @@ class Command(BaseCommand):
         own.force_login(coach)
         caseload = reverse("participants:caseload")
         pages = [
-            ("caseload, page 2 (coordinator)", coord, caseload, {"page": 2}),
+            (OURS, coord, caseload, {"page": 2}),
             ("caseload, everyone incl. closed, p. 2", coord, caseload, {"page": 2, "phase": "all"}),
             ("caseload, one coach", coord, caseload, {"coach": coach.pk, "phase": "all"}),
             ("caseload, name search", coord, caseload, {"q": "jansen", "phase": "all"}),
@@ -252,12 +268,7 @@ class Command(BaseCommand):
             ("caseload, paused", coord, caseload, {"phase": Phase.PAUSED}),
             ("caseload, coach's own", own, caseload, {}),
             ("participant page", own, participant.get_absolute_url(), {}),
-            (
-                "admin changelist (stock peer)",
-                coord,
-                reverse("admin:participants_participant_changelist"),
-                {"p": 2},
-            ),
+            (LEAN_PEER, coord, reverse("admin:participants_participant_changelist"), {"p": 2}),
             ("report figures page, 4 years", coord, reverse("reporting:overview"), self.four_years()),
             ("dashboard (coordinator)", coord, reverse("reporting:dashboard"), {}),
             ("today (coach)", own, reverse("participants:today"), {}),
@@ -265,6 +276,9 @@ class Command(BaseCommand):
         results = [
             self.measure_page(name, client, url, params, repeat) for name, client, url, params in pages
         ]
+        results.append(
+            self.measure_callable(HONEST_PEER, lambda: peer.changelist(coordinator, {"p": 2}), min(repeat, 5))
+        )
         results.append(self.measure_callable("figures, 4 years (compute only)", self.compute_figures, repeat))
         results.append(self.measure_callable("full report PDF", self.render_pdf, 3))
         if import_rows:
@@ -408,4 +422,33 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{r['page']:<38} {r['median_ms']:>10.1f} {r['p95_ms']:>8.1f} {r['queries']:>8} "
                 f"{floor:>10} {ratio:>6}"
+            )
+        times = {r["page"]: r["median_ms"] for r in results}
+        for name in (LEAN_PEER, HONEST_PEER):
+            self.stdout.write(f"{OURS} / {name}: {times[OURS] / times[name]:.3f}")
+
+    def print_growth(self, n: int, results: list[dict], files: list[str]):
+        """Each page's median here against the same page in earlier runs: the growth
+        factor, beside the growth of n and of log(n)."""
+        earlier = []
+        for name in files:
+            with open(name) as f:
+                data = json.load(f)
+            earlier.append((data["participants"], {r["page"]: r["median_ms"] for r in data["results"]}))
+        earlier.sort(key=lambda e: e[0])
+        sizes = [size for size, _ in earlier] + [n]
+        header = f"{'growth of the median':<38}" + "".join(f"{f'{s:,}':>11}" for s in sizes)
+        header += "".join(f"{f'x {s:,}':>14}" for s, _ in earlier)
+        self.stdout.write("")
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        for r in results:
+            before = [times.get(r["page"]) for _, times in earlier]
+            line = f"{r['page']:<38}" + "".join(f"{t:>11.1f}" if t else f"{'':>11}" for t in before)
+            line += f"{r['median_ms']:>11.1f}"
+            line += "".join(f"{r['median_ms'] / t:>14.2f}" if t else f"{'':>14}" for t in before)
+            self.stdout.write(line)
+        for size, _ in earlier:
+            self.stdout.write(
+                f"n grew x{n / size:,.0f} since {size:,}; log(n) grew x{math.log(n) / math.log(size):.2f}"
             )
