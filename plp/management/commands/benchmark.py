@@ -1,6 +1,6 @@
 """benchmark --participants N [--json FILE] [--repeat R]
 
-Generates synthetic data with bulk inserts (reused when it is already there), then
+Generates synthetic data with COPY (plp/bench/generate.py; reused when it is already there), then
 measures the main pages in-process: median and p95 server time over warm requests,
 the number of queries, and the SQL floor (the summed EXPLAIN ANALYZE time of the page's
 own queries on PostgreSQL; their plain execution time on SQLite). Two peers are measured
@@ -13,12 +13,10 @@ import datetime
 import io
 import json
 import math
-import random
 import statistics
 import time
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -29,33 +27,17 @@ from django.utils import timezone
 
 from participants import register
 from participants.lifecycle import Phase
-from participants.models import (
-    Credential,
-    Dropout,
-    DropoutReason,
-    Intake,
-    Organisation,
-    Outflow,
-    Participant,
-    Pause,
-    Placement,
-    ProgressEntry,
-    Signal,
-    Trajectory,
-)
+from participants.models import Participant
 from participants.reference import ensure_reference_data
 from plp.bench import peer
-from plp.demo import FIRST, LAST
-from plp.roles import COACH, COORDINATOR
+from plp.bench.generate import BATCH, PREFIX, generate
 from reporting.figures import Period, compute_figures
 from reporting.pdf import render_pdf
 from reporting.report import report_context
 
-PREFIX = "BENCH-"
 OURS = "caseload, page 2 (coordinator)"
 LEAN_PEER = "admin changelist, lean columns (stock peer)"
 HONEST_PEER = "admin changelist, caseload columns (honest peer)"
-BATCH = 5000
 
 
 class Command(BaseCommand):
@@ -79,7 +61,6 @@ class Command(BaseCommand):
     def handle(self, *args, participants, json_file, repeat, import_rows, compare, **options):
         if participants < 10:
             raise CommandError("--participants must be at least 10.")
-        random.seed(42)
         ensure_reference_data()
         started = time.perf_counter()
         created = self.generate(participants)
@@ -120,131 +101,15 @@ class Command(BaseCommand):
                 f"The database holds {existing:,} benchmark participants, not {n:,}: "
                 "use a fresh scratch database per size."
             )
-        User = get_user_model()
-        coach_group = Group.objects.get(name=COACH)
-        n_coaches = max(3, n // 40)
-        coaches = User.objects.bulk_create(
-            [
-                User(
-                    username=f"bench-coach-{i}",
-                    first_name=random.choice(FIRST),
-                    last_name=random.choice(LAST),
-                )
-                for i in range(n_coaches)
-            ],
-            batch_size=BATCH,
-        )
-        coaches = list(User.objects.filter(username__startswith="bench-coach-"))
-        User.groups.through.objects.bulk_create(
-            [User.groups.through(user_id=c.pk, group_id=coach_group.pk) for c in coaches], batch_size=BATCH
-        )
-        coordinator, _ = User.objects.get_or_create(
-            username="bench-coordinator", defaults={"is_superuser": True, "is_staff": True}
-        )
-        coordinator.groups.add(Group.objects.get(name=COORDINATOR))
-        employers = Organisation.objects.bulk_create(
-            [Organisation(name=f"Bench leerbedrijf {i}", kind="employer") for i in range(200)],
-            ignore_conflicts=True,
-        )
-        employers = list(Organisation.objects.filter(name__startswith="Bench leerbedrijf"))
-        reasons = list(DropoutReason.objects.all())
-        today = timezone.localdate()
-        for start in range(0, n, BATCH):
-            size = min(BATCH, n - start)
-            people = Participant.objects.bulk_create(
-                [
-                    Participant(
-                        number=f"{PREFIX}{i:07d}",
-                        first_name=random.choice(FIRST),
-                        last_name=random.choice(LAST),
-                        coach=coaches[i % len(coaches)],
-                        registration_date=today - datetime.timedelta(days=random.randint(60, 1800)),
-                    )
-                    for i in range(start, start + size)
-                ]
-            )
-            self.generate_records(people, employers, reasons, today)
-            Participant.objects.filter(pk__in=[p.pk for p in people]).refresh_state()
-            self.stdout.write(f"  {start + size:,} / {n:,}")
-        return True
+        step = max(BATCH, n // 10)
 
-    def generate_records(self, people, employers, reasons, today):
-        intakes, trajectories, placements, entries, signals = [], [], [], [], []
-        credentials, dropouts, outflows, pauses = [], [], [], []
-        kinds = ["praktijkverklaring", "ervaringscertificaat", "deelcertificaat"]
-        for p in people:
-            first = p.registration_date + datetime.timedelta(days=30)
-            intakes.append(
-                Intake(participant=p, date=first - datetime.timedelta(days=10), outcome="admitted")
-            )
-            fate = (
-                random.random()
-            )  # proportions of the demo data: about a quarter drop out, a quarter flow out
-            end = None
-            if fate < 0.27:
-                end = min(today, first + datetime.timedelta(days=random.randint(30, 400)))
-                dropouts.append(Dropout(participant=p, date=end, reason=random.choice(reasons)))
-            elif fate < 0.52:
-                end = min(today, first + datetime.timedelta(days=random.randint(120, 700)))
-                outflows.append(
-                    Outflow(
-                        participant=p,
-                        date=end,
-                        kind=random.choice(
-                            ["betaald werk", "beschut werk", "participatiebaan", "detachering"]
-                        ),
-                        employer=random.choice(employers),
-                        job_title="Medewerker",
-                    )
-                )
-            kind = random.choice(kinds)
-            trajectories.append(
-                Trajectory(
-                    participant=p, kind=kind, start=first, end=end, outcome="gestopt" if end else "lopend"
-                )
-            )
-            placements.append(
-                Placement(
-                    participant=p, employer=random.choice(employers), start=first, end=end, hours_per_week=16
-                )
-            )
-            if fate >= 0.27 and fate < 0.52:
-                credentials.append(Credential(participant=p, kind=kind, awarded_on=end))
-            last = end or today
-            span = max(1, (last - first).days)
-            for j in range(20):
-                entries.append(
-                    ProgressEntry(
-                        participant=p,
-                        date=first + datetime.timedelta(days=span * j // 20),
-                        kind=random.choice(ProgressEntry.Kind.values),
-                        duration_minutes=random.choice([15, 30, 45, 60, 90]),
-                        notes="Voortgang.",
-                    )
-                )
-            if end is None and random.random() < 0.05:  # a few open files are paused now
-                pauses.append(
-                    Pause(
-                        participant=p,
-                        start=max(first, today - datetime.timedelta(days=random.randint(1, 30))),
-                        end=today + datetime.timedelta(days=random.randint(1, 60)),
-                        reason="Ziekte",
-                    )
-                )
-            if random.random() < 0.15:
-                signals.append(Signal(participant=p, kind=random.choice(Signal.Kind.values), raised_on=last))
-        for model, objs in (
-            (Intake, intakes),
-            (Trajectory, trajectories),
-            (Placement, placements),
-            (ProgressEntry, entries),
-            (Signal, signals),
-            (Credential, credentials),
-            (Dropout, dropouts),
-            (Outflow, outflows),
-            (Pause, pauses),
-        ):
-            model.objects.bulk_create(objs, batch_size=BATCH)
+        def progress(done: int, n: int) -> None:
+            if done % step == 0 or done == n:
+                self.stdout.write(f"  {done:,} / {n:,}  ({time.perf_counter() - started:.0f} s)")
+
+        started = time.perf_counter()
+        generate(n, progress)
+        return True
 
     # Measuring
 
