@@ -56,6 +56,15 @@ def first_start(ref: str = "pk") -> Subquery:
     )
 
 
+def started_by(date_field: str, ref: str = "participant") -> Exists:
+    """SQL: the participant's first trajectory start is on or before the outer row's
+    `date_field` (the same rule as comparing with `first_start`, as a semi-join the
+    database answers from the index instead of a subquery per row)."""
+    return Exists(
+        _model("Trajectory").objects.filter(participant=OuterRef(ref), start__lte=OuterRef(date_field))
+    )
+
+
 def first_start_of(participant) -> datetime.date | None:
     """Python: the same for one participant."""
     return participant.trajectories.aggregate(first=models.Min("start"))["first"]

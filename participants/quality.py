@@ -27,8 +27,8 @@ class Check:
 
 def checks(today: datetime.date | None = None) -> list[Check]:
     today = today or timezone.localdate()
-    first_start = lifecycle.first_start(ref="participant")
-    before_first = Q(first__isnull=True) | Q(date__lt=F("first"))
+    # Before the first start: no trajectory started on or before the date.
+    before_first = ~lifecycle.started_by("date")
     return [
         Check("dropout_reason", _("Dropout without a reason"), Dropout.objects.filter(reason__isnull=True)),
         Check(
@@ -44,12 +44,12 @@ def checks(today: datetime.date | None = None) -> list[Check]:
         Check(
             "dropout_date",
             _("Dropout before the start of the first trajectory"),
-            Dropout.objects.annotate(first=first_start).filter(before_first),
+            Dropout.objects.filter(before_first),
         ),
         Check(
             "outflow_date",
             _("Outflow before the start of the first trajectory"),
-            Outflow.objects.annotate(first=first_start).filter(before_first),
+            Outflow.objects.filter(before_first),
         ),
         Check(
             "credential_date",

@@ -4,7 +4,7 @@ outflow per month, and per coach what needs attention. A fixed number of queries
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, IntegerField, Sum
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from participants import quality
 from participants.lifecycle import OPEN_PHASES
-from participants.models import Outflow, Participant, TrajectoryKind
-from participants.querysets import attention
+from participants.models import Outflow, Participant, Placement, Signal, TrajectoryKind
+from participants.querysets import attention, attention_dates
 
 from .figures import Period, compute_figures, instroom_per
 from .report import Cell, bar_chart, figure_label, targets, trajectories_label
@@ -24,32 +24,57 @@ def _coach_name(first: str | None, last: str | None, username: str | None) -> st
 
 
 def attention_per_coach(today: datetime.date | None = None) -> list[dict]:
-    """Per coach: open files, open signals, no contact in 14 days, placements ending."""
+    """Per coach: open files, open signals, no contact in 14 days, placements ending.
+    Three grouped queries, each from the side where the rows are few (open signals,
+    placements ending soon), instead of the caseload's per-row overview over every open
+    file; the same rule as `querysets.attention()` (tested to agree)."""
     today = today or timezone.localdate()
     flags = attention(today)
+    _, ending_before = attention_dates(today)
+    open_file = Q(participant__closed_on__isnull=True) | Q(participant__closed_on__gt=today)
+    signals = dict(
+        Signal.objects.filter(open_file, closed_on__isnull=True)
+        .values_list("participant__coach")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    # A placement ending soon counts when it is the participant's current placement:
+    # no other current placement started after it.
+    later = Placement.objects.filter(
+        participant=OuterRef("participant"), start__gt=OuterRef("start"), start__lte=today
+    )
+    later = later.filter(Q(end__isnull=True) | Q(end__gte=today))
+    ending = dict(
+        Placement.objects.filter(open_file, start__lte=today, end__gte=today, end__lte=ending_before)
+        .exclude(Exists(later))
+        .values_list("participant__coach")
+        .annotate(n=Count("participant", distinct=True))
+        .order_by()
+    )
     rows = (
         Participant.objects.open_files(today)
-        .with_overview(today)
-        .values("coach", "coach__username", "coach__first_name", "coach__last_name")
-        .annotate(
-            files=Count("pk"),
-            signals=Sum("open_signals", output_field=IntegerField()),
-            no_contact=Count("pk", filter=flags["no_contact"]),
-            ending=Count("pk", filter=flags["placement_ending"]),
-        )
-        .order_by("coach__first_name", "coach__username")
+        .values_list("coach")
+        .annotate(files=Count("pk"), no_contact=Count("pk", filter=flags["no_contact"]))
+        .order_by()
     )
-    return [
+    names = {
+        pk: _coach_name(*name)
+        for pk, *name in get_user_model()
+        .objects.filter(pk__in=[coach for coach, *_ in rows if coach])
+        .values_list("pk", "first_name", "last_name", "username")
+    }
+    found = [
         {
-            "coach_id": r["coach"],
-            "coach": _coach_name(r["coach__first_name"], r["coach__last_name"], r["coach__username"]),
-            "files": r["files"],
-            "signals": r["signals"] or 0,
-            "no_contact": r["no_contact"],
-            "ending": r["ending"],
+            "coach_id": coach,
+            "coach": names.get(coach, "–"),
+            "files": files,
+            "signals": signals.get(coach, 0),
+            "no_contact": no_contact,
+            "ending": ending.get(coach, 0),
         }
-        for r in rows
+        for coach, files, no_contact in rows
     ]
+    return sorted(found, key=lambda r: (r["coach_id"] is None, r["coach"].lower()))
 
 
 def per_phase(today: datetime.date) -> list[dict]:

@@ -150,6 +150,17 @@ def test_first_start_sql_and_python_agree(files):
     sql = dict(Participant.objects.annotate(first=lifecycle.first_start()).values_list("pk", "first"))
     for p in files.values():
         assert sql[p.pk] == lifecycle.first_start_of(p)
+    # started_by: "the first start is on or before the row's date", on every exit row,
+    # with a trajectory without a start (ignored) and a file without any trajectory.
+    Trajectory.objects.create(participant=files["dropout dated ahead"], kind="voortraject", start=None)
+    nothing = ParticipantFactory()
+    Dropout.objects.create(participant=nothing, date=D(2024, 5, 1))
+    Outflow.objects.create(participant=files["running"], date=D(2024, 1, 31), kind="betaald werk")
+    for model in (Dropout, Outflow):
+        started = set(model.objects.filter(lifecycle.started_by("date")).values_list("pk", flat=True))
+        for row in model.objects.select_related("participant"):
+            first = lifecycle.first_start_of(row.participant)
+            assert (row.pk in started) == (first is not None and first <= row.date), row
 
 
 def test_the_open_phase_test_agrees_with_the_phase(files):

@@ -50,6 +50,45 @@ def test_attention_per_coach_counts_open_files_only(coach, other_coach):
     assert rows[other_coach.pk]["files"] == 1
 
 
+def test_attention_per_coach_agrees_with_the_caseload_flags(coach, other_coach):
+    """The dashboard's grouped counts give what the caseload's flags give per file, on
+    files with two placements, old and recent contact, closed signals, and closed files."""
+    from participants.models import Participant
+    from participants.selectors import with_flags
+
+    today = timezone.localdate()
+    day = datetime.timedelta(days=1)
+    for i in range(12):
+        p = ParticipantFactory(coach=(coach, other_coach)[i % 2])
+        TrajectoryFactory(participant=p, start=today - 200 * day)
+        if i % 3 == 0:
+            SignalFactory(participant=p, raised_on=today - 3 * day)
+        if i % 4 == 1:
+            SignalFactory(participant=p, raised_on=today - 9 * day, closed_on=today)
+        if i % 3 != 2:
+            ProgressEntryFactory(participant=p, date=today - (5 + 7 * i) * day)
+        # An earlier placement ending soon, then (for some) a later current one.
+        PlacementFactory(participant=p, start=today - 100 * day, end=today + (i % 5) * 5 * day)
+        if i % 4 == 0:
+            PlacementFactory(participant=p, start=today - 10 * day, end=None)
+        if i == 7:
+            DropoutFactory(participant=p, date=today - 2 * day)
+    Participant.objects.refresh_state(today)
+    expected = {}
+    for p in with_flags(list(Participant.objects.open_files(today).with_overview(today)), today):
+        row = expected.setdefault(p.coach_id, dict(files=0, signals=0, no_contact=0, ending=0))
+        row["files"] += 1
+        row["signals"] += p.open_signals
+        row["no_contact"] += p.no_recent_contact
+        row["ending"] += p.placement_ending
+    got = {
+        r["coach_id"]: {k: r[k] for k in ("files", "signals", "no_contact", "ending")}
+        for r in attention_per_coach(today)
+    }
+    assert got == expected
+    assert all(row["ending"] for row in got.values()) and all(row["no_contact"] for row in got.values())
+
+
 def test_dashboard_page_links_numbers_to_participants(coordinator_client, coach):
     today = timezone.localdate()
     caseload_for(coach, 2, today)
