@@ -48,11 +48,14 @@ class MentorObservationForm(forms.Form):
 
 class MentorCheckinForm(forms.Form):
     mood = forms.ChoiceField(
-        label=_("How is it going?"), choices=MentorCheckin.Mood.choices,
+        label=_("How is it going?"),
+        choices=MentorCheckin.Mood.choices,
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     note = forms.CharField(
-        label=_("Note (optional)"), max_length=NOTE_MAX, required=False,
+        label=_("Note (optional)"),
+        max_length=NOTE_MAX,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
     )
     wants_contact = forms.BooleanField(

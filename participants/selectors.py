@@ -128,7 +128,9 @@ def participant_file(
     are left out."""
     p = participant
     trajectories = list(p.trajectories.all())
-    placements = list(p.placements.select_related("employer", "mentor").annotate(mentor_link_used=_link_used()))
+    placements = list(
+        p.placements.select_related("employer", "mentor").annotate(mentor_link_used=_link_used())
+    )
     entries = list(p.entries.select_related("author")[: entries_limit + 1])
     more_entries = len(entries) > entries_limit
     entries = entries[:entries_limit]

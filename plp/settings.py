@@ -291,7 +291,9 @@ PLP_CONTACT_PHONE = os.environ.get("CONTACT_PHONE", "")
 # Mail (the mentor's link and check-ins): the console in development, SMTP otherwise.
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
@@ -307,6 +309,11 @@ LOGGING = {
     # CSRF warnings) may print it.
     "filters": {"mentor_token": {"()": "plp.logfilters.HideMentorToken"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mentor_token"]}},
+    # On the loggers too, so that no handler (one added later included) sees the token.
+    "loggers": {
+        name: {"filters": ["mentor_token"]}
+        for name in ("django.request", "django.security.csrf", "django.server", "gunicorn.access")
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .organisations import Mentor
 from .participant import Participant
@@ -68,12 +69,12 @@ class MentorLink(models.Model):
 
 
 class MentorCheckin(models.Model):
-    """"Hoe gaat het?": the mentor's short answer about the participant at the workplace."""
+    """ "Hoe gaat het?": the mentor's short answer about the participant at the workplace."""
 
     class Mood(models.TextChoices):
         GOOD = "goed", _("Good")
         MIXED = "wisselend", _("Mixed")
-        WORRIED = "zorgen", _("Concerns")
+        WORRIED = "zorgen", pgettext_lazy("how it goes", "Concerns")
 
     participant = models.ForeignKey(
         Participant, models.CASCADE, related_name="mentor_checkins", verbose_name=_("participant")

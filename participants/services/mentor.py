@@ -83,13 +83,20 @@ def _revoke_active(*, by, placement: Placement, now: datetime.datetime) -> None:
 
 @transaction.atomic
 def mentor_link_make(
-    *, by, placement: Placement, email: bool = False, base_url: str = "", keep_expiry: MentorLink | None = None
+    *,
+    by,
+    placement: Placement,
+    email: bool = False,
+    base_url: str = "",
+    keep_expiry: MentorLink | None = None,
 ) -> tuple[MentorLink, str]:
     """Make the placement's link for its mentor and return it with its token (shown once,
     never stored). The placement's earlier link stops working. With `email`, the link
     goes to the mentor's address. With `keep_expiry` (the periodic mail), the new link
     ends when that one did."""
-    placement = Placement.objects.select_for_update().select_related("mentor", "participant").get(pk=placement.pk)
+    placement = (
+        Placement.objects.select_for_update().select_related("mentor", "participant").get(pk=placement.pk)
+    )
     today = timezone.localdate()
     if placement.mentor_id is None:
         raise ValidationError(_("Choose the workplace mentor of this placement first."))
@@ -112,7 +119,9 @@ def mentor_link_make(
     )
     link.full_clean()
     link.save()
-    log_action(by=by, action="participants.mentorlink.created", participant=placement.participant_id, obj=link)
+    log_action(
+        by=by, action="participants.mentorlink.created", participant=placement.participant_id, obj=link
+    )
     if email:
         _mail(
             by=by,
@@ -305,7 +314,7 @@ def mentor_observation_record(*, link: MentorLink, steps: dict[int, int], note: 
 
 @transaction.atomic
 def mentor_checkin_record(*, link: MentorLink, mood: str, note: str, wants_contact: bool) -> MentorCheckin:
-    """"Hoe gaat het?" through the link. Concerns or a wish for contact open a
+    """ "Hoe gaat het?" through the link. Concerns or a wish for contact open a
     workplace signal (or join the one still open) for the coach's Vandaag."""
     placement = link.placement
     participant = placement.participant
@@ -395,7 +404,9 @@ def mentor_checkins_send(*, today: datetime.date | None = None) -> int:
                     placement=link.placement, period_start=period, link=link, sent_at=now
                 )
                 new, token = mentor_link_make(by=None, placement=link.placement, keep_expiry=link)
-                MentorCheckinMail.objects.filter(placement=link.placement, period_start=period).update(link=new)
+                MentorCheckinMail.objects.filter(placement=link.placement, period_start=period).update(
+                    link=new
+                )
                 _mail(
                     by=None,
                     link=new,
