@@ -5,7 +5,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from .organisations import Mentor
 from .participant import Participant
@@ -74,7 +73,7 @@ class MentorCheckin(models.Model):
     class Mood(models.TextChoices):
         GOOD = "goed", _("Good")
         MIXED = "wisselend", _("Mixed")
-        WORRIED = "zorgen", pgettext_lazy("how it goes", "Concerns")
+        WORRIED = "zorgen", _("Worried")
 
     participant = models.ForeignKey(
         Participant, models.CASCADE, related_name="mentor_checkins", verbose_name=_("participant")
