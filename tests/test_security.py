@@ -223,9 +223,7 @@ def world(db):
         trajectory=t,
         work_process=WorkProcess.objects.create(qualification=qualification, code="W1", title="Deeg"),
     )
-    link, mentor_token = services.mentor_link_make(
-        by=users["coach"], placement=records["placement"]
-    )
+    link, mentor_token = services.mentor_link_make(by=users["coach"], placement=records["placement"])
     records["observation"] = services.mentor_observation_record(link=link, steps={goal.pk: 2}, note="Goed")
     records["checkin"] = services.mentor_checkin_record(
         link=link, mood="goed", note="Prima", wants_contact=False
