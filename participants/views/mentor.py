@@ -17,6 +17,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.middleware.csrf import CsrfViewMiddleware
+from django.utils.decorators import decorator_from_middleware
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from plp.security import client_ip
@@ -46,7 +49,7 @@ def _link_page(request, placement, *, token: str = "", status: int = 200) -> Htt
         .first()
     )
     url = request.build_absolute_uri(mentor_services.link_url(token)) if token else ""
-    response = render(
+    return render(
         request,
         "participants/mentor_link.html",
         {
@@ -63,8 +66,6 @@ def _link_page(request, placement, *, token: str = "", status: int = 200) -> Htt
         },
         status=status,
     )
-    response["Referrer-Policy"] = "no-referrer"
-    return response
 
 
 def mentor_link(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
@@ -109,8 +110,27 @@ def mentor_link_revoke(request: HttpRequest, pk: int, record_pk: int) -> HttpRes
 # ---------------------------------------------------------------- the mentor's side
 
 
+class _NoReferrerCsrf(CsrfViewMiddleware):
+    """Django's CSRF check for pages sent with `Referrer-Policy: no-referrer`: the browser
+    then sends `Origin: null` with the page's own forms (and no Referer), which Django
+    refuses. Here "null" passes the origin check when the browser itself says the
+    request comes from the same origin (Sec-Fetch-Site, which pages cannot set) or does
+    not say (older browsers); the CSRF token must match all the same, and the cookie is
+    SameSite=Lax, so another site's form brings neither."""
+
+    def _origin_verified(self, request):
+        if request.META.get("HTTP_ORIGIN") == "null":
+            return request.META.get("HTTP_SEC_FETCH_SITE", "same-origin") == "same-origin"
+        return super()._origin_verified(request)
+
+
+_csrf = decorator_from_middleware(_NoReferrerCsrf)
+
+
 def _private(view):
-    """No login; nothing cached, no referrer (the URL carries the token), no indexing."""
+    """No login; nothing cached, no referrer (the URL carries the token), no indexing;
+    CSRF checked by `_NoReferrerCsrf` instead of the site-wide middleware."""
+    view = csrf_exempt(_csrf(view))
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
