@@ -14,14 +14,15 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.decorators import decorator_from_middleware
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from plp.models import work_phone
 from plp.security import client_ip
 
 from .. import services
@@ -183,7 +184,7 @@ def _page(request, link, *, observation_form=None, checkin_form=None, status=200
             "employer": placement.employer.name,
             "mentor_name": placement.mentor.name,
             "coach_name": coach.get_full_name() or coach.username if coach else "",
-            "coach_phone": settings.PLP_CONTACT_PHONE,
+            "coach_phone": work_phone(coach) or settings.PLP_CONTACT_PHONE,
             "goals": goals,
             "observation_form": observation_form or MentorObservationForm(goals=goals),
             "checkin_form": checkin_form or MentorCheckinForm(),

@@ -241,6 +241,9 @@ def test_the_mentor_page_shows_only_what_it_may(coach, participant, placement, m
     LearningGoal.objects.filter(pk=goal.pk).update(assignment=f"Deeg kneden{XSS}")
     coach.first_name, coach.last_name = "Anna", "Coach"
     coach.save()
+    from plp.models import StaffProfile
+
+    StaffProfile.objects.create(user=coach, phone="010-1234567")
 
     response = Client().get(page(token))
     html = response.content.decode()
@@ -458,3 +461,21 @@ def test_csrf_with_the_origin_a_no_referrer_page_sends(placement, made):
     evil = {"HTTP_ORIGIN": "https://evil.example"}
     assert client.post(url, {"mood": "goed", "csrfmiddlewaretoken": csrf}, **evil).status_code == 403
     assert MentorCheckin.objects.count() == 1
+
+
+def test_the_coaches_work_phone_is_kept_with_the_account(coordinator_client, coach):
+    from tests.conftest import form_version
+
+    url = reverse("participants:user-edit", args=[coach.pk])
+    data = {
+        "username": coach.username,
+        "first_name": "Anna",
+        "last_name": "Coach",
+        "email": coach.email,
+        "is_active": "on",
+        "role": "coach",
+        "phone": "06-11223344",
+        "lock": form_version(coordinator_client, url),
+    }
+    assert coordinator_client.post(url, data).status_code == 302
+    assert coordinator_client.get(url).context["form"]["phone"].value() == "06-11223344"
