@@ -308,11 +308,28 @@ LOGGING = {
     # The mentor's token travels in the URL path: no log line of Django's (404, 400,
     # CSRF warnings) may print it.
     "filters": {"mentor_token": {"()": "plp.logfilters.HideMentorToken"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mentor_token"]}},
-    # On the loggers too, so that no handler (one added later included) sees the token.
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mentor_token"]},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
+    # On the loggers too, so that no handler (one added later included) sees the token;
+    # django.server is runserver's request log, kept as Django configures it.
     "loggers": {
-        name: {"filters": ["mentor_token"]}
-        for name in ("django.request", "django.security.csrf", "django.server", "gunicorn.access")
+        "django.request": {"filters": ["mentor_token"]},
+        "django.security.csrf": {"filters": ["mentor_token"]},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["mentor_token"],
+        },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

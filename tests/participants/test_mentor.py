@@ -415,6 +415,12 @@ def test_the_token_never_reaches_a_log_line(caplog, made):
     assert "Not Found: /leermeester/[link]/" in caplog.text
     assert "Forbidden" in caplog.text
     assert token not in caplog.text and "unknown" not in caplog.text
+    # runserver's request log (its own handler, not propagated) is filtered too.
+    record = logging.LogRecord(
+        "django.server", logging.INFO, "", 0, '"%s" %s', (f"GET {page(token)}", "200"), None
+    )
+    assert all(f.filter(record) for f in logging.getLogger("django.server").filters)
+    assert record.getMessage() == '"GET /leermeester/[link]/" 200'
 
 
 # ---------------------------------------------------------------- check-in mails
