@@ -377,12 +377,13 @@ def checkin_period_start(placement: Placement, today: datetime.date) -> datetime
 
 def mentor_checkins_send(*, today: datetime.date | None = None) -> int:
     """Mail "Hoe gaat het?" with a fresh link to the mentor of every placement with a
-    working link, once per period; not for ended placements, not when the link was made
-    in this period (the mentor just got it). The fresh link replaces the old one (only
+    working link, once per period; not for ended placements, not when the link is
+    younger than a period (the mentor just got it). The fresh link replaces the old one (only
     its hash is kept, so the old one cannot be mailed again) and keeps its end date.
     Returns how many were sent."""
     today = today or timezone.localdate()
     now = timezone.now()
+    every = datetime.timedelta(weeks=settings.PLP_MENTOR_CHECKIN_WEEKS)
     sent = 0
     links = (
         MentorLink.objects.filter(revoked_at__isnull=True, expires_at__gt=now)
@@ -394,8 +395,8 @@ def mentor_checkins_send(*, today: datetime.date | None = None) -> int:
     )
     for link in links:
         period = checkin_period_start(link.placement, today)
-        if period is None or timezone.localtime(link.created_at).date() >= period:
-            continue
+        if period is None or now - link.created_at < every:
+            continue  # the placement's first period, or the mentor got this link recently
         if MentorCheckinMail.objects.filter(placement=link.placement, period_start=period).exists():
             continue
         try:

@@ -435,6 +435,11 @@ def test_checkin_mails_once_per_period_never_for_ended_placements(coach, placeme
         created_at=timezone.now() - datetime.timedelta(days=40)
     )
     Placement.objects.filter(pk=other.pk).update(end=timezone.localdate() - datetime.timedelta(days=1))
+    young = mentor_placement(ParticipantFactory(coach=coach), email="jong@example.org")
+    young_link, _ = services.mentor_link_make(by=coach, placement=young)
+    MentorLink.objects.filter(pk=young_link.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=10)
+    )
     mail.outbox.clear()
 
     call_command("send_mentor_checkins", stdout=open("/dev/null", "w"))
@@ -449,7 +454,13 @@ def test_checkin_mails_once_per_period_never_for_ended_placements(coach, placeme
 
     call_command("send_mentor_checkins", stdout=open("/dev/null", "w"))
     assert len(mail.outbox) == 1  # not twice in one period
-    assert not MentorCheckinMail.objects.filter(placement=other).exists()
+    assert not MentorCheckinMail.objects.filter(placement__in=[other, young]).exists()
+
+
+def test_a_logged_in_coach_without_the_second_step_opens_the_link(settings, coach_client, made):
+    settings.PLP_REQUIRE_2FA = True
+    _link, token = made
+    assert coach_client.get(page(token)).status_code == 200
 
 
 def test_csrf_with_the_origin_a_no_referrer_page_sends(placement, made):
