@@ -95,7 +95,9 @@ def mentor_link_make(
     goes to the mentor's address. With `keep_expiry` (the periodic mail), the new link
     ends when that one did."""
     placement = (
-        Placement.objects.select_for_update().select_related("mentor", "participant").get(pk=placement.pk)
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("mentor", "participant")
+        .get(pk=placement.pk)
     )
     today = timezone.localdate()
     if placement.mentor_id is None:
@@ -270,7 +272,8 @@ def mentor_goals(placement: Placement) -> list[LearningGoal]:
 @transaction.atomic
 def mentor_observation_record(*, link: MentorLink, steps: dict[int, int], note: str) -> Observation:
     """The mentor's observation through the link: a step 1-4 for one or more goals of the
-    participant's current trajectory, and a short note, dated today."""
+    participant's current trajectory, and a short note, dated today. Audited like any
+    observation (`participants.observation.created`, its steps), with the link's id."""
     placement = link.placement
     trajectory = current_trajectory(placement)
     if not steps:
@@ -306,7 +309,11 @@ def mentor_observation_record(*, link: MentorLink, steps: dict[int, int], note: 
         action="participants.observation.created",
         participant=placement.participant_id,
         obj=observation,
-        data={"link": link.pk, "placement": placement.pk, "goals": len(steps)},
+        data={
+            "steps": {str(gid): step for gid, step in sorted(steps.items())},
+            "link": link.pk,
+            "placement": placement.pk,
+        },
     )
     mentor_link_audit(link=link, action=SUBMITTED, what="observation")
     return observation
