@@ -29,6 +29,7 @@ def test_mentor_records_through_the_link_and_the_coach_sees_it(live_server, brow
     page.wait_for_selector("#mentor-url")
     url = page.input_value("#mentor-url")
     assert "/leermeester/" in url and page.locator("img.mentor-qr").is_visible()
+    assert violations(page) == []
     screenshot(page, "mentor-link-coach-390")
 
     # The mentor: another browser, no login, only the link.
@@ -52,6 +53,9 @@ def test_mentor_records_through_the_link_and_the_coach_sees_it(live_server, brow
     assert "Komt vaak moe binnen" in mentor.inner_text("main")
     assert violations(mentor) == []
     screenshot(mentor, "mentor-page-390")
+    mentor.set_viewport_size({"width": 1280, "height": 900})
+    assert violations(mentor) == []
+    screenshot(mentor, "mentor-page-1280")
     mentor_context.close()
 
     # The coach: the signal on Vandaag, the observation in the file.
