@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from plp.audit import log_action
 from plp.models import AuditEntry
@@ -130,14 +131,21 @@ def mentor_link_make(
             link=link,
             url=(base_url or site_url("")) + link_url(token),
             template="link",
-            subject=_("Your link for %(name)s at PLP") % {"name": placement.participant.first_name},
         )
     return link, token
 
 
-def _mail(*, by, link: MentorLink, url: str, template: str, subject: str) -> None:
+SUBJECTS = {
+    "link": gettext_lazy("Your link for %(name)s at PLP"),
+    "checkin": gettext_lazy("How is %(name)s doing?"),
+}
+
+
+def _mail(*, by, link: MentorLink, url: str, template: str) -> None:
+    """Mail the mentor (in Dutch, whatever the coach's language) and audit that it was sent."""
     placement = link.placement
     with translation.override("nl"):
+        subject = str(SUBJECTS[template]) % {"name": placement.participant.first_name}
         body = render_to_string(
             f"participants/mentor_mail_{template}.txt",
             {
@@ -420,7 +428,6 @@ def mentor_checkins_send(*, today: datetime.date | None = None) -> int:
                     link=new,
                     url=site_url(link_url(token)),
                     template="checkin",
-                    subject=_("How is %(name)s doing?") % {"name": link.placement.participant.first_name},
                 )
         except IntegrityError:
             continue  # another run took this period a moment ago

@@ -169,6 +169,9 @@ def test_the_coach_makes_mails_and_revokes_the_link(coach_client, placement):
     assert "no-store" in response["Cache-Control"]
     assert 'src="data:image/svg+xml' in html and "http://testserver/leermeester/" in html
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["leermeester@example.org"]
+    assert (
+        mail.outbox[0].subject == "Uw link voor Sanne bij PLP" and "Beste Henk Mentor" in mail.outbox[0].body
+    )
     token = mail.outbox[0].body.split("/leermeester/")[1].split("/")[0]
     assert token in html and services.mentor_link_verify(token)
     assert (
