@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from plp.models import work_phone
 from plp.roles import COACH, COORDINATOR, PEER_EXPERT, ROLE_LABELS, account_role
 
 from .models import (
@@ -339,6 +340,12 @@ class UserForm(SetPasswordMixin, PLPForm):
     password1, password2 = SetPasswordMixin.create_password_fields(
         label1=_("Password"), label2=_("Password confirmation")
     )
+    phone = forms.CharField(
+        label=_("Work phone"),
+        max_length=40,
+        required=False,
+        help_text=_("Shown to the workplace mentors of this coach's participants."),
+    )
 
     class Meta:
         model = User
@@ -352,6 +359,7 @@ class UserForm(SetPasswordMixin, PLPForm):
         self.fields["email"].required = True
         self.fields["role"].choices = [(role, ROLE_LABELS[role]) for role in roles]
         if editing:
+            self.fields["phone"].initial = work_phone(self.instance)
             self.fields["password1"].help_text = _("Leave empty to keep the current password.")
             self.fields["role"].initial = account_role(self.instance) or COACH
         if own:  # another coordinator changes one's role or switches the account off

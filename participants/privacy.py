@@ -190,6 +190,20 @@ PERSONAL_DATA: dict[str, dict[str, Field]] = {
         "date": Field(CASE, False, KEEP),
         "participant": Field(SYSTEM, False, KEEP),
     },
+    # Given by the workplace mentor through the link: how it goes is a wellbeing signal
+    # (special); the note is free text, erased on anonymising.
+    "participants.MentorCheckin": {
+        "id": Field(SYSTEM, False, KEEP),
+        "participant": Field(SYSTEM, False, KEEP),
+        "placement": Field(SYSTEM, False, KEEP),
+        "link": Field(SYSTEM, False, KEEP),
+        "date": Field(CASE, False, KEEP),
+        "mood": Field(HEALTH, True, KEEP),
+        "note": Field(HEALTH, True, ERASE),
+        "wants_contact": Field(CASE, False, KEEP),
+        "signal": Field(SYSTEM, False, KEEP),
+        "created_at": Field(SYSTEM, False, KEEP),
+    },
     "participants.ReEntry": {
         "id": Field(SYSTEM, False, KEEP),
         "participant": Field(SYSTEM, False, KEEP),

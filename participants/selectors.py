@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from plp.audit import log_action
 from plp.roles import is_coordinator
@@ -18,6 +19,11 @@ from .models import Participant, Reminder, Signal
 from .querysets import attention_dates
 
 TIMELINE_ENTRIES = 50
+# What those who may not see health details see of some records in the timeline.
+HIDDEN_TITLES = {
+    "reminder": gettext_lazy("Reminder"),
+    "mentor-checkin": gettext_lazy("Check-in by the workplace mentor"),
+}
 
 
 def participant_for_user(
@@ -122,7 +128,9 @@ def participant_file(
     are left out."""
     p = participant
     trajectories = list(p.trajectories.all())
-    placements = list(p.placements.select_related("employer", "mentor"))
+    placements = list(
+        p.placements.select_related("employer", "mentor").annotate(mentor_link_used=_link_used())
+    )
     entries = list(p.entries.select_related("author")[: entries_limit + 1])
     more_entries = len(entries) > entries_limit
     entries = entries[:entries_limit]
@@ -251,7 +259,7 @@ def participant_file(
     events.sort(key=lambda ev: ev.date or datetime.date.min, reverse=True)
     if not sensitive:
         events = [
-            Event(e.date, e.kind, _("Reminder") if e.kind == "reminder" else e.title, "", None, "", e.css)
+            Event(e.date, e.kind, HIDDEN_TITLES.get(e.kind, e.title), "", None, "", e.css)
             for e in events
             if e.kind not in ("intake", "document")
         ]
@@ -274,6 +282,16 @@ def participant_file(
     }
 
 
+def _link_used():
+    """When the placement's mentor last used a link of it (a subquery)."""
+    from django.db.models import Subquery
+
+    from .models import MentorLink
+
+    used = MentorLink.objects.filter(placement=OuterRef("pk"), last_used_at__isnull=False)
+    return Subquery(used.order_by("-last_used_at").values("last_used_at")[:1])
+
+
 def _small_records(p: Participant) -> list[tuple]:
     """Credentials, pauses, dropouts, outflows, re-entries, reminders, documents and
     follow-up answers in one UNION query:
@@ -281,12 +299,23 @@ def _small_records(p: Participant) -> list[tuple]:
     from django.db.models import Case, CharField, DateField, F, TextField, Value, When
     from django.db.models.functions import Cast, Coalesce, TruncDate
 
-    from .models import Attachment, Credential, Dropout, FollowUp, Outflow, Pause, ReEntry, Reminder
+    from .models import (
+        Attachment,
+        Credential,
+        Dropout,
+        FollowUp,
+        MentorCheckin,
+        Observation,
+        Outflow,
+        Pause,
+        ReEntry,
+        Reminder,
+    )
 
-    def rows(model, kind, start, end=None, text=None, label=None, extra=None, **annotations):
+    def rows(model, kind, start, end=None, text=None, label=None, extra=None, filters=None, **annotations):
         none_date = Value(None, output_field=DateField())
         empty = Value("", output_field=TextField())
-        qs = model.objects.filter(participant=p).order_by().annotate(**annotations)
+        qs = model.objects.filter(participant=p, **(filters or {})).order_by().annotate(**annotations)
         if start == "uploaded_on":
             qs = qs.annotate(uploaded_on=TruncDate("uploaded_at"))
         return qs.annotate(
@@ -318,14 +347,41 @@ def _small_records(p: Participant) -> list[tuple]:
                 answer=Case(When(still_active=True, then=Value("yes")), default=Value("no")),
                 after=Cast("months", TextField()),
             ),
+            # What the workplace mentor gave through their link.
+            rows(
+                Observation,
+                "mentor-observation",
+                "date",
+                text="note",
+                label="mentor__name",
+                filters={"observer": Observation.Observer.MENTOR_LINK},
+            ),
+            rows(
+                MentorCheckin,
+                "mentor-checkin",
+                "date",
+                text="note",
+                label="mood",
+                extra="contact",
+                contact=Case(When(wants_contact=True, then=Value("yes")), default=Value("no")),
+            ),
             all=True,
         )
     )
 
 
 def _small_events(p, kind, pk, start, end, text, label, extra) -> list[Event]:
-    from .models import CredentialKind, Outflow
+    from .models import CredentialKind, MentorCheckin, Outflow
 
+    if kind == "mentor-observation":
+        title = _("Observation by the workplace mentor %(name)s (via link)") % {"name": label}
+        return [Event(start, kind, title, text, None, css="info")]
+    if kind == "mentor-checkin":
+        title = _("Workplace mentor (via link): %(mood)s") % {"mood": MentorCheckin.Mood(label).label}
+        if extra == "yes":
+            title += ", " + _("would like contact")
+        worried = label == MentorCheckin.Mood.WORRIED or extra == "yes"
+        return [Event(start, kind, title, text, None, css="warning" if worried else "info")]
     if kind == "credential":
         detail = ", ".join(filter(None, [label, text.replace("\n", "; ")]))
         title = _("%(kind)s awarded") % {"kind": CredentialKind(extra).label}

@@ -5,6 +5,7 @@ from django.urls import path
 from plp import login_audit
 
 from . import imports, views
+from .views import mentor
 
 app_name = "participants"
 
@@ -28,6 +29,17 @@ urlpatterns = [
     *record_urls("trajectory", views.trajectory_create, views.trajectory_edit),
     *record_urls("placement", views.placement_create, views.placement_edit),
     path("<int:pk>/placement/<int:record_pk>/wissel/", views.placement_switch, name="placement-switch"),
+    path("<int:pk>/placement/<int:record_pk>/leermeester/", mentor.mentor_link, name="mentor-link"),
+    path(
+        "<int:pk>/placement/<int:record_pk>/leermeester/nieuw/",
+        mentor.mentor_link_create,
+        name="mentor-link-create",
+    ),
+    path(
+        "<int:pk>/placement/<int:record_pk>/leermeester/intrekken/",
+        mentor.mentor_link_revoke,
+        name="mentor-link-revoke",
+    ),
     *record_urls("entry", views.entry_create, views.entry_edit),
     path("<int:pk>/entry/<int:record_pk>/verwijderen/", views.entry_delete, name="entry-delete"),
     path("<int:pk>/signal/<int:record_pk>/sluiten/", views.signal_close, name="signal-close"),

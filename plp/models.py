@@ -86,3 +86,27 @@ class AuditEntry(models.Model):
         except (LookupError, ValueError):
             return self.object_repr
         return f"{capfirst(model._meta.verbose_name)} {pk}"
+
+
+class StaffProfile(models.Model):
+    """What PLP keeps about a staff account beyond Django's user: the work phone number a
+    workplace mentor sees beside the coach's name on their page."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="staff_profile", verbose_name=_("user")
+    )
+    phone = models.CharField(_("work phone"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self) -> str:
+        return f"{_('Staff profile')} {self.user_id}"
+
+
+def work_phone(user) -> str:
+    """The user's work phone, or empty."""
+    if user is None:
+        return ""
+    return StaffProfile.objects.filter(user=user).values_list("phone", flat=True).first() or ""

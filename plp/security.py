@@ -31,6 +31,11 @@ TWO_FACTOR_OPEN = {
     "otp_webauthn:credential-authentication-begin",
     "otp_webauthn:credential-authentication-complete",
     "otp_webauthn:js-i18n-catalog",
+    # The workplace mentor's pages ignore the login (a coach trying the link in their own
+    # browser must not be sent to the second step with the token in the address).
+    "mentor:page",
+    "mentor:observation",
+    "mentor:checkin",
 }
 
 

@@ -274,10 +274,63 @@ PLP_PLACEMENT_ENDING_DAYS = 14
 # the report alike.
 PLP_CERTIFICATE_NAME = os.environ.get("CERTIFICATE_NAME", "Waardevol Werk-certificaat")
 
+# The workplace mentor's link (participants/views/mentor.py): valid until the placement
+# ends or this many days pass; a "Hoe gaat het?" mail every so many weeks
+# (send_mentor_checkins); at most so many requests a minute per address and per link,
+# and submissions a day per link.
+PLP_MENTOR_LINK_DAYS = int(os.environ.get("MENTOR_LINK_DAYS", "90"))
+PLP_MENTOR_CHECKIN_WEEKS = int(os.environ.get("MENTOR_CHECKIN_WEEKS", "4"))
+PLP_MENTOR_REQUESTS_PER_MINUTE = 30
+PLP_MENTOR_SUBMISSIONS_PER_DAY = 20
+# The site's address for links in mails sent outside a request (cron), e.g.
+# https://plp.example.org; by default https:// and the first ALLOWED_HOSTS name.
+PLP_BASE_URL = os.environ.get("BASE_URL", "").rstrip("/")
+# Shown to the mentor beside the coach's name: the programme's phone number.
+PLP_CONTACT_PHONE = os.environ.get("CONTACT_PHONE", "")
+
+# Mail (the mentor's link and check-ins): the console in development, SMTP otherwise.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "PLP <noreply@localhost>")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # The mentor's token travels in the URL path: no log line of Django's (404, 400,
+    # CSRF warnings) may print it.
+    "filters": {"mentor_token": {"()": "plp.logfilters.HideMentorToken"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mentor_token"]},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
+    # On the loggers too, so that no handler (one added later included) sees the token;
+    # django.server is runserver's request log, kept as Django configures it.
+    "loggers": {
+        "django.request": {"filters": ["mentor_token"]},
+        "django.security.csrf": {"filters": ["mentor_token"]},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["mentor_token"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 

@@ -22,6 +22,8 @@ urlpatterns = [
     path("login/passkey/", include(passkeys)),
     path("taal/", login_not_required(set_language), name="set_language"),
     path("deelnemers/", include("participants.urls")),
+    # The workplace mentor's page: no login, the token in the path (never logged).
+    path("leermeester/", include("participants.mentor_urls")),
     path("rapportage/", include("reporting.urls")),
     path("admin/", admin.site.urls),
 ]

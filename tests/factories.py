@@ -153,3 +153,25 @@ class PasskeyFactory(factory.django.DjangoModelFactory):
     confirmed = True
     credential_id = factory.Sequence(lambda n: f"credential-{n}".encode())
     public_key = b"cose-key"
+
+
+def mentor_placement(participant, *, goals: int = 2, email: str = "leermeester@example.org"):
+    """An open placement with a workplace mentor (with an email address) and an ongoing
+    trajectory with `goals` learning goals: what the mentor's link needs."""
+    first = not models.Mentor.objects.filter(name="Henk Mentor").exists()
+    employer = OrganisationFactory(name="Bakkerij De Korenschoof" if first else f"Bakkerij {participant.pk}")
+    mentor = models.Mentor.objects.create(organisation=employer, name="Henk Mentor", email=email)
+    trajectory = TrajectoryFactory(participant=participant, start=datetime.date(2024, 2, 1))
+    qualification, _ = models.QualificationFile.objects.get_or_create(
+        crebo="25180", defaults={"title": "Medewerker bakkerij", "level": 2}
+    )
+    for i in range(goals):
+        process, _ = models.WorkProcess.objects.get_or_create(
+            qualification=qualification, code=f"B1-K1-W{i + 1}", defaults={"title": f"Werkproces {i + 1}"}
+        )
+        models.LearningGoal.objects.create(
+            trajectory=trajectory, work_process=process, assignment=f"Opdracht {i + 1} op de werkvloer"
+        )
+    return models.Placement.objects.create(
+        participant=participant, employer=employer, mentor=mentor, start=datetime.date(2024, 2, 1)
+    )

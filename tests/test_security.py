@@ -13,13 +13,14 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from participants.models import Organisation, Participant, ReEntry
+from participants.models import Mentor, Organisation, Participant, ReEntry
 from plp.models import AuditEntry
 from plp.roles import ADMINISTRATOR, COACH, COORDINATOR, PEER_EXPERT
 from plp.security import LOGIN_AT
 from tests.factories import (
     CredentialFactory,
     DropoutFactory,
+    OrganisationFactory,
     OutflowFactory,
     ParticipantFactory,
     PasskeyFactory,
@@ -73,6 +74,9 @@ KINDS = {
     "participants:placement-create": "participant",
     "participants:placement-edit": "sensitive",
     "participants:placement-switch": "participant",
+    "participants:mentor-link": "sensitive",
+    "participants:mentor-link-create": "sensitive",
+    "participants:mentor-link-revoke": "sensitive",
     "participants:entry-create": "participant",
     "participants:entry-edit": "sensitive",
     "participants:entry-delete": "sensitive",
@@ -127,6 +131,8 @@ KINDS = {
     "otp_webauthn:js-i18n-catalog": "everyone",
 }
 POST_ONLY = {
+    "participants:mentor-link-create",
+    "participants:mentor-link-revoke",
     "participants:reminder-done",
     "participants:attachment-delete",
     "participants:entry-delete",
@@ -142,6 +148,8 @@ POST_ONLY = {
     "otp_webauthn:credential-authentication-complete",
 }
 PUBLIC = {"login", "set_language"}
+# The workplace mentor's pages: no login, the token decides (test_mentor_pages_for_every_role).
+MENTOR_PUBLIC = {"mentor:page", "mentor:observation", "mentor:checkin"}
 OWN_ACCOUNT = {"home", "logout", "password_change", "password_change_done", "otp-verify", "otp-setup"}
 
 
@@ -174,9 +182,14 @@ def world(db):
     edition = ReportEdition.objects.create(
         period_start=D(2024, 1, 1), period_end=D(2024, 12, 31), reference_date=D(2024, 12, 31)
     )
+    employer = OrganisationFactory()
     records = {
         "trajectory": t,
-        "placement": PlacementFactory(participant=p),
+        "placement": PlacementFactory(
+            participant=p,
+            employer=employer,
+            mentor=Mentor.objects.create(organisation=employer, name="Leermeester", email="lm@example.org"),
+        ),
         "entry": ProgressEntryFactory(participant=p),
         "signal": SignalFactory(participant=p),
         "credential": CredentialFactory(participant=p),
@@ -202,6 +215,19 @@ def world(db):
     records["reminder"] = Reminder.objects.create(
         participant=p, title="Bellen", due_on=D(2024, 5, 1), assigned_to=users["coach"]
     )
+    # The workplace mentor's link, with an observation and a check-in through it.
+    from participants.models import LearningGoal, QualificationFile, WorkProcess
+
+    qualification = QualificationFile.objects.create(crebo="25180", title="Bakker", level=2)
+    goal = LearningGoal.objects.create(
+        trajectory=t,
+        work_process=WorkProcess.objects.create(qualification=qualification, code="W1", title="Deeg"),
+    )
+    link, mentor_token = services.mentor_link_make(by=users["coach"], placement=records["placement"])
+    records["observation"] = services.mentor_observation_record(link=link, steps={goal.pk: 2}, note="Goed")
+    records["checkin"] = services.mentor_checkin_record(
+        link=link, mood="goed", note="Prima", wants_contact=False
+    )
     args = {
         "pk": p.pk,
         "user_pk": users["coach"].pk,
@@ -209,6 +235,7 @@ def world(db):
         "item_pk": WorkPlanTask.objects.create(edition=edition, title="t", status="voldaan").pk,
         "job_pk": PdfJob.objects.create(edition=edition, status="done", pdf=b"%PDF-1.7", pages=1).pk,
         "passkey_pk": PasskeyFactory(user=users["coach"]).pk,
+        "mentor_token": mentor_token,
     }
     return (
         users,
@@ -224,7 +251,7 @@ def url_for(name, route, world):
     users, p, records, edition, args, project_year = world
     app, view = name.split(":")
     key = view.split("-")[0]
-    key = {"followup": "outflow"}.get(key, key)
+    key = {"followup": "outflow", "mentor": "placement"}.get(key, key)
     kwargs = {}
     if "<int:pk>" in route:
         kwargs["pk"] = {"reporting": edition.pk, "participants": p.pk, "otp_webauthn": args["passkey_pk"]}[
@@ -257,7 +284,7 @@ def url_for(name, route, world):
 def test_permission_matrix_covers_every_url_and_role(world):
     users = world[0]
     names = dict(named_urls())
-    unclassified = set(names) - set(KINDS) - PUBLIC - OWN_ACCOUNT
+    unclassified = set(names) - set(KINDS) - PUBLIC - OWN_ACCOUNT - MENTOR_PUBLIC
     assert not unclassified, f"classify these URLs in KINDS: {unclassified}"
     failures = []
     # Finalising freezes the edition: check it last.
@@ -275,6 +302,30 @@ def test_permission_matrix_covers_every_url_and_role(world):
         if not (anonymous.status_code == 302 and "/login/" in anonymous["Location"]):
             failures.append(f"anonymous {url}: {anonymous.status_code}")
     assert not failures, "\n".join(failures)
+
+
+def test_mentor_pages_for_every_role(world):
+    """The mentor's pages need no login: every role and anonymous get the page with a
+    working token, and the one invalid page (404) with any other; a POST without a
+    working token writes nothing."""
+    from participants.models import MentorCheckin, Observation
+
+    users, p, records, edition, args, _year = world
+    token = args["mentor_token"]
+    names = dict(named_urls())
+    assert {n for n in names if n.startswith("mentor:")} == MENTOR_PUBLIC
+    before = (Observation.objects.count(), MentorCheckin.objects.count())
+    for role in [*users, "anonymous"]:
+        client = Client()
+        if role != "anonymous":
+            client.force_login(users[role])
+        assert client.get(reverse("mentor:page", args=[token])).status_code == 200, role
+        for name in sorted(MENTOR_PUBLIC):
+            url = reverse(name, args=["not-a-token"])
+            response = client.get(url) if name == "mentor:page" else client.post(url, {"mood": "zorgen"})
+            assert response.status_code == 404, (role, name)
+            assert "Deze link is niet (meer) geldig" in response.content.decode()
+    assert (Observation.objects.count(), MentorCheckin.objects.count()) == before
 
 
 def test_peer_expert_sees_no_health_or_debt_details(world):

@@ -26,6 +26,11 @@ from .learning import (  # noqa: F401
     Step,
     WorkProcess,
 )
+from .mentor import (  # noqa: F401
+    MentorCheckin,
+    MentorCheckinMail,
+    MentorLink,
+)
 from .organisations import (  # noqa: F401
     DropoutReason,
     Mentor,

@@ -84,6 +84,7 @@ class Signal(models.Model):
         RELAPSE = "terugval", _("Relapse")
         HOME = "thuissituatie", _("Home situation")
         DEBTS = "schulden", _("Debts")
+        WORKPLACE = "werkplek", _("Workplace")
 
     participant = models.ForeignKey(
         Participant, models.CASCADE, related_name="signals", verbose_name=_("participant")

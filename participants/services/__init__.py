@@ -2,7 +2,8 @@
 rows it touches (full_clean plus the rules that span rows) and writes its audit entry
 in that same transaction, so the change and its trace commit together or not at all.
 
-By area: records (the file's lifecycle), reminders, documents, accounts."""
+By area: records (the file's lifecycle), reminders, documents, accounts, mentor (the
+workplace mentor's link)."""
 
 from .accounts import (  # noqa: F401
     account_save,
@@ -15,6 +16,15 @@ from .documents import (  # noqa: F401
     attachment_delete,
     participant_anonymise,
     retention_due,
+)
+from .mentor import (  # noqa: F401
+    mentor_checkin_record,
+    mentor_checkins_send,
+    mentor_link_audit,
+    mentor_link_make,
+    mentor_link_revoke,
+    mentor_link_verify,
+    mentor_observation_record,
 )
 from .records import (  # noqa: F401
     NUMBER_ATTEMPTS,

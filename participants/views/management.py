@@ -180,6 +180,7 @@ def user_edit(request: HttpRequest, user_pk: int | None = None) -> HttpResponse:
             user=user,
             role=form.cleaned_data.get("role"),
             password=form.cleaned_data.get("password1") or None,
+            phone=form.cleaned_data.get("phone", ""),
         ):
             if instance and (not user.is_active or role_changed):
                 from plp.security import end_user_sessions

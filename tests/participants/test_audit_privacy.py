@@ -20,6 +20,7 @@ from participants.models import (
     FollowUp,
     Intake,
     Mentor,
+    MentorCheckin,
     Organisation,
     Participant,
     PendingImport,
@@ -145,6 +146,16 @@ def test_no_typed_text_reaches_the_audit_trail(coordinator_client, coordinator, 
     placement = services.placement_save(
         by=by, placement=fill(PlacementFactory.build(participant=p, employer=employer, mentor=mentor))
     )
+    # The workplace mentor's link: made and mailed by the coach, a check-in through it.
+    link, token = services.mentor_link_make(by=by, placement=placement, email=True)
+    from django.test import Client
+
+    response = Client().post(
+        reverse("mentor:checkin", args=[token]),
+        {"mood": "zorgen", "note": canary(MentorCheckin.note.field), "wants_contact": "on"},
+    )
+    assert response.status_code == 302
+    services.mentor_link_revoke(by=by, link=link)
     placement = services.placement_switch(
         by=by,
         current=placement,
@@ -155,7 +166,7 @@ def test_no_typed_text_reaches_the_audit_trail(coordinator_client, coordinator, 
     )
     services.signal_close(
         by=by,
-        signal=Signal.objects.get(participant=p),
+        signal=Signal.objects.get(participant=p, kind="stress"),
         closed_on=D(2024, 3, 2),
         note=canary(Signal.closing_note.field),
     )
@@ -270,6 +281,7 @@ def test_no_typed_text_reaches_the_audit_trail(coordinator_client, coordinator, 
     assert len(entries) > 40
     for entry in entries:
         assert CANARY.lower() not in json.dumps(entry, default=str).lower(), entry
+        assert token not in json.dumps(entry, default=str), entry
 
 
 def _texts(model) -> dict:
