@@ -9,6 +9,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
@@ -17,849 +18,316 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="DropoutReason",
+            name='DropoutReason',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("code", models.SlugField(unique=True, verbose_name="code")),
-                ("label", models.CharField(max_length=200, unique=True, verbose_name="label")),
-                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
-                ("active", models.BooleanField(default=True, verbose_name="active")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.SlugField(unique=True, verbose_name='code')),
+                ('label', models.CharField(max_length=200, unique=True, verbose_name='label')),
+                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
+                ('active', models.BooleanField(default=True, verbose_name='active')),
             ],
             options={
-                "verbose_name": "dropout reason",
-                "verbose_name_plural": "dropout reasons",
-                "ordering": ["position", "label"],
+                'verbose_name': 'dropout reason',
+                'verbose_name_plural': 'dropout reasons',
+                'ordering': ['position', 'label'],
             },
         ),
         migrations.CreateModel(
-            name="Organisation",
+            name='Organisation',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=200, unique=True, verbose_name="name")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("employer", "Employer (learning company)"),
-                            ("school", "School"),
-                            ("referrer", "Referrer"),
-                            ("funder", "Funder"),
-                            ("knowledge_partner", "Knowledge partner"),
-                            ("other", "Other partner"),
-                        ],
-                        max_length=20,
-                        verbose_name="kind",
-                    ),
-                ),
-                (
-                    "role",
-                    models.TextField(
-                        blank=True,
-                        help_text="As shown in the funder report.",
-                        verbose_name="role in the programme",
-                    ),
-                ),
-                (
-                    "accredited",
-                    models.BooleanField(default=False, verbose_name="accredited learning company"),
-                ),
-                ("contact_name", models.CharField(blank=True, max_length=200, verbose_name="contact person")),
-                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
-                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
-                ("active", models.BooleanField(default=True, verbose_name="active")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200, unique=True, verbose_name='name')),
+                ('kind', models.CharField(choices=[('employer', 'Employer (learning company)'), ('school', 'School'), ('referrer', 'Referrer'), ('funder', 'Funder'), ('knowledge_partner', 'Knowledge partner'), ('other', 'Other partner')], max_length=20, verbose_name='kind')),
+                ('role', models.TextField(blank=True, help_text='As shown in the funder report.', verbose_name='role in the programme')),
+                ('accredited', models.BooleanField(default=False, verbose_name='accredited learning company')),
+                ('contact_name', models.CharField(blank=True, max_length=200, verbose_name='contact person')),
+                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
+                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
+                ('active', models.BooleanField(default=True, verbose_name='active')),
             ],
             options={
-                "verbose_name": "organisation",
-                "verbose_name_plural": "organisations",
-                "ordering": ["name"],
+                'verbose_name': 'organisation',
+                'verbose_name_plural': 'organisations',
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="AuditEntry",
+            name='AuditEntry',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "at",
-                    models.DateTimeField(
-                        db_index=True, default=django.utils.timezone.now, verbose_name="time"
-                    ),
-                ),
-                ("username", models.CharField(blank=True, max_length=150, verbose_name="username")),
-                ("action", models.CharField(db_index=True, max_length=100, verbose_name="action")),
-                (
-                    "participant_id",
-                    models.BigIntegerField(db_index=True, null=True, verbose_name="participant"),
-                ),
-                ("object_repr", models.CharField(blank=True, max_length=200, verbose_name="object")),
-                ("data", models.JSONField(blank=True, default=dict, verbose_name="data")),
-                (
-                    "user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="user",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='time')),
+                ('username', models.CharField(blank=True, max_length=150, verbose_name='username')),
+                ('action', models.CharField(db_index=True, max_length=100, verbose_name='action')),
+                ('participant_id', models.BigIntegerField(db_index=True, null=True, verbose_name='participant')),
+                ('object_repr', models.CharField(blank=True, max_length=200, verbose_name='object')),
+                ('data', models.JSONField(blank=True, default=dict, verbose_name='data')),
+                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
             ],
             options={
-                "verbose_name": "audit entry",
-                "verbose_name_plural": "audit entries",
-                "ordering": ["-at", "-pk"],
+                'verbose_name': 'audit entry',
+                'verbose_name_plural': 'audit entries',
+                'ordering': ['-at', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="Mentor",
+            name='Mentor',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=200, verbose_name="name")),
-                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
-                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
-                ("active", models.BooleanField(default=True, verbose_name="active")),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="mentors",
-                        to="participants.organisation",
-                        verbose_name="organisation",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200, verbose_name='name')),
+                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
+                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
+                ('active', models.BooleanField(default=True, verbose_name='active')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='mentors', to='participants.organisation', verbose_name='organisation')),
             ],
             options={
-                "verbose_name": "workplace mentor",
-                "verbose_name_plural": "workplace mentors",
-                "ordering": ["organisation__name", "name"],
+                'verbose_name': 'workplace mentor',
+                'verbose_name_plural': 'workplace mentors',
+                'ordering': ['organisation__name', 'name'],
             },
         ),
         migrations.CreateModel(
-            name="Participant",
+            name='Participant',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "number",
-                    models.CharField(
-                        error_messages={"unique": "A participant with this number already exists."},
-                        help_text="The register key, e.g. PLP-2024-007.",
-                        max_length=30,
-                        unique=True,
-                        verbose_name="participant number",
-                    ),
-                ),
-                ("first_name", models.CharField(max_length=100, verbose_name="first name")),
-                ("last_name", models.CharField(max_length=100, verbose_name="last name")),
-                ("birth_date", models.DateField(blank=True, null=True, verbose_name="date of birth")),
-                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
-                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
-                (
-                    "registration_date",
-                    models.DateField(blank=True, null=True, verbose_name="registration date"),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
-                (
-                    "coach",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="caseload",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="coach",
-                    ),
-                ),
-                (
-                    "referrer",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="referred_participants",
-                        to="participants.organisation",
-                        verbose_name="referrer",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('number', models.CharField(error_messages={'unique': 'A participant with this number already exists.'}, help_text='The register key, e.g. PLP-2024-007.', max_length=30, unique=True, verbose_name='participant number')),
+                ('first_name', models.CharField(max_length=100, verbose_name='first name')),
+                ('last_name', models.CharField(max_length=100, verbose_name='last name')),
+                ('birth_date', models.DateField(blank=True, null=True, verbose_name='date of birth')),
+                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
+                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
+                ('registration_date', models.DateField(blank=True, null=True, verbose_name='registration date')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ('coach', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='caseload', to=settings.AUTH_USER_MODEL, verbose_name='coach')),
+                ('referrer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='referred_participants', to='participants.organisation', verbose_name='referrer')),
             ],
             options={
-                "verbose_name": "participant",
-                "verbose_name_plural": "participants",
-                "ordering": ["last_name", "first_name", "number"],
+                'verbose_name': 'participant',
+                'verbose_name_plural': 'participants',
+                'ordering': ['last_name', 'first_name', 'number'],
             },
         ),
         migrations.CreateModel(
-            name="Outflow",
+            name='Outflow',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("date", models.DateField(verbose_name="date")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("betaald werk", "Paid work"),
-                            ("beschut werk", "Sheltered work"),
-                            ("participatiebaan", "Participation job"),
-                            ("detachering", "Secondment"),
-                            ("vervolgopleiding", "Further education"),
-                            ("anders", "Other"),
-                        ],
-                        max_length=20,
-                        verbose_name="kind",
-                    ),
-                ),
-                (
-                    "job_title",
-                    models.CharField(blank=True, max_length=200, verbose_name="job title or programme"),
-                ),
-                (
-                    "employer",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="outflows",
-                        to="participants.organisation",
-                        verbose_name="employer or school",
-                    ),
-                ),
-                (
-                    "participant",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="outflows",
-                        to="participants.participant",
-                        verbose_name="participant",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('date', models.DateField(verbose_name='date')),
+                ('kind', models.CharField(choices=[('betaald werk', 'Paid work'), ('beschut werk', 'Sheltered work'), ('participatiebaan', 'Participation job'), ('detachering', 'Secondment'), ('vervolgopleiding', 'Further education'), ('anders', 'Other')], max_length=20, verbose_name='kind')),
+                ('job_title', models.CharField(blank=True, max_length=200, verbose_name='job title or programme')),
+                ('employer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='outflows', to='participants.organisation', verbose_name='employer or school')),
+                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outflows', to='participants.participant', verbose_name='participant')),
             ],
             options={
-                "verbose_name": "outflow",
-                "verbose_name_plural": "outflows",
-                "ordering": ["-date", "-pk"],
+                'verbose_name': 'outflow',
+                'verbose_name_plural': 'outflows',
+                'ordering': ['-date', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="Intake",
+            name='Intake',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("date", models.DateField(verbose_name="intake date")),
-                ("motivation", models.TextField(blank=True, verbose_name="motivation")),
-                (
-                    "load_capacity",
-                    models.CharField(
-                        blank=True,
-                        choices=[("low", "Low"), ("moderate", "Moderate"), ("good", "Good")],
-                        max_length=20,
-                        verbose_name="load capacity",
-                    ),
-                ),
-                ("load_capacity_notes", models.TextField(blank=True, verbose_name="load capacity notes")),
-                ("learning_style", models.TextField(blank=True, verbose_name="learning style")),
-                (
-                    "network",
-                    models.TextField(
-                        blank=True,
-                        help_text="Family, support workers, others.",
-                        verbose_name="network involved",
-                    ),
-                ),
-                ("tests_used", models.TextField(blank=True, verbose_name="tests used")),
-                (
-                    "outcome",
-                    models.CharField(
-                        choices=[
-                            ("pending", "Not decided yet"),
-                            ("admitted", "Admitted"),
-                            ("pre_trajectory", "Admitted to pre-trajectory"),
-                            ("referred", "Referred elsewhere"),
-                            ("declined", "Not admitted"),
-                        ],
-                        default="pending",
-                        max_length=20,
-                        verbose_name="outcome",
-                    ),
-                ),
-                ("trial_start", models.DateField(blank=True, null=True, verbose_name="trial period start")),
-                ("trial_end", models.DateField(blank=True, null=True, verbose_name="trial period end")),
-                (
-                    "participant",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="intake",
-                        to="participants.participant",
-                        verbose_name="participant",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('date', models.DateField(verbose_name='intake date')),
+                ('motivation', models.TextField(blank=True, verbose_name='motivation')),
+                ('load_capacity', models.CharField(blank=True, choices=[('low', 'Low'), ('moderate', 'Moderate'), ('good', 'Good')], max_length=20, verbose_name='load capacity')),
+                ('load_capacity_notes', models.TextField(blank=True, verbose_name='load capacity notes')),
+                ('learning_style', models.TextField(blank=True, verbose_name='learning style')),
+                ('network', models.TextField(blank=True, help_text='Family, support workers, others.', verbose_name='network involved')),
+                ('tests_used', models.TextField(blank=True, verbose_name='tests used')),
+                ('outcome', models.CharField(choices=[('pending', 'Not decided yet'), ('admitted', 'Admitted'), ('pre_trajectory', 'Admitted to pre-trajectory'), ('referred', 'Referred elsewhere'), ('declined', 'Not admitted')], default='pending', max_length=20, verbose_name='outcome')),
+                ('trial_start', models.DateField(blank=True, null=True, verbose_name='trial period start')),
+                ('trial_end', models.DateField(blank=True, null=True, verbose_name='trial period end')),
+                ('participant', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='intake', to='participants.participant', verbose_name='participant')),
             ],
             options={
-                "verbose_name": "intake",
-                "verbose_name_plural": "intakes",
+                'verbose_name': 'intake',
+                'verbose_name_plural': 'intakes',
             },
         ),
         migrations.CreateModel(
-            name="Dropout",
+            name='Dropout',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("date", models.DateField(verbose_name="date")),
-                ("explanation", models.TextField(blank=True, verbose_name="explanation")),
-                (
-                    "follow_up",
-                    models.TextField(
-                        blank=True,
-                        help_text="Where the person goes from here.",
-                        verbose_name="follow-up route",
-                    ),
-                ),
-                (
-                    "reason",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="dropouts",
-                        to="participants.dropoutreason",
-                        verbose_name="reason",
-                    ),
-                ),
-                (
-                    "participant",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="dropouts",
-                        to="participants.participant",
-                        verbose_name="participant",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('date', models.DateField(verbose_name='date')),
+                ('explanation', models.TextField(blank=True, verbose_name='explanation')),
+                ('follow_up', models.TextField(blank=True, help_text='Where the person goes from here.', verbose_name='follow-up route')),
+                ('reason', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='dropouts', to='participants.dropoutreason', verbose_name='reason')),
+                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dropouts', to='participants.participant', verbose_name='participant')),
             ],
             options={
-                "verbose_name": "dropout",
-                "verbose_name_plural": "dropouts",
-                "ordering": ["-date", "-pk"],
+                'verbose_name': 'dropout',
+                'verbose_name_plural': 'dropouts',
+                'ordering': ['-date', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="Pause",
+            name='Pause',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("start", models.DateField(verbose_name="start date")),
-                ("end", models.DateField(blank=True, null=True, verbose_name="end date")),
-                ("reason", models.TextField(verbose_name="reason")),
-                (
-                    "participant",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="pauses",
-                        to="participants.participant",
-                        verbose_name="participant",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('start', models.DateField(verbose_name='start date')),
+                ('end', models.DateField(blank=True, null=True, verbose_name='end date')),
+                ('reason', models.TextField(verbose_name='reason')),
+                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pauses', to='participants.participant', verbose_name='participant')),
             ],
             options={
-                "verbose_name": "pause",
-                "verbose_name_plural": "pauses",
-                "ordering": ["-start", "-pk"],
+                'verbose_name': 'pause',
+                'verbose_name_plural': 'pauses',
+                'ordering': ['-start', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="Placement",
+            name='Placement',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "hours_per_week",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=1,
-                        max_digits=4,
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(Decimal("0.5")),
-                            django.core.validators.MaxValueValidator(60),
-                        ],
-                        verbose_name="hours per week",
-                    ),
-                ),
-                ("start", models.DateField(verbose_name="start date")),
-                ("end", models.DateField(blank=True, null=True, verbose_name="end date")),
-                ("notes", models.TextField(blank=True, verbose_name="notes")),
-                (
-                    "employer",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="placements",
-                        to="participants.organisation",
-                        verbose_name="employer",
-                    ),
-                ),
-                (
-                    "mentor",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="placements",
-                        to="participants.mentor",
-                        verbose_name="workplace mentor",
-                    ),
-                ),
-                (
-                    "participant",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="placements",
-                        to="participants.participant",
-                        verbose_name="participant",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('hours_per_week', models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.5')), django.core.validators.MaxValueValidator(60)], verbose_name='hours per week')),
+                ('start', models.DateField(verbose_name='start date')),
+                ('end', models.DateField(blank=True, null=True, verbose_name='end date')),
+                ('notes', models.TextField(blank=True, verbose_name='notes')),
+                ('employer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='placements', to='participants.organisation', verbose_name='employer')),
+                ('mentor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='placements', to='participants.mentor', verbose_name='workplace mentor')),
+                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='placements', to='participants.participant', verbose_name='participant')),
             ],
             options={
-                "verbose_name": "placement",
-                "verbose_name_plural": "placements",
-                "ordering": ["-start", "-pk"],
+                'verbose_name': 'placement',
+                'verbose_name_plural': 'placements',
+                'ordering': ['-start', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="ProgressEntry",
+            name='ProgressEntry',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("date", models.DateField(verbose_name="date")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("coaching", "Coaching"),
-                            ("les", "Lesson"),
-                            ("werkplekbezoek", "Workplace visit"),
-                            ("driegesprek", "Three-way talk"),
-                            ("telefonisch", "Phone call"),
-                        ],
-                        max_length=20,
-                        verbose_name="type",
-                    ),
-                ),
-                ("duration_minutes", models.PositiveIntegerField(verbose_name="duration (minutes)")),
-                ("notes", models.TextField(blank=True, verbose_name="notes")),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
-                (
-                    "author",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="written by",
-                    ),
-                ),
-                (
-                    "participant",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="entries",
-                        to="participants.participant",
-                        verbose_name="participant",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('date', models.DateField(verbose_name='date')),
+                ('kind', models.CharField(choices=[('coaching', 'Coaching'), ('les', 'Lesson'), ('werkplekbezoek', 'Workplace visit'), ('driegesprek', 'Three-way talk'), ('telefonisch', 'Phone call')], max_length=20, verbose_name='type')),
+                ('duration_minutes', models.PositiveIntegerField(verbose_name='duration (minutes)')),
+                ('notes', models.TextField(blank=True, verbose_name='notes')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='written by')),
+                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='participants.participant', verbose_name='participant')),
             ],
             options={
-                "verbose_name": "progress entry",
-                "verbose_name_plural": "progress entries",
-                "ordering": ["-date", "-pk"],
+                'verbose_name': 'progress entry',
+                'verbose_name_plural': 'progress entries',
+                'ordering': ['-date', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="ReEntry",
+            name='ReEntry',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("date", models.DateField(verbose_name="date")),
-                ("reason", models.TextField(verbose_name="reason")),
-                (
-                    "participant",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="reentries",
-                        to="participants.participant",
-                        verbose_name="participant",
-                    ),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="recorded by",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('date', models.DateField(verbose_name='date')),
+                ('reason', models.TextField(verbose_name='reason')),
+                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reentries', to='participants.participant', verbose_name='participant')),
+                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
             ],
             options={
-                "verbose_name": "re-entry",
-                "verbose_name_plural": "re-entries",
-                "ordering": ["-date", "-pk"],
+                'verbose_name': 're-entry',
+                'verbose_name_plural': 're-entries',
+                'ordering': ['-date', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="Signal",
+            name='Signal',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("stress", "Stress"),
-                            ("motivatie", "Motivation"),
-                            ("terugval", "Relapse"),
-                            ("thuissituatie", "Home situation"),
-                            ("schulden", "Debts"),
-                        ],
-                        max_length=20,
-                        verbose_name="signal",
-                    ),
-                ),
-                ("raised_on", models.DateField(verbose_name="raised on")),
-                ("closed_on", models.DateField(blank=True, null=True, verbose_name="closed on")),
-                ("closing_note", models.TextField(blank=True, verbose_name="how it was resolved")),
-                (
-                    "closed_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="closed by",
-                    ),
-                ),
-                (
-                    "entry",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="signals",
-                        to="participants.progressentry",
-                        verbose_name="progress entry",
-                    ),
-                ),
-                (
-                    "participant",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="signals",
-                        to="participants.participant",
-                        verbose_name="participant",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('stress', 'Stress'), ('motivatie', 'Motivation'), ('terugval', 'Relapse'), ('thuissituatie', 'Home situation'), ('schulden', 'Debts')], max_length=20, verbose_name='signal')),
+                ('raised_on', models.DateField(verbose_name='raised on')),
+                ('closed_on', models.DateField(blank=True, null=True, verbose_name='closed on')),
+                ('closing_note', models.TextField(blank=True, verbose_name='how it was resolved')),
+                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='closed by')),
+                ('entry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='signals', to='participants.progressentry', verbose_name='progress entry')),
+                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signals', to='participants.participant', verbose_name='participant')),
             ],
             options={
-                "verbose_name": "signal",
-                "verbose_name_plural": "signals",
-                "ordering": ["-raised_on", "-pk"],
+                'verbose_name': 'signal',
+                'verbose_name_plural': 'signals',
+                'ordering': ['-raised_on', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="Trajectory",
+            name='Trajectory',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("voortraject", "Pre-trajectory"),
-                            ("praktijkverklaring", "Practice statement"),
-                            ("ervaringscertificaat", "Experience certificate"),
-                            ("deelcertificaat", "Partial certificate"),
-                        ],
-                        max_length=30,
-                        verbose_name="kind",
-                    ),
-                ),
-                ("start", models.DateField(blank=True, null=True, verbose_name="start date")),
-                ("end", models.DateField(blank=True, null=True, verbose_name="end date")),
-                (
-                    "outcome",
-                    models.CharField(
-                        choices=[
-                            ("lopend", "Ongoing"),
-                            ("behaald", "Achieved"),
-                            ("gestopt", "Stopped"),
-                            ("overgestapt", "Switched"),
-                        ],
-                        default="lopend",
-                        max_length=20,
-                        verbose_name="outcome",
-                    ),
-                ),
-                ("notes", models.TextField(blank=True, verbose_name="notes")),
-                (
-                    "participant",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="trajectories",
-                        to="participants.participant",
-                        verbose_name="participant",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('voortraject', 'Pre-trajectory'), ('praktijkverklaring', 'Practice statement'), ('ervaringscertificaat', 'Experience certificate'), ('deelcertificaat', 'Partial certificate')], max_length=30, verbose_name='kind')),
+                ('start', models.DateField(blank=True, null=True, verbose_name='start date')),
+                ('end', models.DateField(blank=True, null=True, verbose_name='end date')),
+                ('outcome', models.CharField(choices=[('lopend', 'Ongoing'), ('behaald', 'Achieved'), ('gestopt', 'Stopped'), ('overgestapt', 'Switched')], default='lopend', max_length=20, verbose_name='outcome')),
+                ('notes', models.TextField(blank=True, verbose_name='notes')),
+                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='trajectories', to='participants.participant', verbose_name='participant')),
             ],
             options={
-                "verbose_name": "trajectory",
-                "verbose_name_plural": "trajectories",
-                "ordering": ["-start", "-pk"],
+                'verbose_name': 'trajectory',
+                'verbose_name_plural': 'trajectories',
+                'ordering': ['-start', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="Credential",
+            name='Credential',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("praktijkverklaring", "Practice statement"),
-                            ("ervaringscertificaat", "Experience certificate"),
-                            ("deelcertificaat", "Partial certificate"),
-                        ],
-                        max_length=30,
-                        verbose_name="kind",
-                    ),
-                ),
-                ("awarded_on", models.DateField(verbose_name="awarded on")),
-                (
-                    "work_processes",
-                    models.TextField(
-                        blank=True, help_text="One per line.", verbose_name="work processes covered"
-                    ),
-                ),
-                (
-                    "issuer",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="credentials_issued",
-                        to="participants.organisation",
-                        verbose_name="issued by",
-                    ),
-                ),
-                (
-                    "participant",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="credentials",
-                        to="participants.participant",
-                        verbose_name="participant",
-                    ),
-                ),
-                (
-                    "trajectory",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="credentials",
-                        to="participants.trajectory",
-                        verbose_name="trajectory",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('praktijkverklaring', 'Practice statement'), ('ervaringscertificaat', 'Experience certificate'), ('deelcertificaat', 'Partial certificate')], max_length=30, verbose_name='kind')),
+                ('awarded_on', models.DateField(verbose_name='awarded on')),
+                ('work_processes', models.TextField(blank=True, help_text='One per line.', verbose_name='work processes covered')),
+                ('issuer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='credentials_issued', to='participants.organisation', verbose_name='issued by')),
+                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='credentials', to='participants.participant', verbose_name='participant')),
+                ('trajectory', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='credentials', to='participants.trajectory', verbose_name='trajectory')),
             ],
             options={
-                "verbose_name": "credential",
-                "verbose_name_plural": "credentials",
-                "ordering": ["-awarded_on", "-pk"],
+                'verbose_name': 'credential',
+                'verbose_name_plural': 'credentials',
+                'ordering': ['-awarded_on', '-pk'],
             },
         ),
         migrations.AddConstraint(
-            model_name="mentor",
-            constraint=models.UniqueConstraint(fields=("organisation", "name"), name="mentor_unique_name"),
+            model_name='mentor',
+            constraint=models.UniqueConstraint(fields=('organisation', 'name'), name='mentor_unique_name'),
         ),
         migrations.AddIndex(
-            model_name="participant",
-            index=models.Index(
-                fields=["coach", "last_name", "first_name"], name="participant_coach_i_7a504c_idx"
-            ),
+            model_name='participant',
+            index=models.Index(fields=['coach', 'last_name', 'first_name'], name='participant_coach_i_7a504c_idx'),
         ),
         migrations.AddConstraint(
-            model_name="intake",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("trial_end__isnull", True),
-                    ("trial_start__isnull", True),
-                    ("trial_end__gte", models.F("trial_start")),
-                    _connector="OR",
-                ),
-                name="intake_trial_end_after_trial_start",
-                violation_error_message="The end date cannot be before the start date.",
-            ),
+            model_name='intake',
+            constraint=models.CheckConstraint(condition=models.Q(('trial_end__isnull', True), ('trial_start__isnull', True), ('trial_end__gte', models.F('trial_start')), _connector='OR'), name='intake_trial_end_after_trial_start', violation_error_message='The end date cannot be before the start date.'),
         ),
         migrations.AddConstraint(
-            model_name="pause",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("end__isnull", True),
-                    ("start__isnull", True),
-                    ("end__gte", models.F("start")),
-                    _connector="OR",
-                ),
-                name="pause_end_after_start",
-                violation_error_message="The end date cannot be before the start date.",
-            ),
+            model_name='pause',
+            constraint=models.CheckConstraint(condition=models.Q(('end__isnull', True), ('start__isnull', True), ('end__gte', models.F('start')), _connector='OR'), name='pause_end_after_start', violation_error_message='The end date cannot be before the start date.'),
         ),
         migrations.AddConstraint(
-            model_name="placement",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("end__isnull", True),
-                    ("start__isnull", True),
-                    ("end__gte", models.F("start")),
-                    _connector="OR",
-                ),
-                name="placement_end_after_start",
-                violation_error_message="The end date cannot be before the start date.",
-            ),
+            model_name='placement',
+            constraint=models.CheckConstraint(condition=models.Q(('end__isnull', True), ('start__isnull', True), ('end__gte', models.F('start')), _connector='OR'), name='placement_end_after_start', violation_error_message='The end date cannot be before the start date.'),
         ),
         migrations.AddConstraint(
-            model_name="placement",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("end__isnull", True)),
-                fields=("participant",),
-                name="placement_one_open_per_participant",
-                violation_error_message="This participant already has an open placement.",
-            ),
+            model_name='placement',
+            constraint=models.UniqueConstraint(condition=models.Q(('end__isnull', True)), fields=('participant',), name='placement_one_open_per_participant', violation_error_message='This participant already has an open placement.'),
         ),
         migrations.AddConstraint(
-            model_name="placement",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("hours_per_week__isnull", True),
-                    models.Q(("hours_per_week__gt", 0), ("hours_per_week__lte", 60)),
-                    _connector="OR",
-                ),
-                name="placement_hours_in_range",
-                violation_error_message="Hours per week must be between 0 and 60.",
-            ),
+            model_name='placement',
+            constraint=models.CheckConstraint(condition=models.Q(('hours_per_week__isnull', True), models.Q(('hours_per_week__gt', 0), ('hours_per_week__lte', 60)), _connector='OR'), name='placement_hours_in_range', violation_error_message='Hours per week must be between 0 and 60.'),
         ),
         migrations.AddIndex(
-            model_name="progressentry",
-            index=models.Index(fields=["participant", "-date"], name="participant_partici_5b6f8d_idx"),
+            model_name='progressentry',
+            index=models.Index(fields=['participant', '-date'], name='participant_partici_5b6f8d_idx'),
         ),
         migrations.AddConstraint(
-            model_name="progressentry",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("duration_minutes__gt", 0), ("duration_minutes__lte", 1440)),
-                name="entry_duration_in_range",
-                violation_error_message="The duration must be between 1 and 1440 minutes.",
-            ),
+            model_name='progressentry',
+            constraint=models.CheckConstraint(condition=models.Q(('duration_minutes__gt', 0), ('duration_minutes__lte', 1440)), name='entry_duration_in_range', violation_error_message='The duration must be between 1 and 1440 minutes.'),
         ),
         migrations.AddIndex(
-            model_name="signal",
-            index=models.Index(
-                condition=models.Q(("closed_on__isnull", True)), fields=["participant"], name="signal_open"
-            ),
+            model_name='signal',
+            index=models.Index(condition=models.Q(('closed_on__isnull', True)), fields=['participant'], name='signal_open'),
         ),
         migrations.AddConstraint(
-            model_name="signal",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("closed_on__isnull", True),
-                    ("raised_on__isnull", True),
-                    ("closed_on__gte", models.F("raised_on")),
-                    _connector="OR",
-                ),
-                name="signal_closed_on_after_raised_on",
-                violation_error_message="The end date cannot be before the start date.",
-            ),
+            model_name='signal',
+            constraint=models.CheckConstraint(condition=models.Q(('closed_on__isnull', True), ('raised_on__isnull', True), ('closed_on__gte', models.F('raised_on')), _connector='OR'), name='signal_closed_on_after_raised_on', violation_error_message='The end date cannot be before the start date.'),
         ),
         migrations.AddIndex(
-            model_name="trajectory",
-            index=models.Index(fields=["participant", "start"], name="participant_partici_342a59_idx"),
+            model_name='trajectory',
+            index=models.Index(fields=['participant', 'start'], name='participant_partici_342a59_idx'),
         ),
         migrations.AddConstraint(
-            model_name="trajectory",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("end__isnull", True),
-                    ("start__isnull", True),
-                    ("end__gte", models.F("start")),
-                    _connector="OR",
-                ),
-                name="trajectory_end_after_start",
-                violation_error_message="The end date cannot be before the start date.",
-            ),
+            model_name='trajectory',
+            constraint=models.CheckConstraint(condition=models.Q(('end__isnull', True), ('start__isnull', True), ('end__gte', models.F('start')), _connector='OR'), name='trajectory_end_after_start', violation_error_message='The end date cannot be before the start date.'),
         ),
     ]

@@ -6,62 +6,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("participants", "0003_pending_import"),
+        ('participants', '0003_pending_import'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="auditentry",
-            name="ip",
-            field=models.GenericIPAddressField(blank=True, null=True, verbose_name="address"),
+            model_name='auditentry',
+            name='ip',
+            field=models.GenericIPAddressField(blank=True, null=True, verbose_name='address'),
         ),
         migrations.AddField(
-            model_name="auditentry",
-            name="result",
-            field=models.CharField(
-                choices=[("allowed", "allowed"), ("denied", "denied")],
-                default="allowed",
-                max_length=10,
-                verbose_name="result",
-            ),
+            model_name='auditentry',
+            name='result',
+            field=models.CharField(choices=[('allowed', 'allowed'), ('denied', 'denied')], default='allowed', max_length=10, verbose_name='result'),
         ),
         migrations.AddField(
-            model_name="auditentry",
-            name="role",
-            field=models.CharField(blank=True, max_length=50, verbose_name="role"),
+            model_name='auditentry',
+            name='role',
+            field=models.CharField(blank=True, max_length=50, verbose_name='role'),
         ),
         migrations.AddField(
-            model_name="participant",
-            name="anonymised_at",
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name="anonymised at"),
+            model_name='participant',
+            name='anonymised_at',
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='anonymised at'),
         ),
         migrations.AddField(
-            model_name="participant",
-            name="team",
-            field=models.ManyToManyField(
-                blank=True,
-                help_text="Peer experts and colleagues who share this caseload. They do not see health or debt details.",
-                related_name="shared_caseload",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="also guided by",
-            ),
+            model_name='participant',
+            name='team',
+            field=models.ManyToManyField(blank=True, help_text='Peer experts and colleagues who share this caseload. They do not see health or debt details.', related_name='shared_caseload', to=settings.AUTH_USER_MODEL, verbose_name='also guided by'),
         ),
         migrations.AlterField(
-            model_name="auditentry",
-            name="user",
-            field=models.ForeignKey(
-                db_constraint=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="user",
-            ),
+            model_name='auditentry',
+            name='user',
+            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user'),
         ),
         migrations.AddIndex(
-            model_name="auditentry",
-            index=models.Index(fields=["user", "-at"], name="participant_user_id_77f0d6_idx"),
+            model_name='auditentry',
+            index=models.Index(fields=['user', '-at'], name='participant_user_id_77f0d6_idx'),
         ),
     ]

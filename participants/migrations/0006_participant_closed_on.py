@@ -8,9 +8,7 @@ def fill_closed_on(apps, schema_editor):
 
     def latest(name):
         model = apps.get_model("participants", name)
-        return dict(
-            model.objects.values("participant").annotate(d=Max("date")).values_list("participant", "d")
-        )
+        return dict(model.objects.values("participant").annotate(d=Max("date")).values_list("participant", "d"))
 
     dropouts, outflows, reentries = latest("Dropout"), latest("Outflow"), latest("ReEntry")
     Participant = apps.get_model("participants", "Participant")
@@ -25,17 +23,16 @@ def fill_closed_on(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("participants", "0005_audit_append_only"),
+        ('participants', '0005_audit_append_only'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="participant",
-            name="closed_on",
-            field=models.DateField(
-                blank=True, db_index=True, editable=False, null=True, verbose_name="closed on"
-            ),
+            model_name='participant',
+            name='closed_on',
+            field=models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='closed on'),
         ),
         migrations.RunPython(fill_closed_on, migrations.RunPython.noop),
     ]

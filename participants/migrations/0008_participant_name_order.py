@@ -5,14 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("participants", "0007_search_trigram_indexes"),
+        ('participants', '0007_search_trigram_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name="participant",
-            index=models.Index(fields=["last_name", "first_name", "number"], name="participant_name_order"),
+            model_name='participant',
+            index=models.Index(fields=['last_name', 'first_name', 'number'], name='participant_name_order'),
         ),
     ]

@@ -6,65 +6,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("participants", "0008_participant_name_order"),
+        ('participants', '0008_participant_name_order'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Reminder",
+            name='Reminder',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("title", models.CharField(max_length=200, verbose_name="what")),
-                ("due_on", models.DateField(verbose_name="due on")),
-                ("notes", models.TextField(blank=True, verbose_name="notes")),
-                ("done_on", models.DateField(blank=True, null=True, verbose_name="done on")),
-                (
-                    "assigned_to",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="reminders",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="for",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "participant",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="reminders",
-                        to="participants.participant",
-                        verbose_name="participant",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=200, verbose_name='what')),
+                ('due_on', models.DateField(verbose_name='due on')),
+                ('notes', models.TextField(blank=True, verbose_name='notes')),
+                ('done_on', models.DateField(blank=True, null=True, verbose_name='done on')),
+                ('assigned_to', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reminders', to=settings.AUTH_USER_MODEL, verbose_name='for')),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='participants.participant', verbose_name='participant')),
             ],
             options={
-                "verbose_name": "reminder",
-                "verbose_name_plural": "reminders",
-                "ordering": ["due_on", "pk"],
-                "indexes": [
-                    models.Index(
-                        condition=models.Q(("done_on__isnull", True)),
-                        fields=["assigned_to", "due_on"],
-                        name="reminder_open",
-                    )
-                ],
+                'verbose_name': 'reminder',
+                'verbose_name_plural': 'reminders',
+                'ordering': ['due_on', 'pk'],
+                'indexes': [models.Index(condition=models.Q(('done_on__isnull', True)), fields=['assigned_to', 'due_on'], name='reminder_open')],
             },
         ),
     ]

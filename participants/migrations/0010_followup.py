@@ -5,55 +5,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("participants", "0009_reminder"),
+        ('participants', '0009_reminder'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="FollowUp",
+            name='FollowUp',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "months",
-                    models.PositiveSmallIntegerField(
-                        choices=[(6, "6"), (12, "12")], verbose_name="after months"
-                    ),
-                ),
-                ("answered_on", models.DateField(verbose_name="asked on")),
-                ("still_active", models.BooleanField(verbose_name="still in work or education")),
-                ("notes", models.TextField(blank=True, verbose_name="notes")),
-                (
-                    "outflow",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="followups",
-                        to="participants.outflow",
-                        verbose_name="outflow",
-                    ),
-                ),
-                (
-                    "participant",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="followups",
-                        to="participants.participant",
-                        verbose_name="participant",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('months', models.PositiveSmallIntegerField(choices=[(6, '6'), (12, '12')], verbose_name='after months')),
+                ('answered_on', models.DateField(verbose_name='asked on')),
+                ('still_active', models.BooleanField(verbose_name='still in work or education')),
+                ('notes', models.TextField(blank=True, verbose_name='notes')),
+                ('outflow', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='followups', to='participants.outflow', verbose_name='outflow')),
+                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='followups', to='participants.participant', verbose_name='participant')),
             ],
             options={
-                "verbose_name": "follow-up",
-                "verbose_name_plural": "follow-ups",
-                "ordering": ["outflow", "months"],
-                "constraints": [
-                    models.UniqueConstraint(fields=("outflow", "months"), name="followup_once_per_moment")
-                ],
+                'verbose_name': 'follow-up',
+                'verbose_name_plural': 'follow-ups',
+                'ordering': ['outflow', 'months'],
+                'constraints': [models.UniqueConstraint(fields=('outflow', 'months'), name='followup_once_per_moment')],
             },
         ),
     ]

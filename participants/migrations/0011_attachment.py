@@ -7,58 +7,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("participants", "0010_followup"),
+        ('participants', '0010_followup'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Attachment",
+            name='Attachment',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("title", models.CharField(max_length=200, verbose_name="title")),
-                (
-                    "file",
-                    models.FileField(
-                        storage=participants.models.private_storage,
-                        upload_to=participants.models.attachment_path,
-                        verbose_name="file",
-                    ),
-                ),
-                ("original_name", models.CharField(max_length=200, verbose_name="file name")),
-                ("content_type", models.CharField(max_length=100)),
-                ("size", models.PositiveIntegerField(verbose_name="size (bytes)")),
-                ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="uploaded at")),
-                (
-                    "participant",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="attachments",
-                        to="participants.participant",
-                        verbose_name="participant",
-                    ),
-                ),
-                (
-                    "uploaded_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=200, verbose_name='title')),
+                ('file', models.FileField(storage=participants.models.private_storage, upload_to=participants.models.attachment_path, verbose_name='file')),
+                ('original_name', models.CharField(max_length=200, verbose_name='file name')),
+                ('content_type', models.CharField(max_length=100)),
+                ('size', models.PositiveIntegerField(verbose_name='size (bytes)')),
+                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded at')),
+                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='participants.participant', verbose_name='participant')),
+                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "document",
-                "verbose_name_plural": "documents",
-                "ordering": ["-uploaded_at", "-pk"],
+                'verbose_name': 'document',
+                'verbose_name_plural': 'documents',
+                'ordering': ['-uploaded_at', '-pk'],
             },
         ),
     ]

@@ -5,48 +5,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("participants", "0011_attachment"),
+        ('participants', '0011_attachment'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="participant",
-            name="phase_on",
-            field=models.DateField(blank=True, editable=False, null=True, verbose_name="phase computed on"),
+            model_name='participant',
+            name='phase_on',
+            field=models.DateField(blank=True, editable=False, null=True, verbose_name='phase computed on'),
         ),
         migrations.AddField(
-            model_name="participant",
-            name="phase_until",
-            field=models.DateField(blank=True, editable=False, null=True, verbose_name="phase valid until"),
+            model_name='participant',
+            name='phase_until',
+            field=models.DateField(blank=True, editable=False, null=True, verbose_name='phase valid until'),
         ),
         migrations.AddField(
-            model_name="participant",
-            name="stored_phase",
-            field=models.CharField(
-                choices=[
-                    ("registered", "Registered"),
-                    ("intake", "Intake"),
-                    ("pre_trajectory", "Pre-trajectory"),
-                    ("in_trajectory", "In trajectory"),
-                    ("paused", "Paused"),
-                    ("completed", "Between trajectories"),
-                    ("dropped_out", "Dropped out"),
-                    ("outflowed", "Outflowed"),
-                ],
-                default="registered",
-                editable=False,
-                max_length=20,
-                verbose_name="phase",
-            ),
+            model_name='participant',
+            name='stored_phase',
+            field=models.CharField(choices=[('registered', 'Registered'), ('intake', 'Intake'), ('pre_trajectory', 'Pre-trajectory'), ('in_trajectory', 'In trajectory'), ('paused', 'Paused'), ('completed', 'Between trajectories'), ('dropped_out', 'Dropped out'), ('outflowed', 'Outflowed')], default='registered', editable=False, max_length=20, verbose_name='phase'),
         ),
         migrations.AddIndex(
-            model_name="participant",
-            index=models.Index(fields=["stored_phase"], name="participant_stored_phase"),
+            model_name='participant',
+            index=models.Index(fields=['stored_phase'], name='participant_stored_phase'),
         ),
         migrations.AddIndex(
-            model_name="participant",
-            index=models.Index(fields=["phase_until"], name="participant_phase_until"),
+            model_name='participant',
+            index=models.Index(fields=['phase_until'], name='participant_phase_until'),
         ),
     ]

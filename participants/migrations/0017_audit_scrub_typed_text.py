@@ -93,18 +93,14 @@ def scrub(apps, connection) -> int:
             "reporting.figure.traced",
         ]
     )
-    changed = [
-        e for e in candidates.order_by("pk").iterator(chunk_size=2000) if scrubbed(e, users, organisations)
-    ]
+    changed = [e for e in candidates.order_by("pk").iterator(chunk_size=2000) if scrubbed(e, users, organisations)]
     if not changed:
         return 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("ALTER TABLE participants_auditentry DISABLE TRIGGER plp_audit_append_only")
         elif connection.vendor == "sqlite":
-            cursor.execute(
-                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'plp_audit_no_update'"
-            )
+            cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'plp_audit_no_update'")
             trigger = cursor.fetchone()
             cursor.execute("DROP TRIGGER IF EXISTS plp_audit_no_update")
         AuditEntry.objects.bulk_update(changed, ["object_repr", "data"], batch_size=1000)

@@ -7,302 +7,131 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("participants", "0018_auditentry_to_plp"),
+        ('participants', '0018_auditentry_to_plp'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="LearningGoal",
+            name='LearningGoal',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("assignment", models.TextField(blank=True, verbose_name="assignment at this workplace")),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
-                (
-                    "trajectory",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="goals",
-                        to="participants.trajectory",
-                        verbose_name="trajectory",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('assignment', models.TextField(blank=True, verbose_name='assignment at this workplace')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ('trajectory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='goals', to='participants.trajectory', verbose_name='trajectory')),
             ],
             options={
-                "verbose_name": "learning goal",
-                "verbose_name_plural": "learning goals",
-                "ordering": ["work_process__code", "pk"],
+                'verbose_name': 'learning goal',
+                'verbose_name_plural': 'learning goals',
+                'ordering': ['work_process__code', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="Observation",
+            name='Observation',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("date", models.DateField(verbose_name="date")),
-                (
-                    "observer",
-                    models.CharField(
-                        choices=[
-                            ("coach", "Coach"),
-                            ("leermeester", "Workplace mentor (told to the coach)"),
-                            ("leermeester_link", "Workplace mentor via link"),
-                        ],
-                        max_length=20,
-                        verbose_name="observed by",
-                    ),
-                ),
-                ("situation", models.TextField(blank=True, verbose_name="situation")),
-                ("task", models.TextField(blank=True, verbose_name="task")),
-                ("action", models.TextField(blank=True, verbose_name="action")),
-                ("result", models.TextField(blank=True, verbose_name="result")),
-                ("reflection", models.TextField(blank=True, verbose_name="reflection")),
-                ("note", models.TextField(blank=True, verbose_name="note")),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
-                (
-                    "attachment",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="observations",
-                        to="participants.attachment",
-                        verbose_name="document",
-                    ),
-                ),
-                (
-                    "author",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="written by",
-                    ),
-                ),
-                (
-                    "mentor",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="observations",
-                        to="participants.mentor",
-                        verbose_name="workplace mentor",
-                    ),
-                ),
-                (
-                    "participant",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="observations",
-                        to="participants.participant",
-                        verbose_name="participant",
-                    ),
-                ),
-                (
-                    "trajectory",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="observations",
-                        to="participants.trajectory",
-                        verbose_name="trajectory",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('date', models.DateField(verbose_name='date')),
+                ('observer', models.CharField(choices=[('coach', 'Coach'), ('leermeester', 'Workplace mentor (told to the coach)'), ('leermeester_link', 'Workplace mentor via link')], max_length=20, verbose_name='observed by')),
+                ('situation', models.TextField(blank=True, verbose_name='situation')),
+                ('task', models.TextField(blank=True, verbose_name='task')),
+                ('action', models.TextField(blank=True, verbose_name='action')),
+                ('result', models.TextField(blank=True, verbose_name='result')),
+                ('reflection', models.TextField(blank=True, verbose_name='reflection')),
+                ('note', models.TextField(blank=True, verbose_name='note')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ('attachment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='observations', to='participants.attachment', verbose_name='document')),
+                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='written by')),
+                ('mentor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='observations', to='participants.mentor', verbose_name='workplace mentor')),
+                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='observations', to='participants.participant', verbose_name='participant')),
+                ('trajectory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='observations', to='participants.trajectory', verbose_name='trajectory')),
             ],
             options={
-                "verbose_name": "observation",
-                "verbose_name_plural": "observations",
-                "ordering": ["-date", "-pk"],
+                'verbose_name': 'observation',
+                'verbose_name_plural': 'observations',
+                'ordering': ['-date', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="ObservationStep",
+            name='ObservationStep',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "step",
-                    models.PositiveSmallIntegerField(
-                        choices=[
-                            (1, "not yet visible"),
-                            (2, "with a lot of help"),
-                            (3, "with some help"),
-                            (4, "independently"),
-                        ],
-                        verbose_name="step",
-                    ),
-                ),
-                ("date", models.DateField(verbose_name="date")),
-                (
-                    "goal",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="steps",
-                        to="participants.learninggoal",
-                        verbose_name="learning goal",
-                    ),
-                ),
-                (
-                    "observation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="steps",
-                        to="participants.observation",
-                        verbose_name="observation",
-                    ),
-                ),
-                (
-                    "participant",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="observation_steps",
-                        to="participants.participant",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('step', models.PositiveSmallIntegerField(choices=[(1, 'not yet visible'), (2, 'with a lot of help'), (3, 'with some help'), (4, 'independently')], verbose_name='step')),
+                ('date', models.DateField(verbose_name='date')),
+                ('goal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='participants.learninggoal', verbose_name='learning goal')),
+                ('observation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='participants.observation', verbose_name='observation')),
+                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='observation_steps', to='participants.participant')),
             ],
             options={
-                "verbose_name": "step",
-                "verbose_name_plural": "steps",
-                "ordering": ["date", "pk"],
+                'verbose_name': 'step',
+                'verbose_name_plural': 'steps',
+                'ordering': ['date', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="QualificationFile",
+            name='QualificationFile',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("crebo", models.CharField(max_length=10, unique=True, verbose_name="crebo number")),
-                ("title", models.CharField(max_length=200, verbose_name="qualification")),
-                (
-                    "level",
-                    models.PositiveSmallIntegerField(
-                        validators=[
-                            django.core.validators.MinValueValidator(1),
-                            django.core.validators.MaxValueValidator(4),
-                        ],
-                        verbose_name="MBO level",
-                    ),
-                ),
-                ("valid_from", models.DateField(blank=True, null=True, verbose_name="valid from")),
-                ("valid_until", models.DateField(blank=True, null=True, verbose_name="valid until")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('crebo', models.CharField(max_length=10, unique=True, verbose_name='crebo number')),
+                ('title', models.CharField(max_length=200, verbose_name='qualification')),
+                ('level', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(4)], verbose_name='MBO level')),
+                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
+                ('valid_until', models.DateField(blank=True, null=True, verbose_name='valid until')),
             ],
             options={
-                "verbose_name": "qualification file",
-                "verbose_name_plural": "qualification files",
-                "ordering": ["title", "crebo"],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("valid_until__isnull", True),
-                            ("valid_from__isnull", True),
-                            ("valid_until__gte", models.F("valid_from")),
-                            _connector="OR",
-                        ),
-                        name="qualification_valid_until_after_valid_from",
-                        violation_error_message="The end date cannot be before the start date.",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(("level__gte", 1), ("level__lte", 4)),
-                        name="qualification_level_1_to_4",
-                        violation_error_message="The MBO level is 1, 2, 3 or 4.",
-                    ),
-                ],
+                'verbose_name': 'qualification file',
+                'verbose_name_plural': 'qualification files',
+                'ordering': ['title', 'crebo'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('valid_until__isnull', True), ('valid_from__isnull', True), ('valid_until__gte', models.F('valid_from')), _connector='OR'), name='qualification_valid_until_after_valid_from', violation_error_message='The end date cannot be before the start date.'), models.CheckConstraint(condition=models.Q(('level__gte', 1), ('level__lte', 4)), name='qualification_level_1_to_4', violation_error_message='The MBO level is 1, 2, 3 or 4.')],
             },
         ),
         migrations.CreateModel(
-            name="WorkProcess",
+            name='WorkProcess',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("code", models.CharField(max_length=20, verbose_name="code")),
-                ("core_task", models.CharField(blank=True, max_length=200, verbose_name="core task")),
-                ("title", models.CharField(max_length=300, verbose_name="work process")),
-                (
-                    "qualification",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="work_processes",
-                        to="participants.qualificationfile",
-                        verbose_name="qualification file",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.CharField(max_length=20, verbose_name='code')),
+                ('core_task', models.CharField(blank=True, max_length=200, verbose_name='core task')),
+                ('title', models.CharField(max_length=300, verbose_name='work process')),
+                ('qualification', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='work_processes', to='participants.qualificationfile', verbose_name='qualification file')),
             ],
             options={
-                "verbose_name": "work process",
-                "verbose_name_plural": "work processes",
-                "ordering": ["qualification", "code"],
+                'verbose_name': 'work process',
+                'verbose_name_plural': 'work processes',
+                'ordering': ['qualification', 'code'],
             },
         ),
         migrations.AddField(
-            model_name="learninggoal",
-            name="work_process",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="goals",
-                to="participants.workprocess",
-                verbose_name="work process",
-            ),
+            model_name='learninggoal',
+            name='work_process',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='goals', to='participants.workprocess', verbose_name='work process'),
         ),
         migrations.AddIndex(
-            model_name="observation",
-            index=models.Index(fields=["participant", "-date"], name="participant_partici_d6e487_idx"),
+            model_name='observation',
+            index=models.Index(fields=['participant', '-date'], name='participant_partici_d6e487_idx'),
         ),
         migrations.AddIndex(
-            model_name="observationstep",
-            index=models.Index(fields=["goal", "date"], name="participant_goal_id_d91ba7_idx"),
+            model_name='observationstep',
+            index=models.Index(fields=['goal', 'date'], name='participant_goal_id_d91ba7_idx'),
         ),
         migrations.AddIndex(
-            model_name="observationstep",
-            index=models.Index(fields=["date"], name="participant_date_6785ad_idx"),
+            model_name='observationstep',
+            index=models.Index(fields=['date'], name='participant_date_6785ad_idx'),
         ),
         migrations.AddConstraint(
-            model_name="observationstep",
-            constraint=models.UniqueConstraint(
-                fields=("observation", "goal"), name="observation_step_once_per_goal"
-            ),
+            model_name='observationstep',
+            constraint=models.UniqueConstraint(fields=('observation', 'goal'), name='observation_step_once_per_goal'),
         ),
         migrations.AddConstraint(
-            model_name="observationstep",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("step__gte", 1), ("step__lte", 4)),
-                name="observation_step_1_to_4",
-                violation_error_message="The step is 1, 2, 3 or 4.",
-            ),
+            model_name='observationstep',
+            constraint=models.CheckConstraint(condition=models.Q(('step__gte', 1), ('step__lte', 4)), name='observation_step_1_to_4', violation_error_message='The step is 1, 2, 3 or 4.'),
         ),
         migrations.AddConstraint(
-            model_name="workprocess",
-            constraint=models.UniqueConstraint(
-                fields=("qualification", "code"), name="work_process_unique_code"
-            ),
+            model_name='workprocess',
+            constraint=models.UniqueConstraint(fields=('qualification', 'code'), name='work_process_unique_code'),
         ),
         migrations.AddConstraint(
-            model_name="learninggoal",
-            constraint=models.UniqueConstraint(
-                fields=("trajectory", "work_process"), name="goal_once_per_trajectory"
-            ),
+            model_name='learninggoal',
+            constraint=models.UniqueConstraint(fields=('trajectory', 'work_process'), name='goal_once_per_trajectory'),
         ),
     ]
