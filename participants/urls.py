@@ -33,6 +33,7 @@ urlpatterns = [
     path("<int:pk>/signal/<int:record_pk>/sluiten/", views.signal_close, name="signal-close"),
     *record_urls("credential", views.credential_create, views.credential_edit),
     *record_urls("pause", views.pause_create, views.pause_edit),
+    path("<int:pk>/pause/<int:record_pk>/beeindigen/", views.pause_end, name="pause-end"),
     *record_urls("dropout", views.dropout_create, views.dropout_edit),
     *record_urls("outflow", views.outflow_create, views.outflow_edit),
     *record_urls("reentry", views.reentry_create, views.reentry_edit),

@@ -81,6 +81,7 @@ KINDS = {
     "participants:credential-edit": "participant",
     "participants:pause-create": "sensitive",
     "participants:pause-edit": "sensitive",
+    "participants:pause-end": "sensitive",
     "participants:dropout-create": "sensitive",
     "participants:dropout-edit": "sensitive",
     "participants:outflow-create": "participant",

@@ -162,6 +162,9 @@ class Pause(models.Model):
     )
     start = models.DateField(_("start date"))
     end = models.DateField(_("end date"), null=True, blank=True)
+    planned_end = models.DateField(
+        _("planned end"), null=True, blank=True, help_text=_("When the pause is expected to end.")
+    )
     reason = models.TextField(_("reason"))
 
     class Meta:
@@ -175,3 +178,5 @@ class Pause(models.Model):
 
     def clean(self) -> None:
         clean_end_after_start(self)
+        if self.planned_end and self.start and self.planned_end < self.start:
+            raise ValidationError({"planned_end": _("The planned end cannot be before the start.")})

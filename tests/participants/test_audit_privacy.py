@@ -162,7 +162,10 @@ def test_no_typed_text_reaches_the_audit_trail(coordinator_client, coordinator, 
     credential = services.credential_award(
         by=by, credential=fill(CredentialFactory.build(participant=p, kind=trajectory.kind))
     )
-    services.pause_save(by=by, pause=fill(PauseFactory.build(participant=p, end=D(2024, 4, 10))))
+    pause = services.pause_save(
+        by=by, pause=fill(PauseFactory.build(participant=p, planned_end=D(2024, 5, 1)))
+    )
+    services.pause_end(by=by, pause=pause, end=D(2024, 4, 10))
     reminder = services.reminder_save(
         by=by, reminder=fill(Reminder(participant=p, due_on=D(2024, 5, 1), assigned_to=coach))
     )
