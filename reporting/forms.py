@@ -52,8 +52,11 @@ class EditionForm(PLPForm):
             "threshold",
         ]
 
-    def __init__(self, *args, **kwargs):
+    copy_from = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, copy_from: ReportEdition | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["copy_from"].initial = copy_from.pk if copy_from else ""
         self.fields["funder"].queryset = Organisation.objects.filter(kind=Organisation.Kind.FUNDER)
         for name in (
             "introduction",

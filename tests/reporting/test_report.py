@@ -239,6 +239,7 @@ def test_every_number_in_the_browser_version_traces_to_its_participants(demo, co
     url = reverse("reporting:trace") + "?figure=instroom&from=2024-01-01&to=2024-12-31&peildatum=2025-08-01"
     response = coordinator_client.get(url)
     assert len(response.context["participants"]) == 14
+    assert "<title>Nieuwe deelnemers (instroom) 2024 · PLP</title>" in response.content.decode()
     url = reverse("reporting:trace") + "?figure=uitval_per_reden&key=mismatch&from=2022-01-01&to=2025-12-31"
     assert len(coordinator_client.get(url).context["participants"]) == 2
     assert (
