@@ -48,6 +48,7 @@ urlpatterns = [
     path("register/import/", imports.import_upload, name="import"),
     path("register/import/<int:pk>/bevestigen/", imports.import_confirm, name="import-confirm"),
     path("register/import/<int:pk>/annuleren/", imports.import_cancel, name="import-cancel"),
+    path("register/import/<int:pk>/koppelen/", imports.import_map, name="import-map"),
     path("register/export/", imports.export, name="export"),
     path("register/sjabloon/", imports.template, name="template"),
     path("beheer/accounts/", views.user_list, name="user-list"),
