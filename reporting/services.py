@@ -99,6 +99,8 @@ CHAPTER_FIELDS = (
     "communication",
     "lessons",
     "dropout_narrative",
+    "logo",
+    "logo_type",
 )
 
 

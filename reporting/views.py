@@ -184,7 +184,7 @@ def edition_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         edition = services.edition_draft_from(
             source, period_start=period.start, period_end=period.end, reference_date=timezone.localdate()
         )
-    form = EditionForm(request.POST or None, instance=edition, copy_from=source)
+    form = EditionForm(request.POST or None, request.FILES or None, instance=edition, copy_from=source)
     if request.method == "POST" and form.is_valid():
         if source is not None:
             edition = services.edition_create_copy(by=request.user, edition=form.instance, source=source)
