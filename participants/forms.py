@@ -131,6 +131,8 @@ class ParticipantForm(PLPForm):
     def __init__(self, *args, coach_choice: bool = True, number_choice: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["registration_date"].required = True
+        for name in ("birth_date", "registration_date"):
+            self.fields[name].widget.attrs["max"] = timezone.localdate().isoformat()
         if not number_choice:
             # Numbers are assigned (services.participant_save): typing one would tell
             # whether it exists. Shown read-only, before saving too.
@@ -160,6 +162,18 @@ class ParticipantForm(PLPForm):
 
     def clean_number(self) -> str:
         return self.cleaned_data["number"].strip().upper()
+
+    def clean_birth_date(self):
+        return self._not_in_future("birth_date", _("A birth date cannot be in the future."))
+
+    def clean_registration_date(self):
+        return self._not_in_future("registration_date", _("A registration date cannot be in the future."))
+
+    def _not_in_future(self, name: str, message):
+        value = self.cleaned_data.get(name)
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(message)
+        return value
 
 
 class IntakeForm(PLPForm):

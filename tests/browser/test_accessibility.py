@@ -79,6 +79,7 @@ def test_main_pages_have_no_serious_accessibility_violations(
         "pdf progress": f"/rapportage/pdf/{job.pk}/",
         "import": "/deelnemers/register/import/",
         "organisations": "/deelnemers/beheer/organisation/",
+        "accounts": "/deelnemers/beheer/accounts/",
     }
     for name, path in pages.items():
         page.goto(live_server.url + path)
