@@ -15,6 +15,7 @@ from PIL import Image
 from participants.models import CredentialKind, TrajectoryKind
 from plp.pdf import StaticOnlyFetcher
 from reporting import services
+from reporting.models import WorkPlanTask
 from reporting.pdf import REPORT_TEMPLATE, render_pdf
 from reporting.report import report_context
 
@@ -61,6 +62,8 @@ def test_no_page_ends_with_a_heading_and_the_header_names_the_chapter(demo, coor
     demo.refresh_from_db()
     assert demo.logo_type == "image/png"
 
+    for n in range(40):  # a work plan longer than a page
+        WorkPlanTask.objects.create(edition=demo, title=f"Taak {n}", status="voldaan", explanation="Gedaan.")
     context = report_context(services.edition_period(demo), demo.reference_date, demo)
     heads = headings(render_to_string(REPORT_TEMPLATE, context))
     assert "3. Deelnemers" in heads and "Beoogd en gerealiseerd per projectjaar" in heads
@@ -69,6 +72,9 @@ def test_no_page_ends_with_a_heading_and_the_header_names_the_chapter(demo, coor
     for number, lines in enumerate(pages, start=1):
         body = [line for line in lines if not FOOTER.match(line)]
         assert body[-1] not in heads, f"page {number} ends with the heading {body[-1]!r}"
+    # The work plan's table continues on the next page under its header row again.
+    header = re.compile(r"^Taak\s+Status\s+Toelichting$")
+    assert sum(any(header.match(line) for line in lines) for lines in pages) >= 2
     # The running header (top right) names the chapter the page starts in.
     chapter_of_page = {n: lines[0] for n, lines in enumerate(pages, start=1) if n > 1}
     assert any(first.endswith("3. Deelnemers") for first in chapter_of_page.values())
