@@ -7,7 +7,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import SetPasswordMixin
-from django.db.models import Q
+from django.db.models import Case, Q, When
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -132,6 +132,8 @@ class ParticipantForm(PLPForm):
     def __init__(self, *args, coach_choice: bool = True, number_choice: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["registration_date"].required = True
+        for name in ("birth_date", "registration_date"):
+            self.fields[name].widget.attrs["max"] = timezone.localdate().isoformat()
         if not number_choice:
             # Numbers are assigned (services.participant_save): typing one would tell
             # whether it exists. Shown read-only, before saving too.
@@ -162,6 +164,18 @@ class ParticipantForm(PLPForm):
     def clean_number(self) -> str:
         return self.cleaned_data["number"].strip().upper()
 
+    def clean_birth_date(self):
+        return self._not_in_future("birth_date", _("A birth date cannot be in the future."))
+
+    def clean_registration_date(self):
+        return self._not_in_future("registration_date", _("A registration date cannot be in the future."))
+
+    def _not_in_future(self, name: str, message):
+        value = self.cleaned_data.get(name)
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(message)
+        return value
+
 
 class IntakeForm(PLPForm):
     class Meta:
@@ -190,10 +204,23 @@ class TrajectoryForm(PLPForm):
         self.fields["start"].required = True
 
 
+class MentorSelect(forms.Select):
+    """Each mentor's option names its employer (data-organisation): static/js/plp.js
+    hides the mentors of other employers once an employer is chosen."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-organisation"] = instance.organisation_id
+        return option
+
+
 class PlacementForm(PLPForm):
     class Meta:
         model = Placement
         fields = ["employer", "mentor", "hours_per_week", "start", "end", "notes"]
+        widgets = {"mentor": MentorSelect(attrs={"data-filter-by": "id_employer"})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -201,6 +228,18 @@ class PlacementForm(PLPForm):
             active=True, kind=Organisation.Kind.EMPLOYER
         )
         self.fields["mentor"].queryset = Mentor.objects.filter(active=True).select_related("organisation")
+        self.fields["mentor"].help_text = _("Only the mentors of the chosen employer.")
+
+    def clean(self):
+        cleaned = super().clean()
+        employer, mentor = cleaned.get("employer"), cleaned.get("mentor")
+        if employer and mentor and mentor.organisation_id != employer.pk:
+            self.add_error(
+                "mentor",
+                _("%(mentor)s works at %(other)s, not at %(employer)s. Choose a mentor of %(employer)s.")
+                % {"mentor": mentor.name, "other": mentor.organisation, "employer": employer},
+            )
+        return cleaned
 
 
 class SwitchPlacementForm(PlacementForm):
@@ -270,14 +309,48 @@ class CredentialForm(PLPForm):
     def __init__(self, *args, participant: Participant, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["trajectory"].queryset = participant.trajectories.exclude(kind="voortraject")
+        self.fields["trajectory"].label_from_instance = trajectory_label
         self.fields["trajectory"].help_text = _("An ongoing trajectory is marked achieved on the award date.")
-        self.fields["issuer"].queryset = Organisation.objects.filter(active=True)
+        # Schools issue credentials (the programme itself issues its certificate): schools
+        # first, then the other partners; never a funder or a referrer.
+        self.fields["issuer"].queryset = (
+            Organisation.objects.filter(active=True)
+            .exclude(kind__in=[Organisation.Kind.FUNDER, Organisation.Kind.REFERRER])
+            .order_by(Case(When(kind=Organisation.Kind.SCHOOL, then=0), default=1), "name")
+        )
+        self.fields["issuer"].label_from_instance = lambda o: f"{o.name} ({o.get_kind_display()})"
+
+
+def trajectory_label(trajectory: Trajectory) -> str:
+    """ "Practice statement, started 01-09-2025" (not the participant's number)."""
+    if trajectory.start is None:
+        return f"{trajectory.get_kind_display()}, {_('no start date')}"
+    return _("%(kind)s, started %(date)s") % {
+        "kind": trajectory.get_kind_display(),
+        "date": trajectory.start.strftime("%d-%m-%Y"),
+    }
 
 
 class PauseForm(PLPForm):
     class Meta:
         model = Pause
-        fields = ["start", "end", "reason"]
+        fields = ["start", "planned_end", "end", "reason"]
+
+
+class PauseEndForm(forms.Form):
+    """The small form on the participant page that ends a running pause."""
+
+    end = forms.DateField(
+        label=_("End date"),
+        widget=DateInput(),
+        initial=timezone.localdate,
+        help_text=_("The last day of the pause."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("End pause")))
 
 
 class DropoutForm(PLPForm):

@@ -33,12 +33,46 @@ class UploadForm(forms.Form):
     )
 
 
-def _plan(content: bytes, name: str):
+def _plan(content: bytes, name: str, mapping: dict | None = None):
     """The import plan of a file, or the file-level error message."""
     try:
-        return register.plan_import(register.read_register(content, name)), None
+        return register.plan_import(register.read_register(content, name), mapping), None
     except register.RegisterFileError as error:
         return None, str(error)
+
+
+def _mapping(post) -> dict[str, dict[str, str]]:
+    """The coordinator's mapping of unknown values, as posted by the preview: parallel
+    lists map_column, map_value and map_to (an empty target maps nothing)."""
+    mapping: dict[str, dict[str, str]] = {}
+    for column, value, target in zip(
+        post.getlist("map_column"), post.getlist("map_value"), post.getlist("map_to"), strict=False
+    ):
+        if column in register.MAPPABLE and value and target:
+            mapping.setdefault(column, {})[value[:200]] = target[:50]
+    return mapping
+
+
+def _preview(request, plan, pending, filename) -> HttpResponse:
+    unknown = []
+    for column, values in plan.unknown.items():
+        choices = plan.choices(column)
+        by_label = {label.lower(): code for code, label in choices}
+        for value, rows in values.items():
+            near = register.closest(
+                value,
+                {code.lower(): label for code, label in choices}
+                | {label.lower(): label for _code, label in choices},
+            )
+            suggested = by_label.get(near[0].lower()) if near else ""
+            unknown.append(
+                {"column": column, "value": value, "rows": rows, "choices": choices, "suggested": suggested}
+            )
+    return render(
+        request,
+        "participants/import_preview.html",
+        {"plan": plan, "pending": pending, "filename": filename, "unknown": unknown},
+    )
 
 
 @coordinator_required
@@ -68,16 +102,40 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 form.add_error("file", error)
             else:
                 pending = None
-                if plan.ok:
+                if plan.ok or plan.unknown:  # kept for the confirm, or to map unknown values
                     pending = PendingImport.objects.create(
                         user=request.user, filename=upload.name[:200], content=content
                     )
-                return render(
-                    request,
-                    "participants/import_preview.html",
-                    {"plan": plan, "pending": pending, "filename": upload.name},
-                )
+                return _preview(request, plan, pending, upload.name)
     return render(request, "participants/import_upload.html", {"form": form})
+
+
+@coordinator_required
+@require_POST
+def import_map(request: HttpRequest, pk: int) -> HttpResponse:
+    """Read unknown reasons or outflow kinds as existing ones, for the whole file, and
+    show the preview again. Still nothing is saved; the mapping is audited (codes and
+    row counts only, never the values as typed)."""
+    pending = get_object_or_404(PendingImport, pk=pk, user=request.user)
+    content = bytes(pending.content)
+    plan, error = _plan(content, pending.filename, _mapping(request.POST))
+    if error:
+        pending.delete()
+        messages.error(request, error)
+        return redirect("participants:import")
+    log_action(
+        by=request.user,
+        action="participants.register.mapped",
+        data={
+            "ok": plan.ok,
+            "sha256": hashlib.sha256(content).hexdigest(),
+            "mapped": plan.mapped_codes(),
+        },
+    )
+    if not plan.ok and not plan.unknown:
+        pending.delete()
+        pending = None
+    return _preview(request, plan, pending, pending.filename if pending else "")
 
 
 @coordinator_required
@@ -87,7 +145,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     pending = get_object_or_404(PendingImport, pk=pk, user=request.user)
     content, name = bytes(pending.content), pending.filename
     pending.delete()
-    plan, error = _plan(content, name)
+    plan, error = _plan(content, name, _mapping(request.POST))
     if error or not plan.ok:
         messages.error(
             request, _("The records changed since the preview: nothing was saved. Upload the file again.")

@@ -114,6 +114,7 @@ PERSONAL_DATA: dict[str, dict[str, Field]] = {
         "participant": Field(SYSTEM, False, KEEP),
         "start": Field(CASE, False, KEEP),
         "end": Field(CASE, False, KEEP),
+        "planned_end": Field(CASE, False, KEEP),
         "reason": Field(HEALTH, True, ERASE),
     },
     "participants.Dropout": {

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from plp.audit import log_action
 from plp.roles import is_coordinator
 
-from .lifecycle import OPEN_PHASES
+from .lifecycle import OPEN_PHASES, Phase
 from .models import Participant, Reminder, Signal
 from .querysets import attention_dates
 
@@ -24,6 +24,7 @@ HIDDEN_TITLES = {
     "reminder": gettext_lazy("Reminder"),
     "mentor-checkin": gettext_lazy("Check-in by the workplace mentor"),
 }
+CLOSED_PHASES = (Phase.DROPPED_OUT, Phase.OUTFLOWED)
 
 
 def participant_for_user(
@@ -137,7 +138,9 @@ def participant_file(
     # One query for the open signals and the signals of the entries shown.
     entry_ids = [e.pk for e in entries]
     all_signals = list(
-        p.signals.filter(Q(closed_on__isnull=True) | Q(entry_id__in=entry_ids)).order_by("kind")
+        p.signals.filter(
+            Q(closed_on__isnull=True) | Q(entry_id__in=entry_ids) | Q(entry__isnull=True)
+        ).order_by("kind")
     )
     signals = [sg for sg in all_signals if sg.closed_on is None]
     by_entry: dict[int, list[Signal]] = {}
@@ -253,6 +256,10 @@ def participant_file(
                 tuple(by_entry.get(e.pk, ())),
             )
         )
+    for sg in all_signals:
+        if sg.closed_on:
+            title = _("Signal closed: %(kind)s") % {"kind": sg.get_kind_display()}
+            events.append(Event(sg.closed_on, "signal-closed", title, sg.closing_note, sg, css="secondary"))
     for kind, pk, start, end, text, label, extra in small:
         events.extend(_small_events(p, kind, pk, start, end, text, label, extra))
     today = timezone.localdate()
@@ -261,10 +268,11 @@ def participant_file(
         events = [
             Event(e.date, e.kind, HIDDEN_TITLES.get(e.kind, e.title), "", None, "", e.css)
             for e in events
-            if e.kind not in ("intake", "document")
+            if e.kind not in ("intake", "document", "signal-closed")
         ]
         signals, open_reminders, documents = [], [], []
 
+    closed = getattr(p, "phase", None) in CLOSED_PHASES
     return {
         "trajectories": trajectories,
         "placements": placements,
@@ -272,10 +280,16 @@ def participant_file(
         "more_entries": more_entries,
         "open_signals": signals,
         "timeline": events,
-        "current_placement": next(
+        # A closed file has no current placement, on the day it closed too.
+        "current_placement": None
+        if closed
+        else next(
             (pl for pl in placements if pl.start <= today and (pl.end is None or pl.end >= today)),
             None,
         ),
+        "current_pause": None if closed else _current_pause(small, today),
+        "trial": intake if not closed and _trial_runs(intake, today) else None,
+        "ended": _ending(small) if closed else None,
         "open_trajectories": [t for t in trajectories if t.end is None],
         "open_reminders": sorted(open_reminders, key=lambda r: r["due_on"]),
         "documents": sorted(documents, key=lambda d: d["date"], reverse=True),
@@ -290,6 +304,34 @@ def _link_used():
 
     used = MentorLink.objects.filter(placement=OuterRef("pk"), last_used_at__isnull=False)
     return Subquery(used.order_by("-last_used_at").values("last_used_at")[:1])
+
+
+def _current_pause(small: list[tuple], today: datetime.date) -> dict | None:
+    """The pause running today, from the file's small records: start, planned end, reason."""
+    for kind, pk, start, end, text, _label, extra in small:
+        if kind == "pause" and start <= today and (end is None or end >= today):
+            planned = datetime.date.fromisoformat(extra[:10]) if extra else None
+            return {"pk": pk, "start": start, "end": end, "planned_end": planned, "reason": text}
+    return None
+
+
+def _trial_runs(intake, today: datetime.date) -> bool:
+    """A trial period recorded at intake that has not ended before today."""
+    return bool(intake and intake.trial_start) and (intake.trial_end is None or intake.trial_end >= today)
+
+
+def _ending(small: list[tuple]) -> dict | None:
+    """How the file ended: its latest dropout or outflow."""
+    exits = [r for r in small if r[0] in ("dropout", "outflow")]
+    if not exits:
+        return None
+    kind, pk, date, _end, text, label, extra = max(exits, key=lambda r: (r[2], r[1]))
+    if kind == "dropout":
+        return {"kind": kind, "date": date, "title": _("Dropped out"), "detail": label}
+    from .models import Outflow
+
+    detail = " – ".join(x for x in (label, text) if x)
+    return {"kind": kind, "date": date, "title": Outflow.Kind(extra).label, "detail": detail}
 
 
 def _small_records(p: Participant) -> list[tuple]:
@@ -331,7 +373,15 @@ def _small_records(p: Participant) -> list[tuple]:
         rows(
             Credential, "credential", "awarded_on", text="work_processes", label="issuer__name", extra="kind"
         ).union(
-            rows(Pause, "pause", "start", "end", text="reason"),
+            rows(
+                Pause,
+                "pause",
+                "start",
+                "end",
+                text="reason",
+                extra="planned",
+                planned=Cast("planned_end", TextField()),
+            ),
             rows(Dropout, "dropout", "date", text="explanation", label="reason__label"),
             rows(Outflow, "outflow", "date", text="job_title", label="employer__name", extra="kind"),
             rows(ReEntry, "reentry", "date", text="reason"),

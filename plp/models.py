@@ -72,6 +72,28 @@ class AuditEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"
 
     @property
+    def action_label(self) -> str:
+        """The action in words ("Deelnemer: bekeken"), the code when it has none."""
+        from django.apps import apps
+        from django.utils.text import capfirst
+
+        app, _dot, rest = self.action.partition(".")
+        subject, _dot, verb = rest.rpartition(".")
+        try:
+            name = apps.get_model(app, subject)._meta.verbose_name
+        except (LookupError, ValueError):
+            name = AUDIT_SUBJECTS.get(subject)
+        if name is None or verb not in AUDIT_VERBS:
+            return self.action
+        return f"{capfirst(name)}: {AUDIT_VERBS[verb]}"
+
+    @property
+    def role_label(self) -> str:
+        from plp.roles import ROLE_LABELS
+
+        return str(ROLE_LABELS.get(self.role, self.role))
+
+    @property
     def record(self) -> str:
         """The record the entry is about, readable: `participants.reminder:12` shows as
         "Herinnering 12". Other values (entries from before ids were stored) show as kept."""
@@ -110,3 +132,46 @@ def work_phone(user) -> str:
     if user is None:
         return ""
     return StaffProfile.objects.filter(user=user).values_list("phone", flat=True).first() or ""
+
+
+# Words for the audit trail's action codes (`<app>.<subject>.<verb>`) on the account and
+# participant pages; a subject that is a model is named by the model.
+AUDIT_SUBJECTS = {
+    "register": _("register"),
+    "figure": _("figure"),
+    "login": _("login"),
+    "otp": _("two-step login"),
+    "page": _("page"),
+    "audit": _("audit trail"),
+}
+AUDIT_VERBS = {
+    "created": _("created"),
+    "changed": _("changed"),
+    "deleted": _("deleted"),
+    "viewed": _("viewed"),
+    "denied": _("refused"),
+    "searched": _("searched"),
+    "exported": _("exported"),
+    "imported": _("imported"),
+    "previewed": _("checked before import"),
+    "mapped": _("values mapped"),
+    "anonymised": _("anonymised"),
+    "switched": _("switched"),
+    "ended": _("ended"),
+    "closed": _("closed"),
+    "downloaded": _("downloaded"),
+    "finalised": _("made final"),
+    "copied": _("copied"),
+    "traced": _("participants shown"),
+    "pdf_requested": _("PDF requested"),
+    "pdf_downloaded": _("PDF downloaded"),
+    "json_downloaded": _("JSON downloaded"),
+    "role_changed": _("role changed"),
+    "failed": _("failed"),
+    "locked_out": _("locked out"),
+    "verified": _("verified"),
+    "reset": _("reset"),
+    "device_added": _("method added"),
+    "device_removed": _("method removed"),
+    "scrubbed": _("cleaned"),
+}

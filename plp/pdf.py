@@ -12,15 +12,25 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 STATIC_ROOT = (Path(settings.BASE_DIR) / "static").resolve()
 
 
-class StaticOnlyFetcher(URLFetcher):
-    """Serves file:// URLs inside static/ (CSS, fonts, images) and refuses everything
-    else: other files, http(s), data from elsewhere. No network, so no redirects."""
+# In-memory resources a document may use (an edition's logo): `plp-resource:<name>`.
+RESOURCE_SCHEME = "plp-resource"
 
-    def __init__(self):
-        super().__init__(allowed_protocols=["file"], allow_redirects=False)
+
+class StaticOnlyFetcher(URLFetcher):
+    """Serves file:// URLs inside static/ (CSS, fonts, images) and the in-memory
+    `resources` given by name (plp-resource:<name>, e.g. an uploaded logo, checked on
+    upload), and refuses everything else: other files, http(s), data from elsewhere.
+    No network, so no redirects."""
+
+    def __init__(self, resources: dict[str, tuple[bytes, str]] | None = None):
+        super().__init__(allowed_protocols=["file", RESOURCE_SCHEME], allow_redirects=False)
+        self.resources = resources or {}
 
     def fetch(self, url, headers=None):
         parts = urlsplit(url)
+        if parts.scheme == RESOURCE_SCHEME and parts.path in self.resources:
+            content, mime = self.resources[parts.path]
+            return URLFetcherResponse(url, content, {"Content-Type": mime})
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             raise ValueError(f"Refused to load {url!r}: only the app's static files may be used.")
         path = Path(unquote(parts.path)).resolve()
@@ -30,11 +40,12 @@ class StaticOnlyFetcher(URLFetcher):
         return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": mime})
 
 
-def html_document(html: str) -> HTML:
-    """A WeasyPrint document of `html` that may use only files under static/."""
-    return HTML(string=html, base_url=STATIC_ROOT.as_uri() + "/", url_fetcher=StaticOnlyFetcher())
+def html_document(html: str, resources: dict[str, tuple[bytes, str]] | None = None) -> HTML:
+    """A WeasyPrint document of `html` that may use only files under static/ (and the
+    named in-memory `resources`)."""
+    return HTML(string=html, base_url=STATIC_ROOT.as_uri() + "/", url_fetcher=StaticOnlyFetcher(resources))
 
 
-def html_to_pdf(template: str, context: dict) -> bytes:
-    """Render a template to PDF bytes; it may use only files under static/."""
-    return html_document(render_to_string(template, context)).write_pdf()
+def html_to_pdf(template: str, context: dict, resources: dict[str, tuple[bytes, str]] | None = None) -> bytes:
+    """Render a template to PDF bytes; it may use only files under static/ and `resources`."""
+    return html_document(render_to_string(template, context), resources).write_pdf()

@@ -2,6 +2,7 @@
 
 import datetime
 
+from defusedxml import DefusedXmlException, ElementTree
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +32,28 @@ class PeriodForm(forms.Form):
         return cleaned
 
 
+LOGO_MAX_BYTES = 1024 * 1024
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def logo_type(content: bytes) -> str:
+    """The content type of an uploaded logo, judged by its content: a PNG, or an SVG
+    that parses as plain XML (no DTD, no entities, no scripts). Raises ValidationError."""
+    if len(content) > LOGO_MAX_BYTES:
+        raise forms.ValidationError(_("The logo is larger than 1 MB."))
+    if content.startswith(PNG_MAGIC):
+        return "image/png"
+    try:
+        root = ElementTree.fromstring(content, forbid_dtd=True)
+    except (ElementTree.ParseError, DefusedXmlException, ValueError):
+        root = None
+    if root is None or not root.tag.endswith("svg"):
+        raise forms.ValidationError(_("Upload the logo as a PNG or SVG file."))
+    if any(el.tag.split("}")[-1] in ("script", "foreignObject") for el in root.iter()):
+        raise forms.ValidationError(_("This SVG contains a script; upload a plain image."))
+    return "image/svg+xml"
+
+
 class EditionForm(PLPForm):
     class Meta:
         model = ReportEdition
@@ -52,8 +75,20 @@ class EditionForm(PLPForm):
             "threshold",
         ]
 
-    def __init__(self, *args, **kwargs):
+    copy_from = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    logo_upload = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("Optional, for the title page: PNG or SVG, at most 1 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".png,.svg,image/png,image/svg+xml"}),
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+
+    def __init__(self, *args, copy_from: ReportEdition | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["copy_from"].initial = copy_from.pk if copy_from else ""
+        if not self.instance.logo:
+            del self.fields["remove_logo"]
         self.fields["funder"].queryset = Organisation.objects.filter(kind=Organisation.Kind.FUNDER)
         for name in (
             "introduction",
@@ -65,6 +100,21 @@ class EditionForm(PLPForm):
         ):
             self.fields[name].widget.attrs["rows"] = 6
             self.fields[name].help_text = _("Plain text; an empty line starts a new paragraph.")
+
+    def clean_logo_upload(self):
+        upload = self.cleaned_data.get("logo_upload")
+        if upload:
+            content = upload.read(LOGO_MAX_BYTES + 1)
+            self.logo = (content, logo_type(content))
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if getattr(self, "logo", None):
+            self.instance.logo, self.instance.logo_type = self.logo
+        elif cleaned.get("remove_logo"):
+            self.instance.logo, self.instance.logo_type = None, ""
+        return cleaned
 
 
 class TaskForm(PLPForm):

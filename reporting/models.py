@@ -82,6 +82,10 @@ class ReportEdition(models.Model):
         help_text=_("Show counts below the threshold as '<5', with totals that do not reveal them."),
     )
     threshold = models.PositiveSmallIntegerField(_("threshold"), default=5, validators=[MinValueValidator(2)])
+    # An optional logo for the title page (PNG or SVG, checked on upload), kept in the
+    # database like the frozen PDF: no file on disk for WeasyPrint to reach.
+    logo = models.BinaryField(_("logo"), null=True, blank=True, editable=False)
+    logo_type = models.CharField(max_length=20, blank=True, editable=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
     finalised_by = models.ForeignKey(

@@ -226,7 +226,10 @@ def targets(period: Period) -> list[dict]:
         realised = target_figures(Period(py.start, py.end))
         rows = [
             {
-                "label": ProjectYear._meta.get_field(field).verbose_name,
+                # Under a column headed "Target": the figure's own name, not "target: ...".
+                "label": trajectories_label(figure)
+                if figure in TrajectoryKind.values
+                else figure_label(figure),
                 "target": getattr(py, field),
                 "realised": realised[figure],
             }
@@ -358,7 +361,11 @@ def report_context(
                 (TrajectoryKind.PRE_TRAJECTORY.label, [r.voortraject for r in figures.years]),
                 *[
                     (TrajectoryKind(kind).label, [r.trajecten[kind] for r in figures.years])
-                    for kind in (TrajectoryKind.PRACTICE_STATEMENT, TrajectoryKind.EXPERIENCE_CERTIFICATE)
+                    for kind in (
+                        TrajectoryKind.PRACTICE_STATEMENT,
+                        TrajectoryKind.EXPERIENCE_CERTIFICATE,
+                        TrajectoryKind.PARTIAL_CERTIFICATE,
+                    )
                 ],
             ],
             options,

@@ -89,6 +89,53 @@ def edition_save(*, by, edition: ReportEdition) -> ReportEdition:
     return edition
 
 
+CHAPTER_FIELDS = (
+    "title",
+    "organisation_name",
+    "funder_id",
+    "introduction",
+    "goal_approach",
+    "team",
+    "communication",
+    "lessons",
+    "dropout_narrative",
+    "logo",
+    "logo_type",
+)
+
+
+def edition_draft_from(source: ReportEdition | None, **dates) -> ReportEdition:
+    """A new, unsaved edition with the chapter texts of `source` (when given)."""
+    edition = ReportEdition(**dates)
+    for field in CHAPTER_FIELDS if source else ():
+        setattr(edition, field, getattr(source, field))
+    return edition
+
+
+@transaction.atomic
+def edition_create_copy(*, by, edition: ReportEdition, source: ReportEdition) -> ReportEdition:
+    """Create a new draft `edition` (its chapter texts as the form holds them) and copy
+    the work-plan tasks, risks and deliverables of `source` into it: new rows, so
+    editing the copy leaves `source`, final or not, untouched. Audited as
+    `reporting.edition.created` and `reporting.edition.copied` (ids and counts only)."""
+    if not edition._state.adding:
+        raise ValidationError(_("Only a new edition can be copied from another one."))
+    edition_save(by=by, edition=edition)
+    counts = {}
+    for model, related in ((WorkPlanTask, "tasks"), (Risk, "risks"), (Deliverable, "deliverables")):
+        copies = []
+        for item in getattr(source, related).all():
+            item.pk = None
+            item._state.adding = True
+            item.edition = edition
+            item.full_clean()
+            copies.append(item)
+        model.objects.bulk_create(copies)
+        counts[related] = len(copies)
+    log_action(by=by, action="reporting.edition.copied", obj=edition, data={"from": source.pk, **counts})
+    return edition
+
+
 @transaction.atomic
 def item_save(*, by, item: WorkPlanTask | Risk | Deliverable) -> WorkPlanTask | Risk | Deliverable:
     """Add or change a work-plan task, risk or deliverable of a draft edition."""

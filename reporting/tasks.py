@@ -14,7 +14,7 @@ from plp.pdf import html_document
 
 from .figures import Period
 from .models import PdfJob
-from .pdf import REPORT_TEMPLATE
+from .pdf import REPORT_TEMPLATE, with_resources
 from .report import report_context
 
 logger = logging.getLogger(__name__)
@@ -43,10 +43,11 @@ def pdf_job_run(job_id: int) -> None:
         )
         step, progress = Step.LAYOUT, 25
         _job_step(job_id, step, progress)
+        context, resources = with_resources(context)
         html = render_to_string(REPORT_TEMPLATE, context)
         step, progress = Step.PAGES, 40
         _job_step(job_id, step, progress)
-        document = html_document(html).render()
+        document = html_document(html, resources).render()
         step, progress = Step.WRITING, 85
         _job_step(job_id, step, progress, pages=len(document.pages))
         pdf = document.write_pdf()

@@ -37,11 +37,37 @@ def programme_period() -> Period:
     return Period(datetime.date(first.year, 1, 1), datetime.date(today.year, 12, 31))
 
 
+def default_period(today: datetime.date) -> Period:
+    """The project year that holds today, or else the last full calendar year."""
+    year = ProjectYear.objects.filter(start__lte=today, end__gte=today).order_by("-start").first()
+    if year:
+        return Period(year.start, year.end)
+    return Period(datetime.date(today.year - 1, 1, 1), datetime.date(today.year - 1, 12, 31))
+
+
+def quick_periods(today: datetime.date) -> list[dict]:
+    """One-click periods: the project years, then every calendar year with records,
+    each with a reference date at its end (today for a period still running)."""
+    choices = [(y.name, y.start, y.end) for y in ProjectYear.objects.all()]
+    first = programme_period().start.year
+    years = range(first, today.year + 1)
+    choices += [(str(y), datetime.date(y, 1, 1), datetime.date(y, 12, 31)) for y in years]
+    return [
+        {
+            "label": label,
+            "query": f"start={start:%Y-%m-%d}&end={end:%Y-%m-%d}&peildatum={min(end, today):%Y-%m-%d}",
+        }
+        for label, start, end in choices
+    ]
+
+
 @coordinator_required
 def overview(request: HttpRequest) -> HttpResponse:
-    """The figures of the counting rules for any period, each number traceable."""
-    default = programme_period()
-    initial = {"start": default.start, "end": default.end, "peildatum": timezone.localdate()}
+    """The figures of the counting rules for any period, each number traceable. Opens on
+    the current project year (or the last full calendar year when there is none)."""
+    today = timezone.localdate()
+    default = default_period(today)
+    initial = {"start": default.start, "end": default.end, "peildatum": min(default.end, today)}
     form = PeriodForm(request.GET or initial)
     if form.is_valid():
         period = Period(form.cleaned_data["start"], form.cleaned_data["end"])
@@ -49,7 +75,11 @@ def overview(request: HttpRequest) -> HttpResponse:
     else:
         period, reference_date = default, initial["peildatum"]
     context = report_context(period, reference_date)
-    return render(request, "reporting/overview.html", {**context, "form": form, "traceable": True})
+    return render(
+        request,
+        "reporting/overview.html",
+        {**context, "form": form, "traceable": True, "quick_periods": quick_periods(today)},
+    )
 
 
 def _trace_key(figure: str, key: str) -> dict:
@@ -65,6 +95,16 @@ def _trace_key(figure: str, key: str) -> dict:
         *DropoutReason.objects.values_list("code", flat=True),
     }
     return {"key": key} if key in codes else {}
+
+
+def period_label(period: Period) -> str:
+    """ "2024" for a calendar year, "2022–2025" for whole calendar years, else the dates."""
+    whole = (period.start.month, period.start.day, period.end.month, period.end.day) == (1, 1, 12, 31)
+    if whole and period.start.year == period.end.year:
+        return str(period.start.year)
+    if whole:
+        return f"{period.start.year}–{period.end.year}"
+    return f"{period.start:%d-%m-%Y} – {period.end:%d-%m-%Y}"
 
 
 @coordinator_required
@@ -102,6 +142,7 @@ def trace(request: HttpRequest) -> HttpResponse:
             "figure": figure,
             "key": key,
             "label": figure_label(figure, key),
+            "period_label": period_label(period),
             "period": period,
             "reference_date": reference_date,
         },
@@ -130,31 +171,33 @@ def edition_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     edition = get_object_or_404(ReportEdition, pk=pk) if pk else None
     if edition:
         _editable(edition)
+    source = None
     if edition is None:
+        # A new edition starts as a copy of the one chosen ("?van=<id>"), by default the
+        # latest: its chapter texts here, its tasks, risks and deliverables on saving.
+        editions = ReportEdition.objects.order_by("-pk")
+        chosen = request.POST.get("copy_from", request.GET.get("van"))
+        source = editions.filter(pk=chosen).first() if chosen and chosen.isdigit() else None
+        if chosen is None:
+            source = editions.first()
         period = programme_period()
-        prev = ReportEdition.objects.order_by("-pk").first()
-        edition = ReportEdition(
-            period_start=period.start, period_end=period.end, reference_date=timezone.localdate()
+        edition = services.edition_draft_from(
+            source, period_start=period.start, period_end=period.end, reference_date=timezone.localdate()
         )
-        if prev:  # start from the narrative of the previous edition
-            for field in (
-                "title",
-                "organisation_name",
-                "funder_id",
-                "introduction",
-                "goal_approach",
-                "team",
-                "communication",
-                "lessons",
-                "dropout_narrative",
-            ):
-                setattr(edition, field, getattr(prev, field))
-    form = EditionForm(request.POST or None, instance=edition)
+    form = EditionForm(request.POST or None, request.FILES or None, instance=edition, copy_from=source)
     if request.method == "POST" and form.is_valid():
-        edition = services.edition_save(by=request.user, edition=form.instance)
+        if source is not None:
+            edition = services.edition_create_copy(by=request.user, edition=form.instance, source=source)
+        else:
+            edition = services.edition_save(by=request.user, edition=form.instance)
         messages.success(request, _("Report edition saved."))
         return redirect(edition)
-    return render(request, "participants/form.html", {"form": form, "title": _("Report edition")})
+    copy_choice = {"editions": ReportEdition.objects.order_by("-pk"), "source": source} if not pk else None
+    return render(
+        request,
+        "participants/form.html",
+        {"form": form, "title": _("Report edition"), "copy_choice": copy_choice},
+    )
 
 
 @coordinator_required

@@ -132,6 +132,6 @@ def test_coordinators_see_failed_logins(behind_one_proxy, client):
     assert code in page and "nobody-here" not in page
     # The account page lists them too.
     account = client.get(reverse("participants:user-edit", args=[alice.pk])).content.decode()
-    assert "auth.login.failed" in account and "203.0.113.66" in account
+    assert "Aanmelding: mislukt" in account and "203.0.113.66" in account
     client.force_login(alice)
     assert client.get(reverse("participants:failed-logins")).status_code == 403

@@ -48,7 +48,6 @@ DUTCH = [
     "concept",
     "Voortraject",
     "Praktijkverklaring",
-    "Ervaringscertificaat",
     "Deelcertificaat",
     "trajecten",
     "behaald",

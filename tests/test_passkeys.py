@@ -239,7 +239,7 @@ def test_remove_a_passkey_but_never_the_last_second_factor(coach, other_coach, t
     # The only second factor left (recovery codes do not count): no button, and refused.
     assert "btn-outline-danger" not in client.get(reverse("otp-setup")).content.decode()
     response = client.post(reverse("otp_webauthn:passkey-delete", args=[phone.pk]), follow=True)
-    assert "Dit is je enige passkey" in response.content.decode()
+    assert "Dit is uw enige passkey" in response.content.decode()
     assert WebAuthnCredential.objects.filter(pk=phone.pk).exists()
     # With an authenticator app beside it, it may go.
     TOTPDevice.objects.create(user=coach, name="app", confirmed=True)

@@ -18,6 +18,7 @@ from django.test import Client
 from participants.models import FollowUp, Intake, ReEntry
 from participants.privacy import PERSONAL_DATA
 from plp.models import AuditEntry
+from tests.participants.test_audit_privacy import NOT_WRITTEN_YET
 from tests.test_security import KINDS, POST_ONLY, named_urls, url_for, world  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +67,8 @@ def filled(world):  # noqa: F811 - the fixture imported above
     )
     ReEntry.objects.create(participant=outflowed, date=D(2024, 9, 1), reason="x")
     for label, names in special_text_fields().items():
+        if label in NOT_WRITTEN_YET:
+            continue
         model = apps.get_model(label)
         assert model.objects.exists(), f"add a {label} to the world of this test"
         model.objects.update(**{name: canary(label, name) for name in names})

@@ -3,10 +3,12 @@ credentials earned, and pauses."""
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from .base import clean_end_after_start, end_after_start
@@ -14,11 +16,26 @@ from .organisations import Mentor, Organisation
 from .participant import Participant
 
 
+def _certificate_name() -> str:
+    return settings.PLP_CERTIFICATE_NAME
+
+
+# The programme's own certificate goes by the name the programme gives it (a setting;
+# default "Waardevol Werk-certificaat"), in the app and the report alike.
+CERTIFICATE_NAME = lazy(_certificate_name, str)()
+
+
 class TrajectoryKind(models.TextChoices):
     PRE_TRAJECTORY = "voortraject", _("Pre-trajectory")
     PRACTICE_STATEMENT = "praktijkverklaring", _("Practice statement")
-    EXPERIENCE_CERTIFICATE = "ervaringscertificaat", _("Experience certificate")
+    EXPERIENCE_CERTIFICATE = "ervaringscertificaat", CERTIFICATE_NAME
     PARTIAL_CERTIFICATE = "deelcertificaat", _("Partial certificate")
+
+
+def trajectory_kinds() -> list[tuple[str, str]]:
+    """The field's choices, read when used: the certificate's name comes from settings
+    (a callable keeps that name out of the migrations)."""
+    return TrajectoryKind.choices
 
 
 class Trajectory(models.Model):
@@ -31,7 +48,7 @@ class Trajectory(models.Model):
     participant = models.ForeignKey(
         Participant, models.CASCADE, related_name="trajectories", verbose_name=_("participant")
     )
-    kind = models.CharField(_("kind"), max_length=30, choices=TrajectoryKind.choices)
+    kind = models.CharField(_("kind"), max_length=30, choices=trajectory_kinds)
     # Nullable so that imported history without a start can be stored and flagged.
     start = models.DateField(_("start date"), null=True, blank=True)
     end = models.DateField(_("end date"), null=True, blank=True)
@@ -113,8 +130,13 @@ class Placement(models.Model):
 
 class CredentialKind(models.TextChoices):
     PRACTICE_STATEMENT = "praktijkverklaring", _("Practice statement")
-    EXPERIENCE_CERTIFICATE = "ervaringscertificaat", _("Experience certificate")
+    EXPERIENCE_CERTIFICATE = "ervaringscertificaat", CERTIFICATE_NAME
     PARTIAL_CERTIFICATE = "deelcertificaat", _("Partial certificate")
+
+
+def credential_kinds() -> list[tuple[str, str]]:
+    """See `trajectory_kinds`."""
+    return CredentialKind.choices
 
 
 class Credential(models.Model):
@@ -129,7 +151,7 @@ class Credential(models.Model):
         related_name="credentials",
         verbose_name=_("trajectory"),
     )
-    kind = models.CharField(_("kind"), max_length=30, choices=CredentialKind.choices)
+    kind = models.CharField(_("kind"), max_length=30, choices=credential_kinds)
     awarded_on = models.DateField(_("awarded on"))
     issuer = models.ForeignKey(
         Organisation,
@@ -162,6 +184,9 @@ class Pause(models.Model):
     )
     start = models.DateField(_("start date"))
     end = models.DateField(_("end date"), null=True, blank=True)
+    planned_end = models.DateField(
+        _("planned end"), null=True, blank=True, help_text=_("When the pause is expected to end.")
+    )
     reason = models.TextField(_("reason"))
 
     class Meta:
@@ -175,3 +200,5 @@ class Pause(models.Model):
 
     def clean(self) -> None:
         clean_end_after_start(self)
+        if self.planned_end and self.start and self.planned_end < self.start:
+            raise ValidationError({"planned_end": _("The planned end cannot be before the start.")})

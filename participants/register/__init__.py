@@ -38,11 +38,13 @@ from .format import (  # noqa: F401
     read_register,
 )
 from .importing import (  # noqa: F401
+    MAPPABLE,
     ImportPlan,
     Lookups,
     RowPlan,
     _comparable,
     _parse_row,
     apply_import,
+    closest,
     plan_import,
 )

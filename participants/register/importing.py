@@ -1,6 +1,7 @@
 """A read register checked against the records (a dry run naming every problem by row
 and column), and a clean plan saved in one transaction, or nothing."""
 
+import difflib
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -40,6 +41,11 @@ class ImportPlan:
     errors: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, message)
     new_organisations: list[str] = field(default_factory=list)
     lookups: "Lookups | None" = None
+    # Unknown reasons and outflow kinds: column -> {value as typed: [rows]}, and what the
+    # coordinator mapped them to: column -> {value lowercased: code}, with the rows it hit.
+    unknown: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+    mapping: dict[str, dict[str, str]] = field(default_factory=dict)
+    mapped_rows: dict[tuple[str, str], int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -56,6 +62,30 @@ class ImportPlan:
             "ongewijzigd": self.count("ongewijzigd"),
         }
 
+    def choices(self, column: str) -> list[tuple[str, str]]:
+        """The existing values an unknown value of `column` can be mapped to: (code, label)."""
+        if column == "uitval_reden":
+            return [(r.code, r.label) for r in self.lookups.reason_list]
+        return [(code, str(label)) for code, label in Outflow.Kind.choices]
+
+    @property
+    def mapped(self) -> list[dict]:
+        """The mappings that were applied, for the summary and the audit trail."""
+        out = []
+        for column, values in self.mapping.items():
+            labels = dict(self.choices(column))
+            for value, code in values.items():
+                rows = self.mapped_rows.get((column, value), 0)
+                if rows:
+                    out.append(
+                        {"column": column, "value": value, "to": code, "label": labels[code], "rows": rows}
+                    )
+        return out
+
+    def mapped_codes(self) -> list[dict]:
+        """The mappings as the audit trail keeps them: column, code and rows (no typed value)."""
+        return [{"column": m["column"], "to": m["to"], "rows": m["rows"]} for m in self.mapped]
+
     def messages(self) -> list[str]:
         return [
             f"rij {row}, kolom {column}: {message}" if column else f"rij {row}: {message}"
@@ -70,7 +100,7 @@ class Lookups:
     def __init__(self, numbers: list[str]):
         User = get_user_model()
         self.coaches = {u.username.lower(): u for u in User.objects.filter(is_active=True)}
-        reasons = list(DropoutReason.objects.all())
+        reasons = self.reason_list = list(DropoutReason.objects.all())
         self.reasons = {r.code.lower(): r for r in reasons} | {r.label.lower(): r for r in reasons}
         self.organisations = {o.name.lower(): o for o in Organisation.objects.all()}
         self.participants = {
@@ -78,6 +108,40 @@ class Lookups:
             for p in Participant.objects.filter(number__in=numbers).select_related("coach", "referrer")
         }
         self.state = register_state(list(self.participants.values()))
+
+
+MAPPABLE = ("uitval_reden", "uitstroom_soort")
+
+
+def closest(value: str, candidates: dict[str, str], n: int = 3) -> list[str]:
+    """The labels (values of `candidates`, keyed by lowercased code or label) closest to
+    `value`: whole labels and their part before " (" both count, best first, and only
+    those nearly as close as the best."""
+    value = value.lower().strip()
+    scores: dict[str, float] = {}
+    for key, label in candidates.items():
+        score = max(difflib.SequenceMatcher(None, value, k).ratio() for k in (key, key.split(" (")[0]))
+        if score >= 0.6:
+            scores[label] = max(score, scores.get(label, 0))
+    best = max(scores.values(), default=0)
+    near = [label for label in scores if scores[label] >= best - 0.15]  # not a distant second
+    return sorted(near, key=lambda label: -scores[label])[:n]
+
+
+def _unknown(plan: ImportPlan, row: int, column: str, value: str, what: str, candidates: dict) -> None:
+    suggestions = closest(value, candidates)
+    hint = f" (bedoelt u: {' of '.join(suggestions)}?)" if suggestions else ""
+    plan.errors.append((row, column, f"onbekende {what} '{value}'{hint}"))
+    plan.unknown.setdefault(column, {}).setdefault(value, []).append(row)
+
+
+def _apply_mapping(values: dict, plan: ImportPlan) -> None:
+    for column in MAPPABLE:
+        key = values.get(column, "").lower()
+        target = plan.mapping.get(column, {}).get(key)
+        if key and target:
+            values[column] = target
+            plan.mapped_rows[(column, key)] = plan.mapped_rows.get((column, key), 0) + 1
 
 
 def _parse_row(row: int, raw: dict, lookups: Lookups, plan: ImportPlan) -> dict | None:
@@ -99,6 +163,7 @@ def _parse_row(row: int, raw: dict, lookups: Lookups, plan: ImportPlan) -> dict 
             if len(text) > 200 and column != "uitval_toelichting":
                 error(column, "de waarde is langer dan 200 tekens")
             values[column] = text
+    _apply_mapping(values, plan)
     for column in REQUIRED:
         if not values.get(column):
             error(column, "verplicht veld is leeg")
@@ -111,9 +176,11 @@ def _parse_row(row: int, raw: dict, lookups: Lookups, plan: ImportPlan) -> dict 
             "of deelcertificaat)",
         )
     if values.get("uitval_reden") and values["uitval_reden"].lower() not in lookups.reasons:
-        error("uitval_reden", f"onbekende reden '{values['uitval_reden']}'")
+        labels = {key: reason.label for key, reason in lookups.reasons.items()}
+        _unknown(plan, row, "uitval_reden", values["uitval_reden"], "reden", labels)
     if values.get("uitstroom_soort") and values["uitstroom_soort"].lower() not in OUTFLOW_LABELS:
-        error("uitstroom_soort", f"onbekende soort uitstroom '{values['uitstroom_soort']}'")
+        kinds = {key: code for key, code in OUTFLOW_LABELS.items()}
+        _unknown(plan, row, "uitstroom_soort", values["uitstroom_soort"], "soort uitstroom", kinds)
     for start, end in [
         ("voortraject_start", "voortraject_eind"),
         ("traject_start", "traject_eind"),
@@ -150,11 +217,19 @@ def _parse_row(row: int, raw: dict, lookups: Lookups, plan: ImportPlan) -> dict 
     return values if len(plan.errors) == before else None
 
 
-def plan_import(file: RegisterFile) -> ImportPlan:
-    """Dry run: compare every row with the records. Saves nothing."""
+def plan_import(file: RegisterFile, mapping: dict[str, dict[str, str]] | None = None) -> ImportPlan:
+    """Dry run: compare every row with the records. Saves nothing. `mapping` reads an
+    unknown reason or outflow kind as an existing one, in every row of the file
+    (column -> {value: code}); a target that does not exist is ignored."""
     plan = ImportPlan(file=file)
     numbers = sorted({_text(raw.get("deelnemernummer")).upper() for _row, raw in file.rows} - {""})
     lookups = plan.lookups = Lookups(numbers)
+    for column, values in (mapping or {}).items():
+        valid = lookups.reasons if column == "uitval_reden" else OUTFLOW_LABELS
+        if column in MAPPABLE:
+            plan.mapping[column] = {
+                value.lower().strip(): code for value, code in values.items() if code.lower() in valid
+            }
     seen: dict[str, int] = {}
     new_orgs: dict[str, str] = {}
     for row, raw in file.rows:
@@ -163,6 +238,7 @@ def plan_import(file: RegisterFile) -> ImportPlan:
             plan.errors.append(
                 (row, "deelnemernummer", f"dubbel deelnemernummer {number} (ook in rij {seen[number]})")
             )
+            _parse_row(row, raw, lookups, plan)  # every error of the row, not only the first
             continue
         seen[number] = row
         values = _parse_row(row, raw, lookups, plan)
@@ -354,6 +430,7 @@ def apply_import(plan: ImportPlan, *, by) -> dict:
                 "data": {
                     **summary,
                     "sha256": plan.file.sha256,
+                    "mapped": plan.mapped_codes(),
                     "new_organisations": sorted(orgs[name.lower()].pk for name in plan.new_organisations),
                 },
             }

@@ -43,6 +43,7 @@ from .records import (  # noqa: F401
     next_participant_number,
     outflow_record,
     participant_save,
+    pause_end,
     pause_save,
     placement_save,
     placement_switch,

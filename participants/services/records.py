@@ -254,6 +254,30 @@ def pause_save(*, by, pause: Pause) -> Pause:
     return _save(by=by, instance=pause, participant=pause.participant)
 
 
+@transaction.atomic
+def pause_end(*, by, pause: Pause, end: datetime.date) -> Pause:
+    """End a running pause on `end` (the participant's trajectories simply continue).
+    Refused when the pause has already ended or `end` is before its start. Audited as
+    `participants.pause.ended`."""
+    pause = Pause.objects.select_for_update().get(pk=pause.pk)
+    if pause.end is not None:
+        raise ValidationError(_("This pause has already ended."))
+    if end < pause.start:
+        raise ValidationError(
+            {
+                "end": _("The pause cannot end before it started (%(date)s).")
+                % {"date": pause.start.strftime("%d-%m-%Y")}
+            }
+        )
+    pause.end = end
+    pause.full_clean()
+    pause.save()
+    participant = pause.participant
+    Participant.objects.filter(pk=participant.pk).refresh_state()
+    log_action(by=by, action="participants.pause.ended", participant=participant, obj=pause)
+    return pause
+
+
 def _check_exit_date(participant: Participant, date: datetime.date) -> None:
     first = lifecycle.first_start_of(participant)
     if first is None:

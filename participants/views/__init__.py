@@ -23,6 +23,7 @@ from .file import (  # noqa: F401
     participant_export,
     pause_create,
     pause_edit,
+    pause_end,
     placement_create,
     placement_edit,
     placement_switch,

@@ -29,6 +29,7 @@ from ..forms import (
     IntakeForm,
     OutflowForm,
     ParticipantForm,
+    PauseEndForm,
     PauseForm,
     PlacementForm,
     ProgressEntryForm,
@@ -204,6 +205,20 @@ reminder_create, reminder_edit = _make_record_views(
 reentry_create, reentry_edit = _make_record_views(
     ReEntry, ReEntryForm, services.reentry_record, "reentry", gettext_lazy("Re-entry")
 )
+
+
+def pause_end(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+    """End a running pause (the small form on the participant page; a page of its own
+    when the date needs correcting)."""
+    participant = participant_for_user(request, pk, lean=True, sensitive=True)
+    pause = get_object_or_404(Pause, pk=record_pk, participant=participant)
+    form = PauseEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _run(form, services.pause_end, by=request.user, pause=pause, end=form.cleaned_data["end"]):
+            messages.success(request, _("Pause ended."))
+            return redirect(participant)
+    intro = _("Paused since %(date)s.") % {"date": pause.start.strftime("%d-%m-%Y")}
+    return _form_page(request, participant, form, _("End pause"), {"intro": intro})
 
 
 def placement_switch(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:

@@ -55,3 +55,28 @@ document.addEventListener("otp_webauthn.register_complete", (event) => {
   form.elements.credential.value = event.detail.id;
   form.submit();
 });
+
+// A select with data-filter-by="<id of another select>" (the mentor on a placement form)
+// offers only the options whose data-organisation matches the other select's choice.
+// Without JavaScript every option stays and the server checks the pair.
+function filterOptions(select) {
+  const source = document.getElementById(select.dataset.filterBy);
+  if (!source) return;
+  const chosen = source.value;
+  for (const option of select.options) {
+    const owner = option.dataset.organisation;
+    const hide = Boolean(owner && chosen && owner !== chosen);
+    option.hidden = hide;
+    option.disabled = hide;
+    if (hide && option.selected) select.value = "";
+  }
+}
+
+document.addEventListener("change", (event) => {
+  if (!(event.target instanceof HTMLSelectElement)) return;
+  document.querySelectorAll(`select[data-filter-by="${event.target.id}"]`).forEach(filterOptions);
+});
+
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("select[data-filter-by]").forEach(filterOptions);
+});

@@ -55,6 +55,9 @@ def test_coach_records_a_participant_file(live_server, browser, screenshot, widt
 
     page.click(".actions >> text=Leerwerkplek")
     page.select_option("#id_employer", label="Downies & Brownies")
+    # Only the mentors of the chosen employer are offered (static/js/plp.js).
+    offered = page.eval_on_selector_all("#id_mentor option:not([hidden])", "os => os.map(o => o.textContent)")
+    assert offered[1:] and all("(Downies & Brownies)" in name for name in offered[1:]), offered
     page.select_option("#id_mentor", label="Henk de Boer (Downies & Brownies)")
     page.fill("#id_hours_per_week", "16")
     page.fill("#id_start", "2026-02-02")

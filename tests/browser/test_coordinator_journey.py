@@ -18,7 +18,9 @@ def test_click_a_figure_and_see_its_participants(live_server, browser, screensho
     cell_2024 = row.locator("td").nth(2).locator("a")
     assert cell_2024.inner_text() == "14"
     cell_2024.click()
-    page.wait_for_selector("h1:has-text('14 deelnemers')")
+    page.wait_for_selector("h1:has-text('Nieuwe deelnemers (instroom) 2024')")
+    assert "Nieuwe deelnemers (instroom) 2024" in page.inner_text(".breadcrumb")
+    assert "14 deelnemers" in page.inner_text("main p")
     assert page.locator("tbody tr").count() == 14
     assert "PLP-2024-" in page.inner_text("tbody")
     screenshot(page, "trace-instroom-2024")

@@ -173,7 +173,10 @@ def test_no_typed_text_reaches_the_audit_trail(coordinator_client, coordinator, 
     credential = services.credential_award(
         by=by, credential=fill(CredentialFactory.build(participant=p, kind=trajectory.kind))
     )
-    services.pause_save(by=by, pause=fill(PauseFactory.build(participant=p, end=D(2024, 4, 10))))
+    pause = services.pause_save(
+        by=by, pause=fill(PauseFactory.build(participant=p, planned_end=D(2024, 5, 1)))
+    )
+    services.pause_end(by=by, pause=pause, end=D(2024, 4, 10))
     reminder = services.reminder_save(
         by=by, reminder=fill(Reminder(participant=p, due_on=D(2024, 5, 1), assigned_to=coach))
     )
@@ -233,6 +236,12 @@ def test_no_typed_text_reaches_the_audit_trail(coordinator_client, coordinator, 
         repost(
             coordinator_client, reverse("reporting:item-edit", args=[edition.pk, kind, item.pk]), type(item)
         )
+    from reporting import services as reporting_services
+
+    copy = ReportEdition(
+        period_start=D(2025, 1, 1), period_end=D(2025, 12, 31), reference_date=D(2025, 12, 31)
+    )
+    reporting_services.edition_create_copy(by=by, edition=copy, source=edition)
     year = ProjectYear.objects.create(start=D(2024, 1, 1), end=D(2024, 12, 31), **_texts(ProjectYear))
     repost(coordinator_client, reverse("reporting:projectyear-edit", args=[year.pk]), ProjectYear)
     coordinator_client.get(

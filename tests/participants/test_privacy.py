@@ -114,4 +114,4 @@ def test_audit_entries_older_than_five_years_are_purged(coach):
 def test_coordinator_sees_a_users_activity(coordinator_client, coach, participant):
     audit.log_action(by=coach, action="participants.participant.viewed", participant=participant)
     response = coordinator_client.get(reverse("participants:user-edit", args=[coach.pk]))
-    assert "participants.participant.viewed" in response.content.decode()
+    assert "Deelnemer: bekeken" in response.content.decode()

@@ -330,12 +330,61 @@ def test_upload_preview_confirm(alice, coordinator_client):
 
 
 def test_upload_with_errors_saves_nothing_and_keeps_nothing(alice, coordinator_client):
-    upload = SimpleUploadedFile(
-        "register.csv", csv_bytes([{**BASE, "uitval_datum": "2024-05-01", "uitval_reden": "xyz"}])
-    )
+    upload = SimpleUploadedFile("register.csv", csv_bytes([{**BASE, "traject_start": "31-02-2024"}]))
     response = coordinator_client.post(reverse("participants:import"), {"file": upload})
-    assert "rij 2, kolom uitval_reden: onbekende reden &#x27;xyz&#x27;" in response.content.decode()
+    assert "rij 2, kolom traject_start: ongeldige datum" in response.content.decode()
     assert not PendingImport.objects.exists() and not Participant.objects.exists()
+
+
+def test_unknown_values_name_the_closest_labels_and_every_error_of_the_row(alice):
+    row = {
+        **BASE,
+        "uitval_datum": "2024-05-01",
+        "uitval_reden": "Persoonlijk omstandigheden",
+        "traject_eind": "2024-01-01",
+        "coach": "nobody",
+    }
+    messages = plan(csv_bytes([row])).messages()
+    assert (
+        "rij 2, kolom uitval_reden: onbekende reden 'Persoonlijk omstandigheden' (bedoelt u: " in messages[-1]
+    )
+    assert "persoonlijke omstandigheden" in messages[-1].lower()
+    assert any("kolom coach" in m for m in messages) and any("kolom traject_eind" in m for m in messages)
+    outflow = {**BASE, "uitstroom_datum": "2024-05-01", "uitstroom_soort": "betaaldwerk"}
+    assert "(bedoelt u: betaald werk?)" in plan(csv_bytes([outflow])).messages()[0]
+
+
+def test_an_unknown_value_is_mapped_for_the_whole_file_in_one_step(alice, coordinator_client):
+    rows = [
+        {
+            **BASE,
+            "deelnemernummer": f"PLP-2024-00{n}",
+            "uitval_datum": "2024-05-01",
+            "uitval_reden": "Te moeilijk",
+        }
+        for n in (1, 2, 3)
+    ]
+    upload = SimpleUploadedFile("register.csv", csv_bytes(rows), content_type="text/csv")
+    response = coordinator_client.post(reverse("participants:import"), {"file": upload})
+    html = response.content.decode()
+    assert "Onbekende waarden" in html and "3 rijen" in html
+    pending = PendingImport.objects.get()
+    mapping = {"map_column": "uitval_reden", "map_value": "Te moeilijk", "map_to": "instapniveau"}
+    response = coordinator_client.post(reverse("participants:import-map", args=[pending.pk]), mapping)
+    html = response.content.decode()
+    assert "‘te moeilijk’ → " in html and "3 rijen" in html and "Import bevestigen" in html
+    assert not Participant.objects.exists()  # nothing saved before the confirm
+    entry = AuditEntry.objects.get(action="participants.register.mapped")
+    assert entry.data["mapped"] == [{"column": "uitval_reden", "to": "instapniveau", "rows": 3}]
+    assert "moeilijk" not in str(entry.data).lower()
+    response = coordinator_client.post(
+        reverse("participants:import-confirm", args=[pending.pk]),
+        {"map_column": "uitval_reden", "map_value": "te moeilijk", "map_to": "instapniveau"},
+    )
+    assert response.status_code == 302
+    assert list(Dropout.objects.values_list("reason__code", flat=True)) == ["instapniveau"] * 3
+    imported = AuditEntry.objects.get(action="participants.register.imported")
+    assert imported.data["mapped"] == [{"column": "uitval_reden", "to": "instapniveau", "rows": 3}]
 
 
 def test_cancel_deletes_the_upload(alice, coordinator_client):

@@ -76,7 +76,7 @@ def test_the_database_worker_makes_the_pdf(demo, coordinator_client, django_capt
 def test_a_failure_is_shown_not_raised(
     demo, coordinator_client, django_capture_on_commit_callbacks, monkeypatch
 ):
-    def broken(html):
+    def broken(html, resources=None):
         raise RuntimeError("no fonts")
 
     monkeypatch.setattr("reporting.tasks.html_document", broken)

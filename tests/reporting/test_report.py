@@ -60,7 +60,7 @@ def test_demo_pdf_shows_the_source_reports_yearly_table(demo, tmp_path):
     assert numbers("Nieuwe deelnemers (instroom)") == [7, 8, 14, 11, 40]
     assert numbers("Voortraject") == [0, 0, 5, 4, 9]
     assert numbers("Praktijkverklaring-trajecten") == [0, 8, 0, 9, 17]
-    assert numbers("Ervaringscertificaat-trajecten") == [0, 0, 0, 7, 7]
+    assert numbers("Waardevol Werk-certificaat-trajecten") == [0, 0, 0, 7, 7]
     assert numbers("Uitval ") == [0, 7, 0, 4, 11]
     assert numbers("Uitstroom naar werk of opleiding") == [0, 5, 3, 2, 10]
     assert "Pagina 1 van" not in text  # the title page has no footer
@@ -239,6 +239,7 @@ def test_every_number_in_the_browser_version_traces_to_its_participants(demo, co
     url = reverse("reporting:trace") + "?figure=instroom&from=2024-01-01&to=2024-12-31&peildatum=2025-08-01"
     response = coordinator_client.get(url)
     assert len(response.context["participants"]) == 14
+    assert "<title>Nieuwe deelnemers (instroom) 2024 · PLP</title>" in response.content.decode()
     url = reverse("reporting:trace") + "?figure=uitval_per_reden&key=mismatch&from=2022-01-01&to=2025-12-31"
     assert len(coordinator_client.get(url).context["participants"]) == 2
     assert (
