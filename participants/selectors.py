@@ -303,7 +303,7 @@ def _small_records(p: Participant) -> list[tuple]:
             Credential, "credential", "awarded_on", text="work_processes", label="issuer__name", extra="kind"
         ).union(
             rows(Pause, "pause", "start", "end", text="reason"),
-            rows(Dropout, "dropout", "date", text="explanation", label="reason__label"),
+            rows(Dropout, "dropout", "date", text="explanation", label="reason__label", extra="route"),
             rows(Outflow, "outflow", "date", text="job_title", label="employer__name", extra="kind"),
             rows(ReEntry, "reentry", "date", text="reason"),
             rows(Reminder, "reminder", "due_on", "done_on", text="title", label="assigned_to__username"),
@@ -337,8 +337,12 @@ def _small_events(p, kind, pk, start, end, text, label, extra) -> list[Event]:
             events.append(Event(end, "pause-end", _("Pause ended"), "", None, url, "warning"))
         return events
     if kind == "dropout":
+        from .models import DropoutRoute
+
         title = _("Dropout: %(reason)s") % {"reason": label or _("no reason")}
-        return [Event(start, kind, title, text, None, _url("dropout-edit", p, pk), "danger")]
+        route = _("Route after dropout: %(route)s") % {"route": DropoutRoute(extra).label}
+        detail = " – ".join(x for x in (route, text) if x)
+        return [Event(start, kind, title, detail, None, _url("dropout-edit", p, pk), "danger")]
     if kind == "outflow":
         title = _("Outflow: %(kind)s") % {"kind": Outflow.Kind(extra).label}
         detail = " – ".join(x for x in (label, text) if x)

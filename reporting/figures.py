@@ -21,6 +21,7 @@ from participants.models import (
     CredentialKind,
     Dropout,
     DropoutReason,
+    DropoutRoute,
     FollowUp,
     Outflow,
     Participant,
@@ -37,6 +38,7 @@ TRAJECTORY_KINDS = list(TrajectoryKind.values)
 OUTFLOW_KINDS = list(Outflow.Kind.values)
 WORK_OR_EDUCATION = [k for k in OUTFLOW_KINDS if k != Outflow.Kind.OTHER]
 NO_REASON = "geen-reden"
+ROUTES = list(DropoutRoute.values)
 assert set(CREDENTIAL_KINDS) == set(CredentialKind.values)
 
 
@@ -74,6 +76,7 @@ class RowFigures:
     behaald: dict[str, int]
     uitval: int
     uitval_per_reden: dict[str, int]
+    uitval_per_vervolgroute: dict[str, int]  # rule 14, keyed by DropoutRoute codes
     uitstroom: int
     uitstroom_per_soort: dict[str, int]
     uitstroom_werk_of_opleiding: int
@@ -204,9 +207,11 @@ def compute_figures(period: Period, reference_date: datetime.date | None = None)
 
     reasons = dict(DropoutReason.objects.order_by("position", "label").values_list("code", "label"))
     reason_codes = list(reasons)
-    drop_aggs = {"n": _distinct(), "none": _distinct(Q(reason__isnull=True))} | {
-        f"r{i}": _distinct(Q(reason__code=c)) for i, c in enumerate(reason_codes)
-    }
+    drop_aggs = (
+        {"n": _distinct(), "none": _distinct(Q(reason__isnull=True))}
+        | {f"r{i}": _distinct(Q(reason__code=c)) for i, c in enumerate(reason_codes)}
+        | {f"v{i}": _distinct(Q(route=c)) for i, c in enumerate(ROUTES)}
+    )
     dropouts = Dropout.objects.filter(_in(period, "date")).order_by()
     drop_years = _by_year(dropouts.annotate(y=ExtractYear("date")).values("y").annotate(**drop_aggs))
     drop_total = dropouts.aggregate(**drop_aggs)
@@ -234,6 +239,7 @@ def compute_figures(period: Period, reference_date: datetime.date | None = None)
             behaald={k: cred.get(f"k{i}", 0) for i, k in enumerate(CREDENTIAL_KINDS)},
             uitval=drop.get("n", 0),
             uitval_per_reden=per_reason,
+            uitval_per_vervolgroute={c: drop.get(f"v{i}", 0) for i, c in enumerate(ROUTES)},
             uitstroom=out.get("n", 0),
             uitstroom_per_soort={k: out.get(f"k{i}", 0) for i, k in enumerate(OUTFLOW_KINDS)},
             uitstroom_werk_of_opleiding=out.get("work", 0),
@@ -293,6 +299,7 @@ FIGURES = [
     "behaald",
     "uitval",
     "uitval_per_reden",
+    "uitval_per_vervolgroute",
     "uitstroom",
     "uitstroom_per_soort",
     "uitstroom_werk_of_opleiding",
@@ -316,9 +323,11 @@ def participants_in(
             ids = Trajectory.objects.filter(_in(period, "start"), kind=kind).values("participant")
         case "behaald":
             ids = Credential.objects.filter(_in(period, "awarded_on"), kind=key).values("participant")
-        case "uitval" | "uitval_per_reden":
+        case "uitval" | "uitval_per_reden" | "uitval_per_vervolgroute":
             drops = Dropout.objects.filter(_in(period, "date"))
-            if figure == "uitval_per_reden":
+            if figure == "uitval_per_vervolgroute":
+                drops = drops.filter(route=key)
+            elif figure == "uitval_per_reden":
                 drops = (
                     drops.filter(reason__isnull=True) if key == NO_REASON else drops.filter(reason__code=key)
                 )

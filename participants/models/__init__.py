@@ -15,6 +15,7 @@ from .documents import (  # noqa: F401
 )
 from .exits import (  # noqa: F401
     Dropout,
+    DropoutRoute,
     Outflow,
     ReEntry,
 )

@@ -162,6 +162,7 @@ def test_json_keys_are_the_interface():
         "behaald",
         "uitval",
         "uitval_per_reden",
+        "uitval_per_vervolgroute",
         "uitstroom",
         "uitstroom_per_soort",
         "uitstroom_werk_of_opleiding",
