@@ -122,6 +122,8 @@ PERSONAL_DATA: dict[str, dict[str, Field]] = {
         "date": Field(CASE, False, KEEP),
         "reason": Field(CASE, False, KEEP),
         "explanation": Field(HEALTH, True, ERASE),
+        # A category the figures count (rule 14); "zorg" tells of treatment: special.
+        "route": Field(HEALTH, True, KEEP),
         "follow_up": Field(HEALTH, True, ERASE),
     },
     "participants.Outflow": {
@@ -189,6 +191,21 @@ PERSONAL_DATA: dict[str, dict[str, Field]] = {
         "step": Field(WORK, False, KEEP),
         "date": Field(CASE, False, KEEP),
         "participant": Field(SYSTEM, False, KEEP),
+    },
+    # Support needs tell of money, health, home and care: special category data, for the
+    # assigned coach and coordinators. Kinds, statuses and dates stay after anonymising
+    # (rule 15); the text, the chain partner and the contact person there are erased.
+    "participants.SupportNeed": {
+        "id": Field(SYSTEM, False, KEEP),
+        "participant": Field(SYSTEM, False, KEEP),
+        "kind": Field(HEALTH, True, KEEP),
+        "description": Field(HEALTH, True, ERASE),
+        "since": Field(CASE, False, KEEP),
+        "status": Field(CASE, False, KEEP),
+        "closed_on": Field(CASE, False, KEEP),
+        "partner": Field(HEALTH, True, ERASE),
+        "contact_person": Field(HEALTH, True, ERASE),
+        "created_by": Field(SYSTEM, False, KEEP),
     },
     "participants.ReEntry": {
         "id": Field(SYSTEM, False, KEEP),

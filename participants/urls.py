@@ -40,6 +40,10 @@ urlpatterns = [
     path("<int:pk>/document/nieuw/", views.attachment_create, name="attachment-create"),
     path("<int:pk>/document/<int:record_pk>/", views.attachment_download, name="attachment-download"),
     path("<int:pk>/document/<int:record_pk>/verwijderen/", views.attachment_delete, name="attachment-delete"),
+    *record_urls("supportneed", views.supportneed_create, views.supportneed_edit),
+    path(
+        "<int:pk>/supportneed/<int:record_pk>/afsluiten/", views.supportneed_settle, name="supportneed-settle"
+    ),
     path("<int:pk>/reminder/<int:record_pk>/klaar/", views.reminder_done, name="reminder-done"),
     path(
         "<int:pk>/outflow/<int:record_pk>/nazorg/<int:months>/", views.followup_create, name="followup-create"

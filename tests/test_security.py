@@ -87,6 +87,9 @@ KINDS = {
     "participants:outflow-edit": "participant",
     "participants:reentry-create": "participant",
     "participants:reentry-edit": "sensitive",
+    "participants:supportneed-create": "sensitive",
+    "participants:supportneed-edit": "sensitive",
+    "participants:supportneed-settle": "sensitive",
     "participants:participant-export": "coordinator",
     "participants:participant-anonymise": "coordinator",
     "participants:import": "coordinator",
@@ -191,7 +194,7 @@ def world(db):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from participants import services
-    from participants.models import Reminder
+    from participants.models import Reminder, SupportNeed
 
     records["attachment"] = services.attachment_add(
         by=users["coach"],
@@ -199,6 +202,7 @@ def world(db):
         title="Intakeformulier",
         upload=SimpleUploadedFile("intake.pdf", b"%PDF-1.4 test document", content_type="application/pdf"),
     )
+    records["supportneed"] = SupportNeed.objects.create(participant=p, kind="vervoer", since=D(2024, 3, 1))
     records["reminder"] = Reminder.objects.create(
         participant=p, title="Bellen", due_on=D(2024, 5, 1), assigned_to=users["coach"]
     )

@@ -44,6 +44,9 @@ from .progress import (  # noqa: F401
     Reminder,
     Signal,
 )
+from .support import (  # noqa: F401
+    SupportNeed,
+)
 from .trajectory import (  # noqa: F401
     Credential,
     CredentialKind,

@@ -2,7 +2,8 @@
 rows it touches (full_clean plus the rules that span rows) and writes its audit entry
 in that same transaction, so the change and its trace commit together or not at all.
 
-By area: records (the file's lifecycle), reminders, documents, accounts."""
+By area: records (the file's lifecycle), reminders, documents, accounts, support (support
+needs, group lessons, learning places)."""
 
 from .accounts import (  # noqa: F401
     account_save,
@@ -48,4 +49,8 @@ from .reminders import (  # noqa: F401
     followups_due,
     reminder_done,
     reminder_save,
+)
+from .support import (  # noqa: F401
+    support_need_save,
+    support_need_settle,
 )

@@ -49,3 +49,8 @@ from .management import (  # noqa: F401
     user_edit,
     user_list,
 )
+from .support import (  # noqa: F401
+    supportneed_create,
+    supportneed_edit,
+    supportneed_settle,
+)

@@ -1,0 +1,90 @@
+"""What surrounds the participant (source 3.5 and 3.6): support needs with the chain
+partner that helps, group lessons and their attendance, and learning places at employers."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .base import clean_end_after_start, end_after_start
+from .organisations import Organisation
+from .participant import Participant
+
+
+class SupportNeedQuerySet(models.QuerySet):
+    def open(self) -> "SupportNeedQuerySet":
+        """The needs still open."""
+        return self.filter(status=SupportNeed.Status.OPEN)
+
+    def waiting(self, day: datetime.date, days: int = 30) -> "SupportNeedQuerySet":
+        """Open needs opened more than `days` days before `day`."""
+        return self.open().filter(since__lt=day - datetime.timedelta(days=days))
+
+
+class SupportNeed(models.Model):
+    """A condition that keeps a participant in the programme (vervoer, schulden, ...):
+    special category data, for the assigned coach and coordinators only."""
+
+    class Kind(models.TextChoices):
+        TRANSPORT = "vervoer", _("Transport")
+        MONEY = "financien", _("Money and debts")
+        ADMINISTRATION = "administratie", _("Administration")
+        DAY_STRUCTURE = "dagstructuur", _("Day structure")
+        CARE_FOR_OTHERS = "zorg_naasten", _("Care for children or relatives")
+        HOUSING = "wonen", _("Housing")
+        HEALTH = "gezondheid", _("Health")
+        OTHER = "anders", _("Other")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        SETTLED = "geregeld", _("Settled")
+        NO_LONGER_NEEDED = "niet_nodig", _("No longer needed")
+
+    participant = models.ForeignKey(
+        Participant, models.CASCADE, related_name="support_needs", verbose_name=_("participant")
+    )
+    kind = models.CharField(_("kind of support"), max_length=20, choices=Kind.choices)
+    description = models.TextField(_("description"), blank=True)
+    since = models.DateField(_("since"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    closed_on = models.DateField(
+        _("settled on"), null=True, blank=True, help_text=_("When it was settled or no longer needed.")
+    )
+    partner = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="support_needs",
+        limit_choices_to={"kind": Organisation.Kind.CHAIN_PARTNER},
+        verbose_name=_("chain partner"),
+    )
+    contact_person = models.CharField(_("contact person there"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = SupportNeedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-since", "-pk"]
+        verbose_name = _("support need")
+        verbose_name_plural = _("support needs")
+        indexes = [models.Index(fields=["since"], condition=Q(status="open"), name="support_need_open")]
+        constraints = [
+            end_after_start("supportneed", "since", "closed_on"),
+            models.CheckConstraint(
+                condition=Q(status="open", closed_on__isnull=True)
+                | (~Q(status="open") & Q(closed_on__isnull=False)),
+                name="supportneed_closed_when_not_open",
+                violation_error_message=_("An open need has no settled date; a settled need has one."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    def clean(self) -> None:
+        clean_end_after_start(self, "since", "closed_on")

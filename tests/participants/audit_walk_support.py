@@ -1,0 +1,33 @@
+"""The audit-privacy walk's part for what surrounds the participant: every write of
+support needs, group lessons and learning places, with the canary in each text field
+(called from tests/participants/test_audit_privacy.py)."""
+
+import datetime
+
+from django.urls import reverse
+
+from participants import services
+from participants.models import Organisation, SupportNeed
+
+D = datetime.date
+
+
+def walk_support(client, *, by, participant, fill, texts, repost) -> None:
+    """Perform every support write as `by` (a coordinator, logged in on `client`)."""
+    p = participant
+    partner = Organisation.objects.create(
+        **{**texts(Organisation), "name": "Qzx7Kanarie keten", "kind": Organisation.Kind.CHAIN_PARTNER}
+    )
+    repost(client, reverse("participants:managed-edit", args=["organisation", partner.pk]), Organisation)
+    need = services.support_need_save(
+        by=by, need=fill(SupportNeed(participant=p, kind="financien", since=D(2024, 2, 1), partner=partner))
+    )
+    repost(client, reverse("participants:supportneed-edit", args=[p.pk, need.pk]), SupportNeed)
+    response = client.post(
+        reverse("participants:supportneed-settle", args=[p.pk, need.pk]),
+        {"status": "geregeld", "closed_on": "2024-03-01"},
+    )
+    assert response.status_code == 302
+    services.support_need_save(
+        by=by, need=fill(SupportNeed(participant=p, kind="vervoer", since=D(2024, 2, 1)))
+    )
