@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .forms import DateInput, PLPForm
-from .models import Organisation, SupportNeed
+from .models import LearningPlace, Organisation, SupportNeed
 
 
 class SupportNeedForm(PLPForm):
@@ -63,3 +63,19 @@ class SupportNeedSettleForm(forms.Form):
         if closed_on > timezone.localdate():
             raise forms.ValidationError(_("The date cannot be in the future."))
         return closed_on
+
+
+class LearningPlaceForm(PLPForm):
+    submit_label = _("Save learning places")
+
+    class Meta:
+        model = LearningPlace
+        fields = ["employer", "title", "places", "start", "end", "accredited"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.default_today("start")
+        employers = Organisation.objects.filter(kind=Organisation.Kind.EMPLOYER)
+        self.fields["employer"].queryset = employers.filter(active=True) | employers.filter(
+            pk=self.instance.employer_id or 0
+        )

@@ -31,6 +31,8 @@ from participants.models import (
     TrajectoryKind,
 )
 
+from .figures_support import places_realised, support_figures, support_participants
+
 PRE = TrajectoryKind.PRE_TRAJECTORY.value
 # Kinds reported under `trajecten` and `behaald`; the pre-trajectory has its own figure.
 CREDENTIAL_KINDS = [k for k in TrajectoryKind.values if k != PRE]
@@ -100,6 +102,10 @@ class Figures:
     werkgevers_met_uitstroom: tuple[EmployerOutflow, ...]
     uren: dict[str, float]
     reasons: dict[str, str]  # reason code -> label, in report order
+    # Rules 12, 13 and 15 (reporting/figures_support.py).
+    leerwerkplekken_gerealiseerd: int = 0
+    ondersteuning_gestart: dict | None = None
+    ondersteuning_geregeld: dict | None = None
 
     def as_json(self) -> dict:
         """The JSON export (keys are an interface: scripts rely on them)."""
@@ -117,6 +123,9 @@ class Figures:
                 for e in self.werkgevers_met_uitstroom
             ],
             "uren": self.uren,
+            "leerwerkplekken_gerealiseerd": self.leerwerkplekken_gerealiseerd,
+            "ondersteuning_gestart": self.ondersteuning_gestart,
+            "ondersteuning_geregeld": self.ondersteuning_geregeld,
         }
 
 
@@ -179,6 +188,7 @@ def target_figures(period: Period) -> dict[str, int]:
         "instroom": sum(instroom_per("year", period).values()),
         **{k: traj[f"k{i}"] for i, k in enumerate(TRAJECTORY_KINDS)},
         "uitstroom_werk_of_opleiding": work["n"],
+        "leerwerkplekken_gerealiseerd": places_realised(period.start, period.end),
     }
 
 
@@ -287,6 +297,8 @@ def compute_figures(period: Period, reference_date: datetime.date | None = None)
         uren={k: round((minutes.get(k) or 0) / 60, 1) for k in ProgressEntry.Kind.values},
         reasons=reasons
         | ({NO_REASON: _("No reason recorded")} if NO_REASON in totals.uitval_per_reden else {}),
+        leerwerkplekken_gerealiseerd=places_realised(period.start, period.end),
+        **support_figures(period.start, period.end),
     )
 
 
@@ -306,6 +318,8 @@ FIGURES = [
     "uitstroom_duurzaam",
     "lopend_op_peildatum",
     "werkgever",
+    "ondersteuning_gestart",
+    "ondersteuning_geregeld",
 ]
 
 
@@ -352,6 +366,8 @@ def participants_in(
             ids = outs.values("participant")
         case "lopend_op_peildatum":
             ids = _active_trajectories(reference_date).filter(kind=key).values("participant")
+        case "ondersteuning_gestart" | "ondersteuning_geregeld":
+            return support_participants(figure, period.start, period.end, key)
         case _:
             raise ValueError(f"Unknown figure {figure!r}")
     return P.filter(pk__in=ids)

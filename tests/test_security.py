@@ -90,6 +90,9 @@ KINDS = {
     "participants:supportneed-create": "sensitive",
     "participants:supportneed-edit": "sensitive",
     "participants:supportneed-settle": "sensitive",
+    "participants:learningplace-list": "coordinator",
+    "participants:learningplace-create": "coordinator",
+    "participants:learningplace-edit": "coordinator",
     "participants:participant-export": "coordinator",
     "participants:participant-anonymise": "coordinator",
     "participants:import": "coordinator",
@@ -194,7 +197,7 @@ def world(db):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from participants import services
-    from participants.models import Reminder, SupportNeed
+    from participants.models import LearningPlace, Reminder, SupportNeed
 
     records["attachment"] = services.attachment_add(
         by=users["coach"],
@@ -203,6 +206,9 @@ def world(db):
         upload=SimpleUploadedFile("intake.pdf", b"%PDF-1.4 test document", content_type="application/pdf"),
     )
     records["supportneed"] = SupportNeed.objects.create(participant=p, kind="vervoer", since=D(2024, 3, 1))
+    records["learningplace"] = LearningPlace.objects.create(
+        employer=records["placement"].employer, title="Groen", places=2, start=D(2024, 1, 1)
+    )
     records["reminder"] = Reminder.objects.create(
         participant=p, title="Bellen", due_on=D(2024, 5, 1), assigned_to=users["coach"]
     )

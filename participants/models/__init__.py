@@ -45,6 +45,7 @@ from .progress import (  # noqa: F401
     Signal,
 )
 from .support import (  # noqa: F401
+    LearningPlace,
     SupportNeed,
 )
 from .trajectory import (  # noqa: F401

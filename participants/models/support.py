@@ -88,3 +88,43 @@ class SupportNeed(models.Model):
 
     def clean(self) -> None:
         clean_end_after_start(self, "since", "closed_on")
+
+
+class LearningPlace(models.Model):
+    """Learning workplaces an employer offers (source 4.3: "25 nieuwe leer- en
+    werkplekken"): what work, how many places, from when until when."""
+
+    employer = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        related_name="learning_places",
+        limit_choices_to={"kind": Organisation.Kind.EMPLOYER},
+        verbose_name=_("employer"),
+    )
+    title = models.CharField(_("work"), max_length=200, help_text=_("E.g. medewerker groenvoorziening."))
+    places = models.PositiveSmallIntegerField(_("number of places"), default=1)
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"), null=True, blank=True)
+    accredited = models.BooleanField(_("accredited"), default=False)
+
+    class Meta:
+        ordering = ["employer__name", "start", "pk"]
+        verbose_name = _("learning place")
+        verbose_name_plural = _("learning places")
+        constraints = [
+            end_after_start("learningplace"),
+            models.CheckConstraint(
+                condition=Q(places__gte=1),
+                name="learningplace_at_least_one",
+                violation_error_message=_("An offer has at least one place."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.employer})"
+
+    def clean(self) -> None:
+        clean_end_after_start(self)
+
+    def runs_on(self, day: datetime.date) -> bool:
+        return self.start <= day and (self.end is None or self.end >= day)

@@ -51,6 +51,7 @@ from .reminders import (  # noqa: F401
     reminder_save,
 )
 from .support import (  # noqa: F401
+    learning_place_save,
     support_need_save,
     support_need_settle,
 )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from plp.audit import log_action
 
-from ..models import Organisation, SupportNeed
+from ..models import LearningPlace, Organisation, SupportNeed
 
 
 @transaction.atomic
@@ -56,3 +56,20 @@ def support_need_settle(*, by, need: SupportNeed, status: str, closed_on: dateti
         data={"status": status},
     )
     return need
+
+
+@transaction.atomic
+def learning_place_save(*, by, place: LearningPlace) -> LearningPlace:
+    """Record or change an employer's learning places. The employer must be an employer."""
+    adding = place._state.adding
+    if place.employer_id and place.employer.kind != Organisation.Kind.EMPLOYER:
+        raise ValidationError({"employer": _("Choose an employer.")})
+    place.full_clean()
+    place.save()
+    log_action(
+        by=by,
+        action=f"participants.learningplace.{'created' if adding else 'changed'}",
+        obj=place,
+        data={"employer": place.employer_id, "places": place.places},
+    )
+    return place

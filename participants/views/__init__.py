@@ -50,6 +50,9 @@ from .management import (  # noqa: F401
     user_list,
 )
 from .support import (  # noqa: F401
+    learningplace_edit,
+    learningplace_list,
+    placement_capacity_warning,
     supportneed_create,
     supportneed_edit,
     supportneed_settle,

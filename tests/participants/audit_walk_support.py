@@ -7,7 +7,7 @@ import datetime
 from django.urls import reverse
 
 from participants import services
-from participants.models import Organisation, SupportNeed
+from participants.models import LearningPlace, Organisation, SupportNeed
 
 D = datetime.date
 
@@ -31,3 +31,11 @@ def walk_support(client, *, by, participant, fill, texts, repost) -> None:
     services.support_need_save(
         by=by, need=fill(SupportNeed(participant=p, kind="vervoer", since=D(2024, 2, 1)))
     )
+    employer = Organisation.objects.create(
+        **{**texts(Organisation), "name": "Qzx7Kanarie werk", "kind": Organisation.Kind.EMPLOYER}
+    )
+    place = services.learning_place_save(
+        by=by, place=fill(LearningPlace(employer=employer, places=2, start=D(2024, 1, 1)))
+    )
+    repost(client, reverse("participants:learningplace-edit", args=[place.pk]), LearningPlace)
+    client.get(reverse("participants:learningplace-list"))

@@ -4,8 +4,9 @@ import datetime
 
 import pytest
 
-from reporting.figures import Period, compute_figures, participants_in
-from tests.factories import DropoutFactory, ParticipantFactory, TrajectoryFactory
+from participants.models import LearningPlace, SupportNeed
+from reporting.figures import Period, compute_figures, participants_in, target_figures
+from tests.factories import DropoutFactory, OrganisationFactory, ParticipantFactory, TrajectoryFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -47,3 +48,46 @@ def test_dropout_per_route_per_year_and_in_the_totals():
     data = f.as_json()
     assert data["totals"]["uitval_per_vervolgroute"]["dagbesteding"] == 2
     assert data["years"][0]["uitval_per_vervolgroute"]["dagbesteding"] == 1
+
+
+def test_learning_places_realised_count_places_whose_start_is_in_the_period():
+    employer = OrganisationFactory()
+    LearningPlace.objects.create(employer=employer, title="Groen", places=3, start=D(2024, 12, 31))
+    LearningPlace.objects.create(employer=employer, title="Keuken", places=1, start=D(2025, 1, 1))
+    LearningPlace.objects.create(
+        employer=OrganisationFactory(), title="Winkel", places=2, start=D(2025, 12, 31)
+    )
+    LearningPlace.objects.create(employer=employer, title="Later", places=5, start=D(2026, 1, 1))
+    assert compute_figures(Y2024).leerwerkplekken_gerealiseerd == 3
+    assert compute_figures(Y2025).leerwerkplekken_gerealiseerd == 3
+    assert compute_figures(BOTH).as_json()["leerwerkplekken_gerealiseerd"] == 6
+    assert target_figures(Y2025)["leerwerkplekken_gerealiseerd"] == 3
+
+
+def test_support_started_and_settled_per_kind_count_participants():
+    a, b = ParticipantFactory(), ParticipantFactory()
+    SupportNeed.objects.create(participant=a, kind="vervoer", since=D(2024, 12, 31))
+    SupportNeed.objects.create(participant=a, kind="vervoer", since=D(2025, 1, 1))
+    SupportNeed.objects.create(
+        participant=a, kind="financien", since=D(2025, 2, 1), status="geregeld", closed_on=D(2025, 12, 31)
+    )
+    SupportNeed.objects.create(
+        participant=b, kind="financien", since=D(2024, 2, 1), status="geregeld", closed_on=D(2026, 1, 1)
+    )
+    SupportNeed.objects.create(
+        participant=b, kind="wonen", since=D(2024, 2, 1), status="niet_nodig", closed_on=D(2025, 3, 1)
+    )
+    f = compute_figures(Y2025).as_json()
+    assert f["ondersteuning_gestart"]["deelnemers"] == 1
+    assert f["ondersteuning_gestart"]["per_soort"]["vervoer"] == 1
+    assert f["ondersteuning_gestart"]["per_soort"]["financien"] == 1
+    assert f["ondersteuning_geregeld"] == {
+        "deelnemers": 1,
+        "per_soort": {k: int(k == "financien") for k in SupportNeed.Kind.values},
+    }
+    both = compute_figures(BOTH).as_json()
+    assert both["ondersteuning_gestart"]["deelnemers"] == 2
+    assert both["ondersteuning_gestart"]["per_soort"]["vervoer"] == 1  # a counts once
+    assert list(participants_in("ondersteuning_geregeld", Y2025, key="financien")) == [a]
+    assert set(participants_in("ondersteuning_gestart", BOTH)) == {a, b}
+    assert not participants_in("ondersteuning_geregeld", Period.year(2026), key="wonen").exists()
