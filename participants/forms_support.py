@@ -4,11 +4,12 @@ learning places)."""
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .forms import DateInput, PLPForm
-from .models import LearningPlace, Organisation, SupportNeed
+from .models import GroupLesson, LearningPlace, Organisation, Participant, SupportNeed
 
 
 class SupportNeedForm(PLPForm):
@@ -79,3 +80,48 @@ class LearningPlaceForm(PLPForm):
         self.fields["employer"].queryset = employers.filter(active=True) | employers.filter(
             pk=self.instance.employer_id or 0
         )
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
+class GroupLessonForm(PLPForm):
+    submit_label = _("Save lesson")
+    participants = forms.ModelMultipleChoiceField(
+        label=_("Invited participants"),
+        queryset=Participant.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    weeks = forms.IntegerField(
+        label=_("Weeks"),
+        min_value=1,
+        max_value=26,
+        initial=1,
+        help_text=_("A series: the same lesson every week on this weekday, e.g. 8 for eight weeks."),
+    )
+
+    class Meta:
+        model = GroupLesson
+        fields = ["date", "start_time", "duration_minutes", "topic", "teacher", "location"]
+        widgets = {"start_time": TimeInput()}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.default_today("date")
+        visible = Participant.objects.for_user(user)
+        invited = self.instance.attendances.values("participant") if self.instance.pk else []
+        today = timezone.localdate()
+        open_or_invited = Q(closed_on__isnull=True) | Q(closed_on__gt=today) | Q(pk__in=invited)
+        self.fields["participants"].queryset = visible.filter(open_or_invited).order_by(
+            "last_name", "first_name"
+        )
+        if self.instance.pk:
+            del self.fields["weeks"]
+            self.initial["participants"] = list(
+                self.fields["participants"].queryset.filter(pk__in=invited).values_list("pk", flat=True)
+            )

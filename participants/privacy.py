@@ -207,6 +207,15 @@ PERSONAL_DATA: dict[str, dict[str, Field]] = {
         "contact_person": Field(HEALTH, True, ERASE),
         "created_by": Field(SYSTEM, False, KEEP),
     },
+    # Who was invited to a group lesson and whether they came (rule 12). The reasons of
+    # absence are codes with no health in them.
+    "participants.LessonAttendance": {
+        "id": Field(SYSTEM, False, KEEP),
+        "lesson": Field(CASE, False, KEEP),
+        "participant": Field(SYSTEM, False, KEEP),
+        "present": Field(CASE, False, KEEP),
+        "absence": Field(CASE, False, KEEP),
+    },
     "participants.ReEntry": {
         "id": Field(SYSTEM, False, KEEP),
         "participant": Field(SYSTEM, False, KEEP),

@@ -313,6 +313,7 @@ def _small_records(p: Participant) -> list[tuple]:
         Credential,
         Dropout,
         FollowUp,
+        LessonAttendance,
         Outflow,
         Pause,
         ReEntry,
@@ -320,10 +321,10 @@ def _small_records(p: Participant) -> list[tuple]:
         SupportNeed,
     )
 
-    def rows(model, kind, start, end=None, text=None, label=None, extra=None, **annotations):
+    def rows(model, kind, start, end=None, text=None, label=None, extra=None, where=None, **annotations):
         none_date = Value(None, output_field=DateField())
         empty = Value("", output_field=TextField())
-        qs = model.objects.filter(participant=p).order_by().annotate(**annotations)
+        qs = model.objects.filter(participant=p, **(where or {})).order_by().annotate(**annotations)
         if start == "uploaded_on":
             qs = qs.annotate(uploaded_on=TruncDate("uploaded_at"))
         return qs.annotate(
@@ -343,6 +344,15 @@ def _small_records(p: Participant) -> list[tuple]:
             rows(Dropout, "dropout", "date", text="explanation", label="reason__label", extra="route"),
             rows(Outflow, "outflow", "date", text="job_title", label="employer__name", extra="kind"),
             rows(ReEntry, "reentry", "date", text="reason"),
+            rows(
+                LessonAttendance,
+                "lesson",
+                "lesson__date",
+                text="lesson__topic",
+                extra="minutes",
+                where={"present": True},
+                minutes=Cast("lesson__duration_minutes", TextField()),
+            ),
             rows(
                 SupportNeed,
                 "supportneed",
@@ -404,6 +414,9 @@ def _small_events(p, kind, pk, start, end, text, label, extra) -> list[Event]:
             else (_("for %(user)s") % {"user": label})
         )
         return [Event(start, kind, title, detail, pk, _url("reminder-edit", p, pk), "secondary")]
+    if kind == "lesson":
+        title = _("Group lesson: %(topic)s") % {"topic": text}
+        return [Event(start, kind, title, _("%(minutes)s min") % {"minutes": extra}, None, css="dark")]
     if kind == "supportneed":
         from .models import SupportNeed
 

@@ -90,6 +90,10 @@ KINDS = {
     "participants:supportneed-create": "sensitive",
     "participants:supportneed-edit": "sensitive",
     "participants:supportneed-settle": "sensitive",
+    "participants:lesson-list": "registrar",
+    "participants:lesson-create": "registrar",
+    "participants:lesson-edit": "registrar",
+    "participants:lesson-attendance": "registrar",
     "participants:learningplace-list": "coordinator",
     "participants:learningplace-create": "coordinator",
     "participants:learningplace-edit": "coordinator",
@@ -197,7 +201,7 @@ def world(db):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from participants import services
-    from participants.models import LearningPlace, Reminder, SupportNeed
+    from participants.models import GroupLesson, LearningPlace, Reminder, SupportNeed
 
     records["attachment"] = services.attachment_add(
         by=users["coach"],
@@ -209,6 +213,8 @@ def world(db):
     records["learningplace"] = LearningPlace.objects.create(
         employer=records["placement"].employer, title="Groen", places=2, start=D(2024, 1, 1)
     )
+    records["lesson"] = GroupLesson.objects.create(date=D(2024, 3, 5), start_time="10:00", topic="Rekenen")
+    records["lesson"].attendances.create(participant=p)
     records["reminder"] = Reminder.objects.create(
         participant=p, title="Bellen", due_on=D(2024, 5, 1), assigned_to=users["coach"]
     )

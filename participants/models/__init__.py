@@ -45,7 +45,9 @@ from .progress import (  # noqa: F401
     Signal,
 )
 from .support import (  # noqa: F401
+    GroupLesson,
     LearningPlace,
+    LessonAttendance,
     SupportNeed,
 )
 from .trajectory import (  # noqa: F401

@@ -128,3 +128,72 @@ class LearningPlace(models.Model):
 
     def runs_on(self, day: datetime.date) -> bool:
         return self.start <= day and (self.end is None or self.end >= day)
+
+
+class GroupLesson(models.Model):
+    """A group lesson (source 3.6: "8 weken lang per kandidaat gemiddeld 1 uur per
+    week"): when, how long, what, by whom and where; the participants invited."""
+
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("start time"))
+    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), default=60)
+    topic = models.CharField(_("topic"), max_length=200)
+    teacher = models.CharField(_("teacher"), max_length=200, blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    participants = models.ManyToManyField(
+        Participant, through="LessonAttendance", related_name="group_lessons", verbose_name=_("invited")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-date", "-start_time", "-pk"]
+        verbose_name = _("group lesson")
+        verbose_name_plural = _("group lessons")
+        indexes = [models.Index(fields=["date"], name="group_lesson_date")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gt=0, duration_minutes__lte=12 * 60),
+                name="group_lesson_duration_in_range",
+                violation_error_message=_("The duration must be between 1 and 720 minutes."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} {self.date:%d-%m-%Y}"
+
+
+class LessonAttendance(models.Model):
+    """A participant invited to a group lesson, and whether they came: empty until the
+    attendance is taken."""
+
+    class Absence(models.TextChoices):
+        EXCUSED = "afgemeld", _("Excused in advance")
+        NO_NOTICE = "zonder_bericht", _("Without notice")
+        OTHER = "anders", _("Other")
+
+    lesson = models.ForeignKey(
+        GroupLesson, models.CASCADE, related_name="attendances", verbose_name=_("lesson")
+    )
+    participant = models.ForeignKey(
+        Participant, models.CASCADE, related_name="lesson_attendances", verbose_name=_("participant")
+    )
+    present = models.BooleanField(_("present"), null=True, blank=True)
+    absence = models.CharField(_("reason of absence"), max_length=20, choices=Absence.choices, blank=True)
+
+    class Meta:
+        ordering = ["lesson", "participant__number"]
+        verbose_name = _("lesson attendance")
+        verbose_name_plural = _("lesson attendances")
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "participant"], name="attendance_once_per_lesson"),
+            models.CheckConstraint(
+                condition=Q(absence="") | Q(present=False),
+                name="attendance_reason_only_when_absent",
+                violation_error_message=_("A reason of absence is only for someone absent."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lesson} – {self.participant_id}"

@@ -51,7 +51,10 @@ from .reminders import (  # noqa: F401
     reminder_save,
 )
 from .support import (  # noqa: F401
+    attendance_record,
     learning_place_save,
+    lesson_plan,
+    lesson_save,
     support_need_save,
     support_need_settle,
 )

@@ -52,6 +52,9 @@ from .management import (  # noqa: F401
 from .support import (  # noqa: F401
     learningplace_edit,
     learningplace_list,
+    lesson_attendance,
+    lesson_edit,
+    lesson_list,
     placement_capacity_warning,
     supportneed_create,
     supportneed_edit,

@@ -3,18 +3,21 @@ learning places). Support needs are special category data: the assigned coach an
 coordinators only."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from plp.access import coordinator_required
+from plp.access import coordinator_required, registrar_required
 from plp.navigation import safe_next
 
 from .. import services
-from ..forms_support import LearningPlaceForm, SupportNeedForm, SupportNeedSettleForm
-from ..models import LearningPlace, SupportNeed
+from ..forms_support import GroupLessonForm, LearningPlaceForm, SupportNeedForm, SupportNeedSettleForm
+from ..models import GroupLesson, LearningPlace, LessonAttendance, Participant, SupportNeed
 from ..selectors import participant_for_user
 from ..support_selectors import free_places, learning_places_overview
 from .common import _form_page, _log_view, _make_record_views, _run
@@ -96,3 +99,83 @@ def placement_capacity_warning(request: HttpRequest, placement) -> None:
             )
             % {"employer": placement.employer, "capacity": capacity, "taken": taken},
         )
+
+
+@registrar_required
+def lesson_list(request: HttpRequest) -> HttpResponse:
+    """Group lessons: the coming ones first, then the past ones, with invited and present."""
+    day = timezone.localdate()
+    lessons = GroupLesson.objects.annotate(
+        invited=Count("attendances"), present=Count("attendances", filter=Q(attendances__present=True))
+    )
+    coming = list(lessons.filter(date__gte=day).order_by("date", "start_time", "pk")[:50])
+    past = Paginator(lessons.filter(date__lt=day).order_by("-date", "-start_time", "-pk"), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "participants/lesson_list.html", {"coming": coming, "page": past, "today": day})
+
+
+@registrar_required
+def lesson_edit(request: HttpRequest, record_pk: int | None = None) -> HttpResponse:
+    """Plan a lesson or a weekly series; or change a lesson and whom it invites."""
+    lesson = get_object_or_404(GroupLesson, pk=record_pk) if record_pk else GroupLesson()
+    form = GroupLessonForm(request.POST or None, instance=lesson, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        invited = form.cleaned_data["participants"]
+        if record_pk:
+            ok = _run(form, services.lesson_save, by=request.user, lesson=form.instance, participants=invited)
+        else:
+            weeks = form.cleaned_data["weeks"]
+            ok = _run(
+                form,
+                services.lesson_plan,
+                by=request.user,
+                lesson=form.instance,
+                participants=invited,
+                weeks=weeks,
+            )
+        if ok:
+            messages.success(request, _("Lesson saved."))
+            return redirect("participants:lesson-list")
+    return _form_page(request, None, form, _("Group lesson"))
+
+
+@registrar_required
+def lesson_attendance(request: HttpRequest, record_pk: int) -> HttpResponse:
+    """Take the attendance of a lesson on a phone: present or absent (with a reason) for
+    each invited participant the user may see."""
+    lesson = get_object_or_404(GroupLesson, pk=record_pk)
+    visible = Participant.objects.for_user(request.user).filter(lesson_attendances__lesson=lesson)
+    rows = list(
+        LessonAttendance.objects.filter(lesson=lesson, participant__in=visible)
+        .select_related("participant")
+        .order_by("participant__last_name", "participant__first_name", "pk")
+    )
+    error = ""
+    if request.method == "POST":
+        marks = {}
+        for row in rows:
+            choice = request.POST.get(f"p-{row.participant_id}", "")
+            present = {"present": True, "absent": False}.get(choice)
+            marks[row.participant_id] = (present, request.POST.get(f"r-{row.participant_id}", ""))
+        try:
+            services.attendance_record(by=request.user, lesson=lesson, marks=marks)
+        except ValidationError as e:
+            error = " ".join(e.messages)
+        else:
+            messages.success(request, _("Attendance saved."))
+            return redirect("participants:lesson-attendance", record_pk=lesson.pk)
+        for row in rows:  # what was chosen stays on the page
+            row.present, row.absence = marks[row.participant_id]
+    return render(
+        request,
+        "participants/lesson_attendance.html",
+        {
+            "lesson": lesson,
+            "rows": rows,
+            "hidden": lesson.attendances.count() - len(rows),
+            "reasons": LessonAttendance.Absence.choices,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )

@@ -7,7 +7,7 @@ import datetime
 from django.urls import reverse
 
 from participants import services
-from participants.models import LearningPlace, Organisation, SupportNeed
+from participants.models import GroupLesson, LearningPlace, Organisation, SupportNeed
 
 D = datetime.date
 
@@ -39,3 +39,14 @@ def walk_support(client, *, by, participant, fill, texts, repost) -> None:
     )
     repost(client, reverse("participants:learningplace-edit", args=[place.pk]), LearningPlace)
     client.get(reverse("participants:learningplace-list"))
+    lesson = services.lesson_plan(
+        by=by,
+        lesson=fill(GroupLesson(date=D(2024, 3, 5), start_time=datetime.time(10), duration_minutes=60)),
+        participants=[p],
+        weeks=2,
+    )[0]
+    repost(client, reverse("participants:lesson-edit", args=[lesson.pk]), GroupLesson)
+    url = reverse("participants:lesson-attendance", args=[lesson.pk])
+    assert client.post(url, {f"p-{p.pk}": "absent", f"r-{p.pk}": "afgemeld"}).status_code == 302
+    client.get(url)
+    client.get(reverse("participants:lesson-list"))
