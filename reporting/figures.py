@@ -31,7 +31,7 @@ from participants.models import (
     TrajectoryKind,
 )
 
-from .figures_support import places_realised, support_figures, support_participants
+from .figures_support import lesson_hours, places_realised, support_figures, support_participants
 
 PRE = TrajectoryKind.PRE_TRAJECTORY.value
 # Kinds reported under `trajecten` and `behaald`; the pre-trajectory has its own figure.
@@ -103,6 +103,8 @@ class Figures:
     uren: dict[str, float]
     reasons: dict[str, str]  # reason code -> label, in report order
     # Rules 12, 13 and 15 (reporting/figures_support.py).
+    lesuren: float = 0.0
+    deelnemersuren_lessen: float = 0.0
     leerwerkplekken_gerealiseerd: int = 0
     ondersteuning_gestart: dict | None = None
     ondersteuning_geregeld: dict | None = None
@@ -123,6 +125,8 @@ class Figures:
                 for e in self.werkgevers_met_uitstroom
             ],
             "uren": self.uren,
+            "lesuren": self.lesuren,
+            "deelnemersuren_lessen": self.deelnemersuren_lessen,
             "leerwerkplekken_gerealiseerd": self.leerwerkplekken_gerealiseerd,
             "ondersteuning_gestart": self.ondersteuning_gestart,
             "ondersteuning_geregeld": self.ondersteuning_geregeld,
@@ -181,7 +185,8 @@ def _trajectory_aggs() -> dict[str, Count]:
 
 def target_figures(period: Period) -> dict[str, int]:
     """The totals that project years set targets for (see reporting.models.TARGET_FIELDS),
-    the same as compute_figures(period).totals gives, in three queries instead of twelve."""
+    the same as compute_figures(period).totals gives (and the places realised), in four
+    queries instead of sixteen."""
     traj = Trajectory.objects.filter(_in(period, "start")).order_by().aggregate(**_trajectory_aggs())
     work = Outflow.objects.filter(_in(period, "date")).aggregate(n=_distinct(Q(kind__in=WORK_OR_EDUCATION)))
     return {
@@ -195,7 +200,8 @@ def target_figures(period: Period) -> dict[str, int]:
 def compute_figures(period: Period, reference_date: datetime.date | None = None) -> Figures:
     """All figures of the counting rules for a period and a reference date (peildatum).
 
-    Twelve queries, whatever the number of participants or years in the period."""
+    Twelve queries, plus four for rules 12, 13 and 15, whatever the number of
+    participants or years in the period."""
     reference_date = reference_date or period.end
     years = period.years
 
@@ -298,6 +304,7 @@ def compute_figures(period: Period, reference_date: datetime.date | None = None)
         reasons=reasons
         | ({NO_REASON: _("No reason recorded")} if NO_REASON in totals.uitval_per_reden else {}),
         leerwerkplekken_gerealiseerd=places_realised(period.start, period.end),
+        **lesson_hours(period.start, period.end),
         **support_figures(period.start, period.end),
     )
 
@@ -320,6 +327,8 @@ FIGURES = [
     "werkgever",
     "ondersteuning_gestart",
     "ondersteuning_geregeld",
+    "lesuren",
+    "deelnemersuren_lessen",
 ]
 
 
@@ -366,7 +375,7 @@ def participants_in(
             ids = outs.values("participant")
         case "lopend_op_peildatum":
             ids = _active_trajectories(reference_date).filter(kind=key).values("participant")
-        case "ondersteuning_gestart" | "ondersteuning_geregeld":
+        case "ondersteuning_gestart" | "ondersteuning_geregeld" | "lesuren" | "deelnemersuren_lessen":
             return support_participants(figure, period.start, period.end, key)
         case _:
             raise ValueError(f"Unknown figure {figure!r}")

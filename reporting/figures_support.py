@@ -6,7 +6,7 @@ import datetime
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from participants.models import LearningPlace, Participant, SupportNeed
+from participants.models import GroupLesson, LearningPlace, LessonAttendance, Participant, SupportNeed
 
 SUPPORT_KINDS = list(SupportNeed.Kind.values)
 SETTLED = SupportNeed.Status.SETTLED
@@ -14,6 +14,15 @@ SETTLED = SupportNeed.Status.SETTLED
 
 def _in(start: datetime.date, end: datetime.date, lookup: str) -> Q:
     return Q(**{f"{lookup}__gte": start, f"{lookup}__lte": end})
+
+
+def lesson_hours(start: datetime.date, end: datetime.date) -> dict[str, float]:
+    """Rule 12: the hours of the group lessons in the period, each lesson once, and the
+    participant hours from lessons (duration x participants present). Two queries."""
+    lessons = GroupLesson.objects.filter(_in(start, end, "date")).aggregate(m=Sum("duration_minutes"))["m"]
+    present = LessonAttendance.objects.filter(_in(start, end, "lesson__date"), present=True)
+    person = present.aggregate(m=Sum("lesson__duration_minutes"))["m"]
+    return {"lesuren": round((lessons or 0) / 60, 1), "deelnemersuren_lessen": round((person or 0) / 60, 1)}
 
 
 def places_realised(start: datetime.date, end: datetime.date) -> int:
@@ -48,8 +57,12 @@ def support_figures(start: datetime.date, end: datetime.date) -> dict:
 
 
 def support_participants(figure: str, start: datetime.date, end: datetime.date, key: str = "") -> QuerySet:
-    """The participants behind a figure of rules 12 and 15 (`key`: a support kind)."""
+    """The participants behind a figure of rules 12 and 15: those present at the lessons,
+    or those with a support need opened or settled (`key`: a support kind)."""
     match figure:
+        case "lesuren" | "deelnemersuren_lessen":
+            present = LessonAttendance.objects.filter(_in(start, end, "lesson__date"), present=True)
+            return Participant.objects.filter(pk__in=present.values("participant"))
         case "ondersteuning_gestart":
             needs = SupportNeed.objects.filter(_in(start, end, "since"))
         case "ondersteuning_geregeld":

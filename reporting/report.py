@@ -411,7 +411,7 @@ def report_context(
         "targets": targets(period),
         "quality": quality.counts(),
         "counting_rules": COUNTING_RULES + SUPPORT_RULES,
-        **support_context(figures, options, _row),
+        **support_context(figures, options, _row, period),
         "tasks": list(edition.tasks.all()) if edition and edition.pk else [],
         "risks": list(edition.risks.all()) if edition and edition.pk else [],
         "deliverables": list(edition.deliverables.all()) if edition and edition.pk else [],

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from participants.models import LearningPlace, SupportNeed
+from participants.models import GroupLesson, LearningPlace, LessonAttendance, SupportNeed
 from reporting.figures import Period, compute_figures, participants_in, target_figures
 from tests.factories import DropoutFactory, OrganisationFactory, ParticipantFactory, TrajectoryFactory
 
@@ -91,3 +91,50 @@ def test_support_started_and_settled_per_kind_count_participants():
     assert list(participants_in("ondersteuning_geregeld", Y2025, key="financien")) == [a]
     assert set(participants_in("ondersteuning_gestart", BOTH)) == {a, b}
     assert not participants_in("ondersteuning_geregeld", Period.year(2026), key="wonen").exists()
+
+
+def test_lesson_hours_count_each_lesson_once_and_participant_hours_those_present():
+    a, b, c = ParticipantFactory(), ParticipantFactory(), ParticipantFactory()
+
+    def lesson(date, minutes, present=(), absent=()):
+        one = GroupLesson.objects.create(date=date, start_time="10:00", duration_minutes=minutes, topic="Les")
+        for p in present:
+            LessonAttendance.objects.create(lesson=one, participant=p, present=True)
+        for p in absent:
+            LessonAttendance.objects.create(lesson=one, participant=p, present=False)
+        return one
+
+    lesson(D(2024, 12, 31), 60, present=[a, b])
+    lesson(D(2025, 1, 1), 90, present=[a], absent=[b])
+    lesson(D(2025, 12, 31), 30)  # nobody present: lesson hours, no participant hours
+    lesson(D(2026, 1, 1), 60, present=[a, b, c])
+    f24, f25 = compute_figures(Y2024), compute_figures(Y2025)
+    assert (f24.lesuren, f24.deelnemersuren_lessen) == (1.0, 2.0)
+    assert (f25.lesuren, f25.deelnemersuren_lessen) == (2.0, 1.5)
+    data = compute_figures(BOTH).as_json()
+    assert (data["lesuren"], data["deelnemersuren_lessen"]) == (3.0, 3.5)
+    assert data["uren"]["les"] == 0  # rule 8's progress entries are not added to them
+    assert set(participants_in("deelnemersuren_lessen", Y2025)) == {a}
+    assert set(participants_in("lesuren", BOTH)) == {a, b}
+
+
+def test_rules_12_to_15_add_a_fixed_number_of_queries():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(n):
+        for i in range(n):
+            p = dropped(D(2025, 1 + i % 12, 1), "zorg")
+            lesson = GroupLesson.objects.create(date=D(2025, 3, 1), start_time="10:00", topic="Les")
+            LessonAttendance.objects.create(lesson=lesson, participant=p, present=True)
+            SupportNeed.objects.create(participant=p, kind="wonen", since=D(2025, 2, 1))
+            LearningPlace.objects.create(employer=OrganisationFactory(), title="Werk", start=D(2025, 2, 1))
+
+    add(2)
+    with CaptureQueriesContext(connection) as small:
+        compute_figures(BOTH)
+    add(30)
+    with CaptureQueriesContext(connection) as large:
+        f = compute_figures(BOTH)
+    assert len(small) == len(large) <= 16
+    assert f.leerwerkplekken_gerealiseerd == 32 and f.ondersteuning_gestart["per_soort"]["wonen"] == 32
