@@ -138,3 +138,22 @@ def test_rules_12_to_15_add_a_fixed_number_of_queries():
         f = compute_figures(BOTH)
     assert len(small) == len(large) <= 16
     assert f.leerwerkplekken_gerealiseerd == 32 and f.ondersteuning_gestart["per_soort"]["wonen"] == 32
+
+
+def test_the_report_shows_rules_12_to_15_as_counts_only(demo, tmp_path):
+    from reporting import services
+    from tests.reporting.test_report import pdf_text
+
+    text = " ".join(pdf_text(services.edition_pdf(demo), tmp_path).split())
+    for words in (
+        "Vervolg na uitval",
+        "Dagbesteding",
+        "Nieuwe leerwerkplekken",
+        "Lesuren (elke les één keer) 24,0",
+        "Deelnemersuren uit lessen",
+        "Ondersteuning rond de deelnemer",
+        "Uitval per vervolgroute",
+        "Leerwerkplekken gerealiseerd",
+    ):
+        assert words in text, words
+    assert "Betalingsachterstand" not in text and "Besproken in het intakegesprek" not in text
