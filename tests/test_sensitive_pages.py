@@ -15,7 +15,7 @@ from django.apps import apps
 from django.db import models
 from django.test import Client
 
-from participants.models import FollowUp, Intake, ReEntry
+from participants.models import FollowUp, Intake, Observation, ReEntry
 from participants.privacy import PERSONAL_DATA
 from plp.models import AuditEntry
 from tests.test_security import KINDS, POST_ONLY, named_urls, url_for, world  # noqa: F401 - fixture
@@ -65,6 +65,9 @@ def filled(world):  # noqa: F811 - the fixture imported above
         still_active=True,
     )
     ReEntry.objects.create(participant=outflowed, date=D(2024, 9, 1), reason="x")
+    Observation.objects.create(
+        participant=p, trajectory=records["trajectory"], date=D(2024, 3, 1), observer="coach"
+    )
     for label, names in special_text_fields().items():
         model = apps.get_model(label)
         assert model.objects.exists(), f"add a {label} to the world of this test"
