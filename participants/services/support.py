@@ -23,6 +23,11 @@ def support_need_save(*, by, need: SupportNeed) -> SupportNeed:
     adding = need._state.adding
     if adding and need.created_by_id is None and by is not None:
         need.created_by = by
+    today = timezone.localdate()
+    if need.since and need.since > today:
+        raise ValidationError({"since": _("The date cannot be in the future.")})
+    if need.closed_on and need.closed_on > today:
+        raise ValidationError({"closed_on": _("The date cannot be in the future.")})
     if need.partner_id and need.partner.kind != Organisation.Kind.CHAIN_PARTNER:
         raise ValidationError({"partner": _("Choose a chain partner.")})
     if need.status == SupportNeed.Status.OPEN:
@@ -48,6 +53,8 @@ def support_need_settle(*, by, need: SupportNeed, status: str, closed_on: dateti
         raise ValidationError(_("This support need is already closed."))
     if status not in (SupportNeed.Status.SETTLED, SupportNeed.Status.NO_LONGER_NEEDED):
         raise ValidationError({"status": _("Choose settled or no longer needed.")})
+    if closed_on > timezone.localdate():
+        raise ValidationError({"closed_on": _("The date cannot be in the future.")})
     need.status, need.closed_on = status, closed_on
     need.full_clean()
     need.save()

@@ -81,6 +81,13 @@ def test_only_chain_partners_and_a_closed_need_has_a_date(coordinator, participa
                 closed_on=D(2024, 1, 1),
             ),
         )
+    with pytest.raises(ValidationError):
+        services.support_need_save(
+            by=coordinator,
+            need=SupportNeed(
+                participant=participant, kind="wonen", since=timezone.localdate() + datetime.timedelta(1)
+            ),
+        )
     assert not SupportNeed.objects.exists()
 
 
