@@ -19,6 +19,7 @@ from .models import (
     Credential,
     Dropout,
     DropoutReason,
+    DropoutRoute,
     FollowUp,
     Intake,
     Mentor,
@@ -358,12 +359,17 @@ class DropoutForm(PLPForm):
 
     class Meta:
         model = Dropout
-        fields = ["date", "reason", "explanation", "follow_up"]
+        fields = ["date", "reason", "explanation", "route", "follow_up"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].required = True
         self.fields["reason"].queryset = DropoutReason.objects.filter(active=True)
+        # Not yet known is an answer too: left empty, the route is "onbekend".
+        self.fields["route"].required = False
+
+    def clean_route(self):
+        return self.cleaned_data.get("route") or DropoutRoute.UNKNOWN
 
 
 class OutflowForm(PLPForm):

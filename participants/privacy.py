@@ -123,6 +123,8 @@ PERSONAL_DATA: dict[str, dict[str, Field]] = {
         "date": Field(CASE, False, KEEP),
         "reason": Field(CASE, False, KEEP),
         "explanation": Field(HEALTH, True, ERASE),
+        # A category the figures count (rule 14); "zorg" tells of treatment: special.
+        "route": Field(HEALTH, True, KEEP),
         "follow_up": Field(HEALTH, True, ERASE),
     },
     "participants.Outflow": {
@@ -204,6 +206,30 @@ PERSONAL_DATA: dict[str, dict[str, Field]] = {
         "wants_contact": Field(CASE, False, KEEP),
         "signal": Field(SYSTEM, False, KEEP),
         "created_at": Field(SYSTEM, False, KEEP),
+    },
+    # Support needs tell of money, health, home and care: special category data, for the
+    # assigned coach and coordinators. Kinds, statuses and dates stay after anonymising
+    # (rule 15); the text, the chain partner and the contact person there are erased.
+    "participants.SupportNeed": {
+        "id": Field(SYSTEM, False, KEEP),
+        "participant": Field(SYSTEM, False, KEEP),
+        "kind": Field(HEALTH, True, KEEP),
+        "description": Field(HEALTH, True, ERASE),
+        "since": Field(CASE, False, KEEP),
+        "status": Field(CASE, False, KEEP),
+        "closed_on": Field(CASE, False, KEEP),
+        "partner": Field(HEALTH, True, ERASE),
+        "contact_person": Field(HEALTH, True, ERASE),
+        "created_by": Field(SYSTEM, False, KEEP),
+    },
+    # Who was invited to a group lesson and whether they came (rule 12). The reasons of
+    # absence are codes with no health in them.
+    "participants.LessonAttendance": {
+        "id": Field(SYSTEM, False, KEEP),
+        "lesson": Field(CASE, False, KEEP),
+        "participant": Field(SYSTEM, False, KEEP),
+        "present": Field(CASE, False, KEEP),
+        "absence": Field(CASE, False, KEEP),
     },
     "participants.ReEntry": {
         "id": Field(SYSTEM, False, KEEP),

@@ -104,6 +104,17 @@ def reminders_due(user, until: datetime.date, limit: int = 100) -> list[Reminder
     return list(qs.select_related("participant").order_by("due_on", "pk")[:limit])
 
 
+def support_needs_waiting(user, day: datetime.date, limit: int = 50) -> list:
+    """Support needs open for more than 30 days, for Vandaag: of the participants the
+    user coaches (all of them for coordinators: both may see the needs), oldest first."""
+    from .models import SupportNeed
+
+    qs = SupportNeed.objects.waiting(day)
+    if not is_coordinator(user):
+        qs = qs.filter(participant__coach=user)
+    return list(qs.select_related("participant", "partner").order_by("since", "pk")[:limit])
+
+
 @dataclass(frozen=True)
 class Event:
     date: datetime.date | None
@@ -156,6 +167,11 @@ def participant_file(
         {"pk": pk, "title": text, "due_on": start, "user": label}
         for kind, pk, start, end, text, label, _extra in small
         if kind == "reminder" and end is None
+    ]
+    open_needs = [
+        {"pk": pk, "kind": extra, "partner": label, "since": start}
+        for kind, pk, start, end, text, label, extra in small
+        if kind == "supportneed" and end is None
     ]
     intake = getattr(p, "intake", None)
 
@@ -268,9 +284,9 @@ def participant_file(
         events = [
             Event(e.date, e.kind, HIDDEN_TITLES.get(e.kind, e.title), "", None, "", e.css)
             for e in events
-            if e.kind not in ("intake", "document", "signal-closed")
+            if e.kind not in ("intake", "document", "signal-closed", "supportneed", "supportneed-end")
         ]
-        signals, open_reminders, documents = [], [], []
+        signals, open_reminders, documents, open_needs = [], [], [], []
 
     closed = getattr(p, "phase", None) in CLOSED_PHASES
     return {
@@ -293,6 +309,7 @@ def participant_file(
         "open_trajectories": [t for t in trajectories if t.end is None],
         "open_reminders": sorted(open_reminders, key=lambda r: r["due_on"]),
         "documents": sorted(documents, key=lambda d: d["date"], reverse=True),
+        "support_needs": _support_needs(open_needs),
     }
 
 
@@ -334,9 +351,19 @@ def _ending(small: list[tuple]) -> dict | None:
     return {"kind": kind, "date": date, "title": Outflow.Kind(extra).label, "detail": detail}
 
 
+def _support_needs(rows: list[dict]) -> list[dict]:
+    """The open support needs of the "Nu" card, oldest first, with their kinds' labels."""
+    from .models import SupportNeed
+
+    return [
+        {**row, "label": SupportNeed.Kind(row["kind"]).label}
+        for row in sorted(rows, key=lambda r: r["since"])
+    ]
+
+
 def _small_records(p: Participant) -> list[tuple]:
-    """Credentials, pauses, dropouts, outflows, re-entries, reminders, documents and
-    follow-up answers in one UNION query:
+    """Credentials, pauses, dropouts, outflows, re-entries, reminders, documents,
+    follow-up answers and support needs in one UNION query:
     (kind, pk, date, end date, text, label, extra)."""
     from django.db.models import Case, CharField, DateField, F, TextField, Value, When
     from django.db.models.functions import Cast, Coalesce, TruncDate
@@ -346,12 +373,14 @@ def _small_records(p: Participant) -> list[tuple]:
         Credential,
         Dropout,
         FollowUp,
+        LessonAttendance,
         MentorCheckin,
         Observation,
         Outflow,
         Pause,
         ReEntry,
         Reminder,
+        SupportNeed,
     )
 
     def rows(model, kind, start, end=None, text=None, label=None, extra=None, filters=None, **annotations):
@@ -382,9 +411,27 @@ def _small_records(p: Participant) -> list[tuple]:
                 extra="planned",
                 planned=Cast("planned_end", TextField()),
             ),
-            rows(Dropout, "dropout", "date", text="explanation", label="reason__label"),
+            rows(Dropout, "dropout", "date", text="explanation", label="reason__label", extra="route"),
             rows(Outflow, "outflow", "date", text="job_title", label="employer__name", extra="kind"),
             rows(ReEntry, "reentry", "date", text="reason"),
+            rows(
+                LessonAttendance,
+                "lesson",
+                "lesson__date",
+                text="lesson__topic",
+                extra="minutes",
+                filters={"present": True},
+                minutes=Cast("lesson__duration_minutes", TextField()),
+            ),
+            rows(
+                SupportNeed,
+                "supportneed",
+                "since",
+                "closed_on",
+                text="description",
+                label="partner__name",
+                extra="kind",
+            ),
             rows(Reminder, "reminder", "due_on", "done_on", text="title", label="assigned_to__username"),
             rows(Attachment, "document", "uploaded_on", text="title", label="original_name"),
             rows(
@@ -443,8 +490,12 @@ def _small_events(p, kind, pk, start, end, text, label, extra) -> list[Event]:
             events.append(Event(end, "pause-end", _("Pause ended"), "", None, url, "warning"))
         return events
     if kind == "dropout":
+        from .models import DropoutRoute
+
         title = _("Dropout: %(reason)s") % {"reason": label or _("no reason")}
-        return [Event(start, kind, title, text, None, _url("dropout-edit", p, pk), "danger")]
+        route = _("Route after dropout: %(route)s") % {"route": DropoutRoute(extra).label}
+        detail = " – ".join(x for x in (route, text) if x)
+        return [Event(start, kind, title, detail, None, _url("dropout-edit", p, pk), "danger")]
     if kind == "outflow":
         title = _("Outflow: %(kind)s") % {"kind": Outflow.Kind(extra).label}
         detail = " – ".join(x for x in (label, text) if x)
@@ -460,6 +511,20 @@ def _small_events(p, kind, pk, start, end, text, label, extra) -> list[Event]:
             else (_("for %(user)s") % {"user": label})
         )
         return [Event(start, kind, title, detail, pk, _url("reminder-edit", p, pk), "secondary")]
+    if kind == "lesson":
+        title = _("Group lesson: %(topic)s") % {"topic": text}
+        return [Event(start, kind, title, _("%(minutes)s min") % {"minutes": extra}, None, css="dark")]
+    if kind == "supportneed":
+        from .models import SupportNeed
+
+        url = _url("supportneed-edit", p, pk)
+        what = SupportNeed.Kind(extra).label
+        detail = " – ".join(x for x in (label, text) if x)
+        events = [Event(start, kind, _("Support need: %(kind)s") % {"kind": what}, detail, None, url, "info")]
+        if end:
+            title = _("Support need closed: %(kind)s") % {"kind": what}
+            events.append(Event(end, "supportneed-end", title, "", None, url, "info"))
+        return events
     if kind == "followup":
         if label == "yes":
             title = _("Follow-up after %(months)s months: still in work or education")

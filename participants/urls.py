@@ -53,6 +53,10 @@ urlpatterns = [
     path("<int:pk>/document/nieuw/", views.attachment_create, name="attachment-create"),
     path("<int:pk>/document/<int:record_pk>/", views.attachment_download, name="attachment-download"),
     path("<int:pk>/document/<int:record_pk>/verwijderen/", views.attachment_delete, name="attachment-delete"),
+    *record_urls("supportneed", views.supportneed_create, views.supportneed_edit),
+    path(
+        "<int:pk>/supportneed/<int:record_pk>/afsluiten/", views.supportneed_settle, name="supportneed-settle"
+    ),
     path("<int:pk>/reminder/<int:record_pk>/klaar/", views.reminder_done, name="reminder-done"),
     path(
         "<int:pk>/outflow/<int:record_pk>/nazorg/<int:months>/", views.followup_create, name="followup-create"
@@ -63,6 +67,13 @@ urlpatterns = [
     path("register/import/<int:pk>/koppelen/", imports.import_map, name="import-map"),
     path("register/export/", imports.export, name="export"),
     path("register/sjabloon/", imports.template, name="template"),
+    path("groepslessen/", views.lesson_list, name="lesson-list"),
+    path("groepslessen/nieuw/", views.lesson_edit, name="lesson-create"),
+    path("groepslessen/<int:record_pk>/wijzigen/", views.lesson_edit, name="lesson-edit"),
+    path("groepslessen/<int:record_pk>/", views.lesson_attendance, name="lesson-attendance"),
+    path("leerwerkplekken/", views.learningplace_list, name="learningplace-list"),
+    path("leerwerkplekken/nieuw/", views.learningplace_edit, name="learningplace-create"),
+    path("leerwerkplekken/<int:record_pk>/", views.learningplace_edit, name="learningplace-edit"),
     path("beheer/accounts/", views.user_list, name="user-list"),
     path("beheer/accounts/nieuw/", views.user_edit, name="user-create"),
     path("beheer/accounts/<int:user_pk>/", views.user_edit, name="user-edit"),

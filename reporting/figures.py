@@ -21,6 +21,7 @@ from participants.models import (
     CredentialKind,
     Dropout,
     DropoutReason,
+    DropoutRoute,
     FollowUp,
     Outflow,
     Participant,
@@ -30,6 +31,8 @@ from participants.models import (
     TrajectoryKind,
 )
 
+from .figures_support import lesson_hours, places_realised, support_figures, support_participants
+
 PRE = TrajectoryKind.PRE_TRAJECTORY.value
 # Kinds reported under `trajecten` and `behaald`; the pre-trajectory has its own figure.
 CREDENTIAL_KINDS = [k for k in TrajectoryKind.values if k != PRE]
@@ -37,6 +40,7 @@ TRAJECTORY_KINDS = list(TrajectoryKind.values)
 OUTFLOW_KINDS = list(Outflow.Kind.values)
 WORK_OR_EDUCATION = [k for k in OUTFLOW_KINDS if k != Outflow.Kind.OTHER]
 NO_REASON = "geen-reden"
+ROUTES = list(DropoutRoute.values)
 assert set(CREDENTIAL_KINDS) == set(CredentialKind.values)
 
 
@@ -74,6 +78,7 @@ class RowFigures:
     behaald: dict[str, int]
     uitval: int
     uitval_per_reden: dict[str, int]
+    uitval_per_vervolgroute: dict[str, int]  # rule 14, keyed by DropoutRoute codes
     uitstroom: int
     uitstroom_per_soort: dict[str, int]
     uitstroom_werk_of_opleiding: int
@@ -97,6 +102,12 @@ class Figures:
     werkgevers_met_uitstroom: tuple[EmployerOutflow, ...]
     uren: dict[str, float]
     reasons: dict[str, str]  # reason code -> label, in report order
+    # Rules 12, 13 and 15 (reporting/figures_support.py).
+    lesuren: float = 0.0
+    deelnemersuren_lessen: float = 0.0
+    leerwerkplekken_gerealiseerd: int = 0
+    ondersteuning_gestart: dict | None = None
+    ondersteuning_geregeld: dict | None = None
 
     def as_json(self) -> dict:
         """The JSON export (keys are an interface: scripts rely on them)."""
@@ -114,6 +125,11 @@ class Figures:
                 for e in self.werkgevers_met_uitstroom
             ],
             "uren": self.uren,
+            "lesuren": self.lesuren,
+            "deelnemersuren_lessen": self.deelnemersuren_lessen,
+            "leerwerkplekken_gerealiseerd": self.leerwerkplekken_gerealiseerd,
+            "ondersteuning_gestart": self.ondersteuning_gestart,
+            "ondersteuning_geregeld": self.ondersteuning_geregeld,
         }
 
 
@@ -169,20 +185,23 @@ def _trajectory_aggs() -> dict[str, Count]:
 
 def target_figures(period: Period) -> dict[str, int]:
     """The totals that project years set targets for (see reporting.models.TARGET_FIELDS),
-    the same as compute_figures(period).totals gives, in three queries instead of twelve."""
+    the same as compute_figures(period).totals gives (and the places realised), in four
+    queries instead of sixteen."""
     traj = Trajectory.objects.filter(_in(period, "start")).order_by().aggregate(**_trajectory_aggs())
     work = Outflow.objects.filter(_in(period, "date")).aggregate(n=_distinct(Q(kind__in=WORK_OR_EDUCATION)))
     return {
         "instroom": sum(instroom_per("year", period).values()),
         **{k: traj[f"k{i}"] for i, k in enumerate(TRAJECTORY_KINDS)},
         "uitstroom_werk_of_opleiding": work["n"],
+        "leerwerkplekken_gerealiseerd": places_realised(period.start, period.end),
     }
 
 
 def compute_figures(period: Period, reference_date: datetime.date | None = None) -> Figures:
     """All figures of the counting rules for a period and a reference date (peildatum).
 
-    Twelve queries, whatever the number of participants or years in the period."""
+    Twelve queries, plus four for rules 12, 13 and 15, whatever the number of
+    participants or years in the period."""
     reference_date = reference_date or period.end
     years = period.years
 
@@ -204,9 +223,11 @@ def compute_figures(period: Period, reference_date: datetime.date | None = None)
 
     reasons = dict(DropoutReason.objects.order_by("position", "label").values_list("code", "label"))
     reason_codes = list(reasons)
-    drop_aggs = {"n": _distinct(), "none": _distinct(Q(reason__isnull=True))} | {
-        f"r{i}": _distinct(Q(reason__code=c)) for i, c in enumerate(reason_codes)
-    }
+    drop_aggs = (
+        {"n": _distinct(), "none": _distinct(Q(reason__isnull=True))}
+        | {f"r{i}": _distinct(Q(reason__code=c)) for i, c in enumerate(reason_codes)}
+        | {f"v{i}": _distinct(Q(route=c)) for i, c in enumerate(ROUTES)}
+    )
     dropouts = Dropout.objects.filter(_in(period, "date")).order_by()
     drop_years = _by_year(dropouts.annotate(y=ExtractYear("date")).values("y").annotate(**drop_aggs))
     drop_total = dropouts.aggregate(**drop_aggs)
@@ -234,6 +255,7 @@ def compute_figures(period: Period, reference_date: datetime.date | None = None)
             behaald={k: cred.get(f"k{i}", 0) for i, k in enumerate(CREDENTIAL_KINDS)},
             uitval=drop.get("n", 0),
             uitval_per_reden=per_reason,
+            uitval_per_vervolgroute={c: drop.get(f"v{i}", 0) for i, c in enumerate(ROUTES)},
             uitstroom=out.get("n", 0),
             uitstroom_per_soort={k: out.get(f"k{i}", 0) for i, k in enumerate(OUTFLOW_KINDS)},
             uitstroom_werk_of_opleiding=out.get("work", 0),
@@ -281,6 +303,9 @@ def compute_figures(period: Period, reference_date: datetime.date | None = None)
         uren={k: round((minutes.get(k) or 0) / 60, 1) for k in ProgressEntry.Kind.values},
         reasons=reasons
         | ({NO_REASON: _("No reason recorded")} if NO_REASON in totals.uitval_per_reden else {}),
+        leerwerkplekken_gerealiseerd=places_realised(period.start, period.end),
+        **lesson_hours(period.start, period.end),
+        **support_figures(period.start, period.end),
     )
 
 
@@ -293,12 +318,17 @@ FIGURES = [
     "behaald",
     "uitval",
     "uitval_per_reden",
+    "uitval_per_vervolgroute",
     "uitstroom",
     "uitstroom_per_soort",
     "uitstroom_werk_of_opleiding",
     "uitstroom_duurzaam",
     "lopend_op_peildatum",
     "werkgever",
+    "ondersteuning_gestart",
+    "ondersteuning_geregeld",
+    "lesuren",
+    "deelnemersuren_lessen",
 ]
 
 
@@ -316,9 +346,11 @@ def participants_in(
             ids = Trajectory.objects.filter(_in(period, "start"), kind=kind).values("participant")
         case "behaald":
             ids = Credential.objects.filter(_in(period, "awarded_on"), kind=key).values("participant")
-        case "uitval" | "uitval_per_reden":
+        case "uitval" | "uitval_per_reden" | "uitval_per_vervolgroute":
             drops = Dropout.objects.filter(_in(period, "date"))
-            if figure == "uitval_per_reden":
+            if figure == "uitval_per_vervolgroute":
+                drops = drops.filter(route=key)
+            elif figure == "uitval_per_reden":
                 drops = (
                     drops.filter(reason__isnull=True) if key == NO_REASON else drops.filter(reason__code=key)
                 )
@@ -343,6 +375,8 @@ def participants_in(
             ids = outs.values("participant")
         case "lopend_op_peildatum":
             ids = _active_trajectories(reference_date).filter(kind=key).values("participant")
+        case "ondersteuning_gestart" | "ondersteuning_geregeld" | "lesuren" | "deelnemersuren_lessen":
+            return support_participants(figure, period.start, period.end, key)
         case _:
             raise ValueError(f"Unknown figure {figure!r}")
     return P.filter(pk__in=ids)

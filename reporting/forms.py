@@ -148,4 +148,5 @@ class ProjectYearForm(PLPForm):
             "target_ervaringscertificaat",
             "target_deelcertificaat",
             "target_uitstroom",
+            "target_leerwerkplekken",
         ]

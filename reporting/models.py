@@ -16,6 +16,7 @@ TARGET_FIELDS = {
     "target_ervaringscertificaat": "ervaringscertificaat",
     "target_deelcertificaat": "deelcertificaat",
     "target_uitstroom": "uitstroom_werk_of_opleiding",
+    "target_leerwerkplekken": "leerwerkplekken_gerealiseerd",
 }
 
 
@@ -35,6 +36,7 @@ class ProjectYear(models.Model):
     target_ervaringscertificaat = _target(_("target: experience certificate trajectories"))
     target_deelcertificaat = _target(_("target: partial certificate trajectories"))
     target_uitstroom = _target(_("target: outflow to work or education"))
+    target_leerwerkplekken = _target(_("target: new learning places"))
 
     class Meta:
         ordering = ["start"]

@@ -14,6 +14,8 @@ from participants.models import DropoutReason, Organisation, Outflow, ProgressEn
 
 from .figures import CREDENTIAL_KINDS, NO_REASON, Figures, Period, compute_figures, target_figures
 from .models import TARGET_FIELDS, ProjectYear, ReportEdition
+from .report_support import COUNTING_RULES as SUPPORT_RULES
+from .report_support import support_context, support_label
 
 # Trajectory and outflow kinds are labelled by their model choices. The hours table
 # names the kinds of contact in the plural ("Lessons" where a record is a "Lesson"), so
@@ -24,6 +26,7 @@ HOURS_LABELS = {
     ProgressEntry.Kind.WORKPLACE_VISIT: gettext_lazy("Workplace visits"),
     ProgressEntry.Kind.THREE_WAY: gettext_lazy("Three-way talks"),
     ProgressEntry.Kind.PHONE: gettext_lazy("Phone call"),
+    ProgressEntry.Kind.EVALUATION: gettext_lazy("Evaluations"),
 }
 assert set(HOURS_LABELS) == set(ProgressEntry.Kind.values)
 COLOURS = ["#1f5f99", "#e08a1e", "#3a9a5b", "#b03a48", "#7a5ea8"]
@@ -104,7 +107,7 @@ def figure_label(figure: str, key: str = "") -> str:
             return _("Sustained outflow (after 6 and 12 months)")
         case "werkgever":
             return f"{_('Employer')}: {key}"
-    return figure
+    return support_label(figure, key) or figure
 
 
 def yearly_table(figures: Figures, options: dict) -> list[dict]:
@@ -414,7 +417,8 @@ def report_context(
         "hours_total": round(sum(figures.uren.values()), 1),
         "targets": targets(period),
         "quality": quality.counts(),
-        "counting_rules": COUNTING_RULES,
+        "counting_rules": COUNTING_RULES + SUPPORT_RULES,
+        **support_context(figures, options, _row, period),
         "tasks": list(edition.tasks.all()) if edition and edition.pk else [],
         "risks": list(edition.risks.all()) if edition and edition.pk else [],
         "deliverables": list(edition.deliverables.all()) if edition and edition.pk else [],

@@ -15,8 +15,10 @@ from django.views.decorators.http import require_POST
 from participants.models import (
     CredentialKind,
     DropoutReason,
+    DropoutRoute,
     Organisation,
     Outflow,
+    SupportNeed,
     Trajectory,
     TrajectoryKind,
 )
@@ -92,6 +94,8 @@ def _trace_key(figure: str, key: str) -> dict:
         *CredentialKind.values,
         *Outflow.Kind.values,
         NO_REASON,
+        *DropoutRoute.values,
+        *SupportNeed.Kind.values,
         *DropoutReason.objects.values_list("code", flat=True),
     }
     return {"key": key} if key in codes else {}

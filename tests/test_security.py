@@ -92,6 +92,16 @@ KINDS = {
     "participants:outflow-edit": "participant",
     "participants:reentry-create": "participant",
     "participants:reentry-edit": "sensitive",
+    "participants:supportneed-create": "sensitive",
+    "participants:supportneed-edit": "sensitive",
+    "participants:supportneed-settle": "sensitive",
+    "participants:lesson-list": "registrar",
+    "participants:lesson-create": "registrar",
+    "participants:lesson-edit": "registrar",
+    "participants:lesson-attendance": "registrar",
+    "participants:learningplace-list": "coordinator",
+    "participants:learningplace-create": "coordinator",
+    "participants:learningplace-edit": "coordinator",
     "participants:participant-export": "coordinator",
     "participants:participant-anonymise": "coordinator",
     "participants:import": "coordinator",
@@ -207,7 +217,7 @@ def world(db):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from participants import services
-    from participants.models import Reminder
+    from participants.models import GroupLesson, LearningPlace, Reminder, SupportNeed
 
     records["attachment"] = services.attachment_add(
         by=users["coach"],
@@ -215,6 +225,12 @@ def world(db):
         title="Intakeformulier",
         upload=SimpleUploadedFile("intake.pdf", b"%PDF-1.4 test document", content_type="application/pdf"),
     )
+    records["supportneed"] = SupportNeed.objects.create(participant=p, kind="vervoer", since=D(2024, 3, 1))
+    records["learningplace"] = LearningPlace.objects.create(
+        employer=records["placement"].employer, title="Groen", places=2, start=D(2024, 1, 1)
+    )
+    records["lesson"] = GroupLesson.objects.create(date=D(2024, 3, 5), start_time="10:00", topic="Rekenen")
+    records["lesson"].attendances.create(participant=p)
     records["reminder"] = Reminder.objects.create(
         participant=p, title="Bellen", due_on=D(2024, 5, 1), assigned_to=users["coach"]
     )

@@ -15,7 +15,7 @@ from django.apps import apps
 from django.db import models
 from django.test import Client
 
-from participants.models import FollowUp, Intake, ReEntry
+from participants.models import FollowUp, Intake, Observation, ReEntry
 from participants.privacy import PERSONAL_DATA
 from plp.models import AuditEntry
 from tests.participants.test_audit_privacy import NOT_WRITTEN_YET
@@ -66,6 +66,9 @@ def filled(world):  # noqa: F811 - the fixture imported above
         still_active=True,
     )
     ReEntry.objects.create(participant=outflowed, date=D(2024, 9, 1), reason="x")
+    Observation.objects.create(
+        participant=p, trajectory=records["trajectory"], date=D(2024, 3, 1), observer="coach"
+    )
     for label, names in special_text_fields().items():
         if label in NOT_WRITTEN_YET:
             continue

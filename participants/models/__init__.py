@@ -15,6 +15,7 @@ from .documents import (  # noqa: F401
 )
 from .exits import (  # noqa: F401
     Dropout,
+    DropoutRoute,
     Outflow,
     ReEntry,
 )
@@ -47,6 +48,12 @@ from .progress import (  # noqa: F401
     ProgressEntry,
     Reminder,
     Signal,
+)
+from .support import (  # noqa: F401
+    GroupLesson,
+    LearningPlace,
+    LessonAttendance,
+    SupportNeed,
 )
 from .trajectory import (  # noqa: F401
     Credential,

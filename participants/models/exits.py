@@ -8,6 +8,18 @@ from .organisations import DropoutReason, Organisation
 from .participant import Participant
 
 
+class DropoutRoute(models.TextChoices):
+    """Where a participant goes after dropping out (source 3.4: kept in dagbesteding "met
+    uitzicht op instroom"). The codes are an interface: the register and the JSON use them."""
+
+    DAY_ACTIVITIES = "dagbesteding", _("Day activities")
+    INDIVIDUAL_SUPPORT = "individuele_begeleiding", _("Individual support")
+    EDUCATION_OR_WORK = "opleiding_of_werk", _("Other education or work")
+    CARE = "zorg", _("Care or treatment")
+    NONE = "geen", _("None")
+    UNKNOWN = "onbekend", _("Unknown")
+
+
 class Dropout(models.Model):
     participant = models.ForeignKey(
         Participant, models.CASCADE, related_name="dropouts", verbose_name=_("participant")
@@ -23,8 +35,17 @@ class Dropout(models.Model):
         verbose_name=_("reason"),
     )
     explanation = models.TextField(_("explanation"), blank=True)
+    route = models.CharField(
+        _("route after dropout"),
+        max_length=30,
+        choices=DropoutRoute.choices,
+        default=DropoutRoute.UNKNOWN,
+        help_text=_("Where the person goes from here."),
+    )
     follow_up = models.TextField(
-        _("follow-up route"), blank=True, help_text=_("Where the person goes from here.")
+        _("follow-up route"),
+        blank=True,
+        help_text=_("In your own words: which organisation, what was agreed."),
     )
 
     class Meta:

@@ -12,6 +12,7 @@ class Organisation(models.Model):
         REFERRER = "referrer", _("Referrer")
         FUNDER = "funder", _("Funder")
         KNOWLEDGE_PARTNER = "knowledge_partner", _("Knowledge partner")
+        CHAIN_PARTNER = "chain_partner", _("Chain partner (support around the participant)")
         OTHER = "other", _("Other partner")
 
     name = models.CharField(_("name"), max_length=200, unique=True)

@@ -18,6 +18,7 @@ class ProgressEntry(models.Model):
         WORKPLACE_VISIT = "werkplekbezoek", _("Workplace visit")
         THREE_WAY = "driegesprek", _("Three-way talk")
         PHONE = "telefonisch", _("Phone call")
+        EVALUATION = "evaluatie", _("Evaluation")
 
     participant = models.ForeignKey(
         Participant, models.CASCADE, related_name="entries", verbose_name=_("participant")

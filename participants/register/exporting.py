@@ -78,6 +78,7 @@ def row_from_records(p: Participant, s: dict) -> dict:
         "uitval_datum": dr.date if dr else None,
         "uitval_reden": dr.reason.code if dr and dr.reason else "",
         "uitval_toelichting": dr.explanation if dr else "",
+        "uitval_vervolg": dr.route if dr else "",
         "uitstroom_datum": out.date if out else None,
         "uitstroom_soort": out.kind if out else "",
         "uitstroom_werkgever": out.employer.name if out and out.employer else "",

@@ -2,6 +2,7 @@
 into rows (within limits: the file comes from outside)."""
 
 import datetime
+import functools
 import hashlib
 from dataclasses import dataclass
 
@@ -29,6 +30,7 @@ COLUMNS = [
     "uitval_datum",
     "uitval_reden",
     "uitval_toelichting",
+    "uitval_vervolg",
     "uitstroom_datum",
     "uitstroom_soort",
     "uitstroom_werkgever",
@@ -69,6 +71,27 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 
 
+def route_key(text: str) -> str:
+    """A route after dropout as typed: code or label, any case, spaces and underscores ignored."""
+    return "".join(ch for ch in (text or "").lower() if ch not in " _-")
+
+
+@functools.cache
+def route_lookup() -> dict[str, str]:
+    """Normalised code, Dutch label and English label of each route, to its code."""
+    from django.utils import translation
+
+    from ..models import DropoutRoute
+
+    lookup = {}
+    for code, label in DropoutRoute.choices:
+        lookup[route_key(code)] = code
+        for language in ("nl", "en"):
+            with translation.override(language):
+                lookup[route_key(str(label))] = code
+    return lookup
+
+
 # The format's columns plus a few; rows with values, the headers' row included; at most
 # 50 MB unpacked for an XLSX (its members' declared sizes, checked before parsing).
 LIMITS = spreadsheet.Limits(columns=len(COLUMNS) + 5, rows=MAX_ROWS + 1, unpacked=50 * 1024 * 1024)
@@ -96,6 +119,8 @@ EXPLANATION = {
     "uitval_datum": "Datum van uitval.",
     "uitval_reden": "Code of omschrijving: instapniveau, persoonlijk, mismatch, leerbaarheid, anders.",
     "uitval_toelichting": "Toelichting op de uitval.",
+    "uitval_vervolg": "Vervolg na uitval, code of omschrijving: dagbesteding, individuele_begeleiding, "
+    "opleiding_of_werk, zorg, geen, onbekend. Leeg bij een nieuwe uitval: onbekend.",
     "uitstroom_datum": "Datum van uitstroom.",
     "uitstroom_soort": "betaald werk, beschut werk, participatiebaan, detachering, vervolgopleiding, anders.",
     "uitstroom_werkgever": "Werkgever of school na uitstroom; onbekende worden aangemaakt.",

@@ -22,7 +22,17 @@ from ..models import (
     Trajectory,
 )
 from .exporting import register_state, row_from_records
-from .format import DATE_COLUMNS, OUTFLOW_LABELS, REQUIRED, TRAJECTORY_KINDS, RegisterFile, _text, parse_date
+from .format import (
+    DATE_COLUMNS,
+    OUTFLOW_LABELS,
+    REQUIRED,
+    TRAJECTORY_KINDS,
+    RegisterFile,
+    _text,
+    parse_date,
+    route_key,
+    route_lookup,
+)
 
 
 @dataclass
@@ -103,6 +113,7 @@ class Lookups:
         reasons = self.reason_list = list(DropoutReason.objects.all())
         self.reasons = {r.code.lower(): r for r in reasons} | {r.label.lower(): r for r in reasons}
         self.organisations = {o.name.lower(): o for o in Organisation.objects.all()}
+        self.routes = route_lookup()
         self.participants = {
             p.number: p
             for p in Participant.objects.filter(number__in=numbers).select_related("coach", "referrer")
@@ -178,6 +189,12 @@ def _parse_row(row: int, raw: dict, lookups: Lookups, plan: ImportPlan) -> dict 
     if values.get("uitval_reden") and values["uitval_reden"].lower() not in lookups.reasons:
         labels = {key: reason.label for key, reason in lookups.reasons.items()}
         _unknown(plan, row, "uitval_reden", values["uitval_reden"], "reden", labels)
+    if values.get("uitval_vervolg") and route_key(values["uitval_vervolg"]) not in lookups.routes:
+        error(
+            "uitval_vervolg",
+            f"onbekend vervolg na uitval '{values['uitval_vervolg']}' (dagbesteding, "
+            "individuele_begeleiding, opleiding_of_werk, zorg, geen, onbekend)",
+        )
     if values.get("uitstroom_soort") and values["uitstroom_soort"].lower() not in OUTFLOW_LABELS:
         kinds = {key: code for key, code in OUTFLOW_LABELS.items()}
         _unknown(plan, row, "uitstroom_soort", values["uitstroom_soort"], "soort uitstroom", kinds)
@@ -194,7 +211,7 @@ def _parse_row(row: int, raw: dict, lookups: Lookups, plan: ImportPlan) -> dict 
         ("voortraject_start", ["voortraject_eind"]),
         ("leerbedrijf", ["leermeester", "plaatsing_start", "plaatsing_eind"]),
         ("plaatsing_start", ["leerbedrijf"]),
-        ("uitval_datum", ["uitval_reden", "uitval_toelichting"]),
+        ("uitval_datum", ["uitval_reden", "uitval_toelichting", "uitval_vervolg"]),
         ("uitstroom_datum", ["uitstroom_soort", "uitstroom_werkgever", "uitstroom_functie"]),
         ("uitstroom_soort", ["uitstroom_datum"]),
         ("uitval_reden", ["uitval_datum"]),
@@ -277,6 +294,8 @@ def plan_import(file: RegisterFile, mapping: dict[str, dict[str, str]] | None = 
 
 
 def _comparable(value, column: str):
+    if column == "uitval_vervolg":
+        return route_lookup().get(route_key(value), value or "")
     if column in ("traject", "uitstroom_soort", "coach", "uitval_reden"):
         text = (value or "").lower()
         return OUTFLOW_LABELS.get(text, text) if column == "uitstroom_soort" else text
@@ -387,6 +406,7 @@ def apply_import(plan: ImportPlan, *, by) -> dict:
                 date=v["uitval_datum"],
                 reason=reason or d.reason,
                 explanation=v.get("uitval_toelichting") or d.explanation,
+                route=lookups.routes[route_key(v["uitval_vervolg"])] if v.get("uitval_vervolg") else d.route,
             )
         if v.get("uitstroom_datum"):
             o = s.get("outflow") or Outflow(participant=p)

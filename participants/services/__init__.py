@@ -3,7 +3,7 @@ rows it touches (full_clean plus the rules that span rows) and writes its audit 
 in that same transaction, so the change and its trace commit together or not at all.
 
 By area: records (the file's lifecycle), reminders, documents, accounts, mentor (the
-workplace mentor's link)."""
+workplace mentor's link), support (support needs, group lessons, learning places)."""
 
 from .accounts import (  # noqa: F401
     account_save,
@@ -59,4 +59,12 @@ from .reminders import (  # noqa: F401
     followups_due,
     reminder_done,
     reminder_save,
+)
+from .support import (  # noqa: F401
+    attendance_record,
+    learning_place_save,
+    lesson_plan,
+    lesson_save,
+    support_need_save,
+    support_need_settle,
 )

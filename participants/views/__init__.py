@@ -50,3 +50,14 @@ from .management import (  # noqa: F401
     user_edit,
     user_list,
 )
+from .support import (  # noqa: F401
+    learningplace_edit,
+    learningplace_list,
+    lesson_attendance,
+    lesson_edit,
+    lesson_list,
+    placement_capacity_warning,
+    supportneed_create,
+    supportneed_edit,
+    supportneed_settle,
+)

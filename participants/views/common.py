@@ -89,6 +89,7 @@ def _record_view(
     form_kwargs: Callable | None = None,
     extra_service_kwargs: Callable | None = None,
     sensitive: bool = False,
+    after_save: Callable | None = None,
 ) -> HttpResponse:
     """Create or edit one record of a participant's file through its service. With
     `sensitive` (pauses, dropout), and for editing any record whose form shows a field
@@ -109,6 +110,8 @@ def _record_view(
         extra = extra_service_kwargs(form) if extra_service_kwargs else {}
         if _run(form, service, by=request.user, **{arg: form.instance}, **extra):
             messages.success(request, _("%(what)s saved.") % {"what": title})
+            if after_save:
+                after_save(request, form.instance)
             return redirect(safe_next(request) or participant)
     return _form_page(request, participant, form, title)
 

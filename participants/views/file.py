@@ -63,6 +63,7 @@ from ..selectors import (
     participant_for_user,
 )
 from .common import _form_page, _log_view, _make_record_views, _record_view, _run
+from .support import placement_capacity_warning
 
 
 @registrar_required
@@ -153,7 +154,12 @@ trajectory_create, trajectory_edit = _make_record_views(
 
 
 placement_create, placement_edit = _make_record_views(
-    Placement, PlacementForm, services.placement_save, "placement", gettext_lazy("Placement")
+    Placement,
+    PlacementForm,
+    services.placement_save,
+    "placement",
+    gettext_lazy("Placement"),
+    after_save=placement_capacity_warning,
 )
 
 
@@ -228,6 +234,7 @@ def placement_switch(request: HttpRequest, pk: int, record_pk: int) -> HttpRespo
     if request.method == "POST" and form.is_valid():
         if _run(form, services.placement_switch, by=request.user, current=current, new=form.instance):
             messages.success(request, _("Placement switched."))
+            placement_capacity_warning(request, form.instance)
             return redirect(participant)
     return _form_page(
         request,

@@ -31,6 +31,7 @@ from ..querysets import attention
 from ..selectors import (
     may_see_sensitive,
     reminders_due,
+    support_needs_waiting,
     with_flags,
 )
 
@@ -150,5 +151,6 @@ def today(request: HttpRequest) -> HttpResponse:
             "reminders": reminders,
             "attention": needing,
             "followups": services.followups_due(request.user, day),
+            "support_waiting": support_needs_waiting(request.user, day),
         },
     )

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from participants.models import Participant
+from participants.models import GroupLesson, Participant
 from reporting.models import PdfJob, ReportEdition
 from tests.conftest import load_demo
 
@@ -80,6 +80,10 @@ def test_main_pages_have_no_serious_accessibility_violations(
         "import": "/deelnemers/register/import/",
         "organisations": "/deelnemers/beheer/organisation/",
         "accounts": "/deelnemers/beheer/accounts/",
+        "lessons": "/deelnemers/groepslessen/",
+        "attendance": f"/deelnemers/groepslessen/{GroupLesson.objects.order_by('-date').first().pk}/",
+        "learning places": "/deelnemers/leerwerkplekken/",
+        "support need form": f"/deelnemers/{participant.pk}/supportneed/nieuw/",
     }
     for name, path in pages.items():
         page.goto(live_server.url + path)

@@ -44,6 +44,7 @@ from plp.demo import (
     d,
     plans,
 )
+from plp.demo_support import seed_support
 from reporting.models import Deliverable, ProjectYear, ReportEdition, Risk, WorkPlanTask
 
 
@@ -58,6 +59,7 @@ class Command(BaseCommand):
             created = self.participants(users, orgs)
             self.report(orgs)
             self.reminders(users)
+            seed_support(by=users["coordinator"], orgs=orgs)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} participants added)."))
         self.stdout.write(f"Log in at http://127.0.0.1:8000/ with password {DEMO_PASSWORD!r} as:")
         for username, first, last, role in ACCOUNTS:
@@ -221,7 +223,12 @@ class Command(BaseCommand):
 
         ProjectYear.objects.get_or_create(
             name="Projectjaar 1",
-            defaults={"start": d(2022, 4, 1), "end": d(2023, 12, 31), "target_instroom": 15},
+            defaults={
+                "start": d(2022, 4, 1),
+                "end": d(2023, 12, 31),
+                "target_instroom": 15,
+                "target_leerwerkplekken": 10,
+            },
         )
         ProjectYear.objects.get_or_create(
             name="Projectjaar 2",
@@ -231,6 +238,7 @@ class Command(BaseCommand):
                 "target_instroom": 25,
                 "target_praktijkverklaring": 10,
                 "target_uitstroom": 5,
+                "target_leerwerkplekken": 15,
             },
         )
         edition, created = ReportEdition.objects.get_or_create(
@@ -259,7 +267,7 @@ class Command(BaseCommand):
         on the most recent one."""
         start = plan.trajectories[0][1]
         stop = plan.exit[1] if plan.exit else today
-        kinds = list(ProgressEntry.Kind.values)
+        kinds = [k for k in ProgressEntry.Kind.values if k != ProgressEntry.Kind.EVALUATION]
         date, n = start, 0
         entries = []
         while date <= stop:
@@ -275,7 +283,7 @@ class Command(BaseCommand):
                 entry=ProgressEntry(
                     participant=p,
                     date=date,
-                    kind=kinds[j % len(kinds)],
+                    kind=ProgressEntry.Kind.EVALUATION if j % 8 == 7 else kinds[j % len(kinds)],
                     duration_minutes=[60, 45, 90, 60, 15][j % 5],
                     notes="Voortgang besproken; afspraken voor komende weken gemaakt.",
                     author=p.coach,
