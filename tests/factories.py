@@ -153,3 +153,32 @@ class PasskeyFactory(factory.django.DjangoModelFactory):
     confirmed = True
     credential_id = factory.Sequence(lambda n: f"credential-{n}".encode())
     public_key = b"cose-key"
+
+
+class QualificationFileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.QualificationFile
+        django_get_or_create = ["crebo"]
+
+    crebo = factory.Sequence(lambda n: f"{25000 + n}")
+    title = factory.Sequence(lambda n: f"Medewerker {n}")
+    level = 2
+
+
+class WorkProcessFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.WorkProcess
+
+    qualification = factory.SubFactory(QualificationFileFactory)
+    code = factory.Sequence(lambda n: f"B1-K1-W{n + 1}")
+    core_task = "Voert werkzaamheden uit"
+    title = factory.Sequence(lambda n: f"Werkproces {n}")
+
+
+class LearningGoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.LearningGoal
+
+    trajectory = factory.SubFactory(TrajectoryFactory)
+    work_process = factory.SubFactory(WorkProcessFactory)
+    assignment = "Zet de bestelling klaar."
