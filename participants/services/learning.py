@@ -56,7 +56,11 @@ def _check_goal_trajectory(trajectory: Trajectory) -> None:
 
 @transaction.atomic
 def goals_add(
-    *, by, trajectory: Trajectory, work_processes: list[WorkProcess], assignments: dict[int, str] | None = None
+    *,
+    by,
+    trajectory: Trajectory,
+    work_processes: list[WorkProcess],
+    assignments: dict[int, str] | None = None,
 ) -> list[LearningGoal]:
     """Add the chosen work processes to a trajectory as learning goals (those already
     there are left as they are), each with its assignment at this workplace."""
@@ -86,7 +90,10 @@ def goal_save(*, by, goal: LearningGoal) -> LearningGoal:
     goal.full_clean()
     goal.save()
     log_action(
-        by=by, action=f"participants.learninggoal.{verb}", obj=goal, participant=goal.trajectory.participant_id
+        by=by,
+        action=f"participants.learninggoal.{verb}",
+        obj=goal,
+        participant=goal.trajectory.participant_id,
     )
     return goal
 
@@ -155,7 +162,9 @@ def observation_record(
     if unknown:
         raise TypeError(f"unknown observation fields: {sorted(unknown)}")
     steps = {int(k): int(v) for k, v in steps.items()}
-    goals = _validate_observation(participant=participant, trajectory=trajectory, date=date, steps=steps, texts=texts)
+    goals = _validate_observation(
+        participant=participant, trajectory=trajectory, date=date, steps=steps, texts=texts
+    )
     observation = Observation(
         participant=participant,
         trajectory=trajectory,
@@ -169,7 +178,9 @@ def observation_record(
     observation.full_clean()
     observation.save()
     rows = [
-        ObservationStep(observation=observation, goal=goals[gid], step=step, date=date, participant=participant)
+        ObservationStep(
+            observation=observation, goal=goals[gid], step=step, date=date, participant=participant
+        )
         for gid, step in sorted(steps.items())
     ]
     ObservationStep.objects.bulk_create(rows)
@@ -182,6 +193,9 @@ def observation_record(
 def observation_delete(*, by, observation: Observation) -> None:
     """Remove an observation recorded by mistake, with its steps."""
     log_action(
-        by=by, action="participants.observation.deleted", obj=observation, participant=observation.participant_id
+        by=by,
+        action="participants.observation.deleted",
+        obj=observation,
+        participant=observation.participant_id,
     )
     observation.delete()

@@ -85,7 +85,10 @@ def test_goals_only_on_credential_trajectories(participant, coach):
 def test_goals_add_skips_existing_and_audits(goal, coach):
     wp = WorkProcessFactory()
     made = learning.goals_add(
-        by=coach, trajectory=goal.trajectory, work_processes=[goal.work_process, wp], assignments={wp.pk: "Kassa."}
+        by=coach,
+        trajectory=goal.trajectory,
+        work_processes=[goal.work_process, wp],
+        assignments={wp.pk: "Kassa."},
     )
     assert [g.work_process for g in made] == [wp] and made[0].assignment == "Kassa."
     assert AuditEntry.objects.filter(action="participants.learninggoal.created").count() == 1
