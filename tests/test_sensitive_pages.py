@@ -25,8 +25,9 @@ D = datetime.date
 CANARY = "CANARY"
 # Pages that show each user what that user may see (the participant page leaves the
 # special data out for a peer expert, "Vandaag" lists the user's own reminders): a peer
-# gets them, without any special value.
-PER_USER_PAGES = {"participants:participant-detail", "participants:today"}
+# gets them, without any special value; the learning page shows a peer the goals and
+# steps, not the observations' text).
+PER_USER_PAGES = {"participants:participant-detail", "participants:today", "participants:learning"}
 
 
 def special_text_fields() -> dict[str, list[str]]:

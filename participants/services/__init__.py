@@ -2,8 +2,10 @@
 rows it touches (full_clean plus the rules that span rows) and writes its audit entry
 in that same transaction, so the change and its trace commit together or not at all.
 
-By area: records (the file's lifecycle), reminders, documents, accounts."""
+By area: records (the file's lifecycle), reminders, documents, accounts, learning (the
+learning route: catalogue, goals, observations)."""
 
+from . import learning  # noqa: F401
 from .accounts import (  # noqa: F401
     account_save,
     reference_save,

@@ -4,7 +4,7 @@ audit entry (codes and ids only, never the typed text)."""
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from ..models import (
     Observation,
     ObservationStep,
     Participant,
+    PendingImport,
     QualificationFile,
     Step,
     Trajectory,
@@ -129,7 +130,7 @@ def _validate_observation(
         if step not in Step.values:
             errors.setdefault("steps", []).append(_("The step is 1, 2, 3 or 4."))
     if not steps and not any((texts.get(f) or "").strip() for f in Observation.TEXT_FIELDS):
-        errors.setdefault("__all__", []).append(
+        errors.setdefault(NON_FIELD_ERRORS, []).append(
             _("Give a step for at least one learning goal or write what was observed.")
         )
     if errors:
@@ -199,3 +200,17 @@ def observation_delete(*, by, observation: Observation) -> None:
         participant=observation.participant_id,
     )
     observation.delete()
+
+
+def pending_import_add(*, by, name: str, content: bytes) -> PendingImport:
+    """Keep an uploaded catalogue between preview and confirm (in the database, never on disk)."""
+    return PendingImport.objects.create(user=by, filename=name[:200], content=content)
+
+
+def pending_import_drop(*, pending: PendingImport) -> None:
+    pending.delete()
+
+
+def pending_imports_expire(*, before) -> None:
+    """Forget uploads that were neither confirmed nor cancelled."""
+    PendingImport.objects.filter(created_at__lt=before).delete()

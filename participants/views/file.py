@@ -38,6 +38,7 @@ from ..forms import (
     SwitchPlacementForm,
     TrajectoryForm,
 )
+from ..goals import learning_context
 from ..models import (
     PHASE_CSS,
     Attachment,
@@ -91,6 +92,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     participant = participant_for_user(request, pk)
     sensitive = may_see_sensitive(request.user, participant)
     log_action(by=request.user, action="participants.participant.viewed", participant=participant)
+    record = participant_file(participant, sensitive=sensitive)
     return render(
         request,
         "participants/participant_detail.html",
@@ -103,7 +105,8 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "access_log": AuditEntry.objects.filter(participant_id=participant.pk)[:50]
             if is_coordinator(request.user)
             else None,
-            **participant_file(participant, sensitive=sensitive),
+            **record,
+            **learning_context(request.user, participant, sensitive, record["trajectories"]),
         },
     )
 
