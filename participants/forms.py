@@ -264,10 +264,18 @@ class SignalCloseForm(forms.Form):
 class CredentialForm(PLPForm):
     class Meta:
         model = Credential
-        fields = ["kind", "trajectory", "awarded_on", "issuer", "work_processes"]
+        fields = ["kind", "trajectory", "awarded_on", "issuer", "accepted_work_processes", "work_processes"]
+        widgets = {"accepted_work_processes": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, participant: Participant, **kwargs):
         super().__init__(*args, **kwargs)
+        from .models import WorkProcess
+
+        goals = WorkProcess.objects.filter(goals__trajectory__participant=participant)
+        chosen = (
+            self.instance.accepted_work_processes.all() if self.instance.pk else WorkProcess.objects.none()
+        )
+        self.fields["accepted_work_processes"].queryset = (goals | chosen).distinct().order_by("code")
         self.fields["trajectory"].queryset = participant.trajectories.exclude(kind="voortraject")
         self.fields["trajectory"].help_text = _("An ongoing trajectory is marked achieved on the award date.")
         self.fields["issuer"].queryset = Organisation.objects.filter(active=True)

@@ -142,7 +142,10 @@ def learning_context(user, participant, sensitive: bool, trajectories: list[Traj
         for t in trajectories
         if t.kind in GOAL_KINDS and t.pk not in with_goals and t.outcome == Trajectory.Outcome.ONGOING
     ]
+    from django.conf import settings
+
     return {
+        "certificate_name": settings.PLP_CERTIFICATE_NAME,
         "learning": tables,
         "goal_trajectories": open_goal_trajectories if may_write else [],
         "may_write_learning": may_write,

@@ -149,3 +149,52 @@ def submit_helper(label) -> FormHelper:
     helper = FormHelper()
     helper.add_input(Submit("submit", label))
     return helper
+
+
+YES_NO = [("", _("not judged yet")), ("1", _("yes, mastered")), ("0", _("no, not yet"))]
+
+
+class JudgmentForm(forms.Form):
+    """The summary judgment: per work process mastered yes or no and the motivation
+    (prefilled from the evidence), the mentor's name and signing date."""
+
+    mentor_name = forms.CharField(label=_("Workplace mentor (name)"), max_length=200, required=False)
+    signed_on = forms.DateField(label=_("Signed by the mentor on"), required=False, widget=DateInput())
+
+    def __init__(self, *args, proposals, draft=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        stored = {i.goal_id: i for i in draft.items.all()} if draft else {}
+        if draft:
+            self.initial.setdefault("mentor_name", draft.mentor_name)
+            self.initial.setdefault("signed_on", draft.signed_on)
+        self.rows = []
+        for proposal in proposals:
+            gid = proposal.row.goal.pk
+            item = stored.get(gid)
+            mastered = item.mastered if item else proposal.mastered
+            self.fields[f"mastered_{gid}"] = forms.TypedChoiceField(
+                label=_("Mastered"),
+                choices=YES_NO,
+                coerce=lambda v: v == "1",
+                empty_value=None,
+                required=False,
+                initial="" if mastered is None else ("1" if mastered else "0"),
+                widget=forms.RadioSelect,
+            )
+            self.fields[f"motivation_{gid}"] = forms.CharField(
+                label=_("Motivation"),
+                required=False,
+                initial=item.motivation if item else proposal.motivation,
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+            self.rows.append((proposal, self[f"mastered_{gid}"], self[f"motivation_{gid}"]))
+
+    def items(self) -> dict[int, tuple]:
+        return {
+            p.row.goal.pk: (
+                self.cleaned_data.get(f"mastered_{p.row.goal.pk}"),
+                self.cleaned_data.get(f"motivation_{p.row.goal.pk}", ""),
+                p.evidence_dates,
+            )
+            for p, _m, _t in self.rows
+        }

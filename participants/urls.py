@@ -5,7 +5,7 @@ from django.urls import path
 from plp import login_audit
 
 from . import imports, views
-from .views import catalogue, learning
+from .views import catalogue, judgment, learning
 
 app_name = "participants"
 
@@ -74,6 +74,9 @@ urlpatterns = [
         name="observation-create",
     ),
     path("<int:pk>/leerdoel/<int:goal_pk>/", learning.goal_edit, name="goal-edit"),
+    path("<int:pk>/leerroute/<int:trajectory_pk>/oordeel/", judgment.judgment_edit, name="judgment"),
+    path("<int:pk>/oordeel/<int:record_pk>/pdf/", judgment.judgment_download, name="judgment-download"),
+    path("<int:pk>/certificaat/", judgment.certificate_download, name="certificate-download"),
     path(
         "<int:pk>/observatie/<int:record_pk>/verwijderen/",
         learning.observation_delete,

@@ -111,6 +111,9 @@ KINDS = {
     "participants:goal-edit": "sensitive",
     "participants:observation-create": "sensitive",
     "participants:observation-delete": "sensitive",
+    "participants:judgment": "sensitive",
+    "participants:judgment-download": "sensitive",
+    "participants:certificate-download": "participant",
     "participants:user-list": "accounts",
     "participants:user-create": "accounts",
     "participants:user-edit": "accounts",
@@ -227,6 +230,9 @@ def world(db):
         observer="coach",
         steps={goal.pk: 2},
         situation="Magazijn",
+    )
+    records["judgment"] = services.learning.judgment_save(
+        by=users["coach"], trajectory=t, items={goal.pk: (True, "Zelfstandig", [])}, mentor_name="Henk"
     )
     records["reminder"] = Reminder.objects.create(
         participant=p, title="Bellen", due_on=D(2024, 5, 1), assigned_to=users["coach"]

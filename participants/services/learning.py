@@ -3,6 +3,7 @@ learning goals and observations with a step per goal. Each is one transaction wi
 audit entry (codes and ids only, never the typed text)."""
 
 import datetime
+import hashlib
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
@@ -12,6 +13,8 @@ from django.utils.translation import gettext as _
 from plp.audit import log_action
 
 from ..models import (
+    Judgment,
+    JudgmentItem,
     LearningGoal,
     Observation,
     ObservationStep,
@@ -214,3 +217,83 @@ def pending_import_drop(*, pending: PendingImport) -> None:
 def pending_imports_expire(*, before) -> None:
     """Forget uploads that were neither confirmed nor cancelled."""
     PendingImport.objects.filter(created_at__lt=before).delete()
+
+
+@transaction.atomic
+def judgment_save(
+    *,
+    by,
+    trajectory: Trajectory,
+    items: dict[int, tuple[bool | None, str, list]],
+    mentor_name: str = "",
+    signed_on: datetime.date | None = None,
+) -> Judgment:
+    """Write the summary judgment of a trajectory's goals: `items` is {goal id: (mastered,
+    motivation, evidence dates)}. Changes the current draft, or starts a new version when
+    there is none (the last one was sent and is frozen). Only the trajectory's goals."""
+    trajectory = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
+    goals = {g.pk: g for g in trajectory.goals.all()}
+    strangers = set(items) - set(goals)
+    if strangers:
+        raise ValidationError(_("A judgment is given for a goal of another trajectory."))
+    if signed_on and signed_on > timezone.localdate():
+        raise ValidationError({"signed_on": _("The signing date cannot lie in the future.")})
+    latest = trajectory.judgments.order_by("-version").first()
+    if latest is None or latest.is_sent:
+        judgment = Judgment(
+            participant_id=trajectory.participant_id,
+            trajectory=trajectory,
+            version=(latest.version + 1) if latest else 1,
+            created_by=by if by is not None and by.is_authenticated else None,
+        )
+        verb = "created"
+    else:
+        judgment, verb = latest, "changed"
+    judgment.mentor_name, judgment.signed_on = mentor_name.strip(), signed_on
+    judgment.full_clean()
+    judgment.save()
+    judgment.items.all().delete()
+    JudgmentItem.objects.bulk_create(
+        JudgmentItem(
+            judgment=judgment,
+            goal=goals[gid],
+            participant_id=trajectory.participant_id,
+            mastered=mastered,
+            motivation=(motivation or "").strip(),
+            evidence_dates=[d.isoformat() if hasattr(d, "isoformat") else str(d) for d in dates],
+        )
+        for gid, (mastered, motivation, dates) in sorted(items.items())
+    )
+    log_action(
+        by=by,
+        action=f"participants.judgment.{verb}",
+        obj=judgment,
+        participant=trajectory.participant_id,
+        data={"version": judgment.version, "mastered": sorted(g for g, v in items.items() if v[0])},
+    )
+    return judgment
+
+
+@transaction.atomic
+def judgment_send(*, by, judgment: Judgment, pdf: bytes, on: datetime.date | None = None) -> Judgment:
+    """Freeze a judgment as sent to the school: its PDF is stored with its SHA-256 and it
+    cannot change any more (a change makes a new version)."""
+    judgment = Judgment.objects.select_for_update().get(pk=judgment.pk)
+    if judgment.is_sent:
+        raise ValidationError(_("This judgment was already sent; a change makes a new version."))
+    if not judgment.mentor_name or not judgment.signed_on:
+        raise ValidationError(_("Record the mentor's name and signing date before sending."))
+    if judgment.items.filter(mastered=None).exists():
+        raise ValidationError(_("Judge every work process (yes or no) before sending."))
+    judgment.pdf = pdf
+    judgment.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    judgment.sent_on = on or timezone.localdate()
+    judgment.save()
+    log_action(
+        by=by,
+        action="participants.judgment.sent",
+        obj=judgment,
+        participant=judgment.participant_id,
+        data={"version": judgment.version, "pdf_sha256": judgment.pdf_sha256},
+    )
+    return judgment

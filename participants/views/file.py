@@ -176,6 +176,9 @@ credential_create, credential_edit = _make_record_views(
     "credential",
     gettext_lazy("Credential"),
     form_kwargs=lambda participant: {"participant": participant},
+    extra_service_kwargs=lambda form: {
+        "accepted_work_processes": form.cleaned_data.get("accepted_work_processes", [])
+    },
 )
 
 

@@ -5,6 +5,7 @@ evidence; STARR text only for the assigned coach and coordinators)."""
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from plp.audit import log_action
@@ -59,6 +60,9 @@ def learning_page(request: HttpRequest, pk: int, trajectory_pk: int) -> HttpResp
             "observations": observations,
             "sensitive": sensitive,
             "may_write": sensitive or not has_role(request.user, PEER_EXPERT),
+            "judgment_url": reverse("participants:judgment", args=[participant.pk, trajectory.pk])
+            if sensitive and tables
+            else None,
         },
     )
 
