@@ -89,6 +89,8 @@ def judgment_pdf(judgment: Judgment) -> bytes:
     """The judgment as the school receives it: participant, qualification file(s), each
     work process with its judgment and evidence dates, and signature blocks."""
     items = list(judgment.items.select_related("goal__work_process__qualification"))
+    for item in items:
+        item.evidence_shown = [_dutch_date(d) for d in item.evidence_dates]
     files = sorted({i.goal.work_process.qualification for i in items}, key=lambda f: f.crebo)
     placement = judgment.participant.placements.select_related("employer").order_by("-start").first()
     with translation.override(settings.LANGUAGE_CODE):
@@ -107,11 +109,23 @@ def judgment_pdf(judgment: Judgment) -> bytes:
         )
 
 
+def _dutch_date(iso: str) -> str:
+    try:
+        return datetime.date.fromisoformat(iso).strftime("%d-%m-%Y")
+    except (TypeError, ValueError):
+        return str(iso)
+
+
 def certificate_context(participant: Participant) -> dict:
     """The ervaringscertificaat: name, period, workplace(s), and what was learned (the
     goals at step 3 or 4, with the step reached)."""
     tables = matrix(participant)
-    learned = [r for t in tables for r in t.rows if r.step and r.step >= Step.SOME_HELP]
+    best: dict[int, GoalRow] = {}  # a work process of two trajectories: its highest step
+    for row in (r for t in tables for r in t.rows if r.step and r.step >= Step.SOME_HELP):
+        wp = row.goal.work_process_id
+        if wp not in best or row.step > best[wp].step:
+            best[wp] = row
+    learned = sorted(best.values(), key=lambda r: r.goal.work_process.code)
     trajectories = list(participant.trajectories.exclude(start=None).order_by("start"))
     placements = list(participant.placements.select_related("employer").order_by("start"))
     start = min((t.start for t in trajectories), default=None)

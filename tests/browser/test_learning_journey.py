@@ -10,7 +10,7 @@ from plp.roles import COACH
 from tests.factories import ParticipantFactory, TrajectoryFactory, UserFactory, WorkProcessFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = "/tmp/learn"  # noqa: S108 - set to a folder to keep screenshots while working on the pages
+SHOTS = None  # set to a folder to keep screenshots while working on the pages
 
 
 def shot(page, name):
@@ -68,4 +68,21 @@ def test_coach_follows_the_learning_route_on_a_phone(live_server, browser):
     page.goto(f"{live_server.url}{p.get_absolute_url()}")
     assert page.locator(".goal-matrix tbody tr").count() == 2
     shot(page, "participant-page")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    page.click("section[aria-labelledby=learning-h] h3 a")
+    page.click("text=Samenvattend oordeel")
+    items = page.locator("fieldset.judgment-item")
+    assert items.nth(0).locator("input[value='1']").is_checked()  # step 4: mastered, prefilled
+    assert "3 keer waargenomen" in items.nth(0).locator("textarea").input_value()
+    items.nth(1).locator("input[value='0']").check()
+    page.fill("#id_mentor_name", "Henk de Boer")
+    page.fill("#id_signed_on", timezone.localdate().isoformat())
+    shot(page, "judgment")
+    page.click("button:has-text('verzonden naar de school')")
+    page.wait_for_selector("text=Samenvattend oordeel vastgelegd als verzonden.")
+    with page.expect_download() as download:
+        page.click("text=Pdf downloaden")
+    pdf = open(download.value.path(), "rb").read()
+    assert pdf.startswith(b"%PDF")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -108,7 +108,7 @@ def test_judgment_pdf_text(route, coach, participant):
         "Beheerst: ja",
         "Beheerst: nee",
         "Zelfstandig uitgevoerd.",
-        "2024-03-15",
+        "15-03-2024",
         "Henk de Boer",
         "Downies & Brownies",
         "CONCEPT",
