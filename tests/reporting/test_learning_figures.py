@@ -103,3 +103,15 @@ def test_learning_figures_in_constant_queries():
         compute_figures(BOTH)
     assert len(small) == len(large)
     assert compute_figures(BOTH).totals.gegroeid == 32
+
+
+def test_learning_figures_are_traceable_in_the_overview(coordinator_client):
+    from django.urls import reverse
+
+    p = ParticipantFactory(first_name="Traceer", last_name="Mij")
+    steps(goal_for(p), (D(2024, 2, 1), 2), (D(2024, 3, 1), 4))
+    url = reverse("reporting:trace") + "?figure=gegroeid&from=2024-01-01&to=2024-12-31"
+    response = coordinator_client.get(url)
+    assert response.status_code == 200 and "Traceer" in response.content.decode()
+    overview = coordinator_client.get(reverse("reporting:overview") + "?from=2024-01-01&to=2024-12-31")
+    assert "figure=werkprocessen_beheerst" in overview.content.decode()
