@@ -311,6 +311,8 @@ def participant_export(participant) -> dict:
             return str(v) if v is not None else None
         if hasattr(v, "isoformat"):
             return v.isoformat()
+        if isinstance(v, bytes | memoryview):  # a stored document: its size, not its bytes
+            return f"{len(v)} bytes"
         return str(v) if v is not None and not isinstance(v, (int, float, str, bool)) else v
 
     data = {}

@@ -3,7 +3,7 @@ learning goals, and observations that place the participant on a step per goal."
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +18,12 @@ from .trajectory import Trajectory
 class QualificationFile(models.Model):
     """An MBO kwalificatiedossier, identified by its crebo number."""
 
-    crebo = models.CharField(_("crebo number"), max_length=10, unique=True)
+    crebo = models.CharField(
+        _("crebo number"),
+        max_length=10,
+        unique=True,
+        validators=[RegexValidator(r"^[0-9]{4,10}$", _("A crebo number consists of digits."))],
+    )
     title = models.CharField(_("qualification"), max_length=200)
     level = models.PositiveSmallIntegerField(
         _("MBO level"), validators=[MinValueValidator(1), MaxValueValidator(4)]
