@@ -8,7 +8,14 @@ import datetime
 from django.utils import timezone
 
 from participants import catalogue
-from participants.models import Observation, Participant, Trajectory, WorkProcess
+from participants.models import (
+    LearningGoal,
+    Observation,
+    ObservationStep,
+    Participant,
+    Trajectory,
+    WorkProcess,
+)
 from participants.services import learning
 
 EXAMPLE_FILES = [
@@ -169,3 +176,57 @@ def _evidence(by, p: Participant, t: Trajectory, goals, today: datetime.date) ->
         k += 1
         date += datetime.timedelta(days=18 + (p.pk * 3 + k) % 17)
     return made
+
+
+def bulk_evidence(
+    trajectories: list[Trajectory], work_processes: list[WorkProcess], today: datetime.date, rng
+):
+    """The demo's proportions for generated data (the benchmark): per goal trajectory two
+    to four goals, an observation every two to five weeks (at most 30), each giving a
+    step to about two goals, rising towards 4. Unsaved rows: (goals, observations,
+    steps as (observation index, goal index, step, date))."""
+    goals, observations, steps = [], [], []
+    for t in trajectories:
+        if t.kind not in GOAL_KINDS or not t.start:
+            continue
+        chosen = rng.sample(work_processes, k=min(len(work_processes), rng.randint(2, 4)))
+        first_goal = len(goals)
+        goals += [LearningGoal(trajectory=t, work_process=wp, assignment="Opdracht.") for wp in chosen]
+        date, stop, k = t.start + datetime.timedelta(days=14), min(t.end or today, today), 0
+        while date <= stop and k < 30:
+            observations.append(
+                Observation(
+                    participant_id=t.participant_id,
+                    trajectory=t,
+                    date=date,
+                    observer="coach",
+                    action="Gezien.",
+                )
+            )
+            progress = min(1.0, k / 12)
+            for j in range(len(chosen)):
+                if (k + j) % 3 != 2:
+                    steps.append(
+                        (len(observations) - 1, first_goal + j, max(1, min(4, 1 + round(3 * progress))), date)
+                    )
+            k += 1
+            date += datetime.timedelta(days=rng.randint(14, 35))
+    return goals, observations, steps
+
+
+def save_bulk_evidence(goals, observations, steps, batch: int) -> None:
+    LearningGoal.objects.bulk_create(goals, batch_size=batch)
+    Observation.objects.bulk_create(observations, batch_size=batch)
+    ObservationStep.objects.bulk_create(
+        [
+            ObservationStep(
+                observation=observations[o],
+                goal=goals[g],
+                step=step,
+                date=date,
+                participant_id=observations[o].participant_id,
+            )
+            for o, g, step, date in steps
+        ],
+        batch_size=batch,
+    )

@@ -131,3 +131,27 @@ def test_caseload_ready_for_judgment(coach_client, participant, trajectory, coac
     rows = coach_client.get(url).context["page"].object_list
     assert [p.pk for p in rows] == [participant.pk] and rows[0].ready
     assert "Klaar voor oordeel" in coach_client.get(reverse("participants:caseload")).content.decode()
+
+
+def test_credential_records_the_accepted_work_processes_as_a_list(coach_client, participant, trajectory):
+    from participants.models import Credential
+
+    g1, g2 = LearningGoalFactory(trajectory=trajectory), LearningGoalFactory(trajectory=trajectory)
+    url = reverse("participants:credential-create", args=[participant.pk])
+    page = coach_client.get(url)
+    assert set(page.context["form"].fields["accepted_work_processes"].queryset) == {
+        g1.work_process,
+        g2.work_process,
+    }
+    response = coach_client.post(
+        url,
+        {
+            "kind": "praktijkverklaring",
+            "trajectory": trajectory.pk,
+            "awarded_on": "2024-06-01",
+            "accepted_work_processes": [g1.work_process.pk],
+            "work_processes": "",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    assert list(Credential.objects.get().accepted_work_processes.all()) == [g1.work_process]

@@ -42,6 +42,7 @@ from participants.models import (
 )
 from participants.reference import ensure_reference_data
 from plp.demo import FIRST, LAST
+from plp.demo_learning import EXAMPLE_FILES, bulk_evidence, example_catalogue, save_bulk_evidence
 from plp.roles import COACH, COORDINATOR
 from reporting.figures import Period, compute_figures
 from reporting.pdf import render_pdf
@@ -217,9 +218,10 @@ class Command(BaseCommand):
                 )
             if random.random() < 0.15:
                 signals.append(Signal(participant=p, kind=random.choice(Signal.Kind.values), raised_on=last))
+        Trajectory.objects.bulk_create(trajectories, batch_size=BATCH)
+        save_bulk_evidence(*bulk_evidence(trajectories, self.work_processes(), today, random), BATCH)
         for model, objs in (
             (Intake, intakes),
-            (Trajectory, trajectories),
             (Placement, placements),
             (ProgressEntry, entries),
             (Signal, signals),
@@ -230,15 +232,25 @@ class Command(BaseCommand):
         ):
             model.objects.bulk_create(objs, batch_size=BATCH)
 
+    @staticmethod
+    def work_processes() -> list:
+        """The example catalogue of the demo (loaded once)."""
+        from participants import catalogue
+        from participants.models import WorkProcess
+
+        if not WorkProcess.objects.filter(qualification__crebo__in=[f[0] for f in EXAMPLE_FILES]).exists():
+            catalogue.import_catalogue(example_catalogue(), by=None, dry_run=False)
+        return list(WorkProcess.objects.filter(qualification__crebo__in=[f[0] for f in EXAMPLE_FILES]))
+
     # Measuring
 
     def measure(self, repeat: int, import_rows: int) -> list[dict]:
         User = get_user_model()
         coordinator = User.objects.get(username="bench-coordinator")
         coach = User.objects.filter(username__startswith="bench-coach-").first()
-        participant = (
-            Participant.objects.filter(number__startswith=PREFIX, coach=coach).order_by("pk").first()
-        )
+        own_people = Participant.objects.filter(number__startswith=PREFIX, coach=coach).order_by("pk")
+        # The page with the most to show: a file with learning goals and observations.
+        participant = own_people.filter(observations__isnull=False).first() or own_people.first()
         coord, own = Client(), Client()
         coord.force_login(coordinator)
         own.force_login(coach)
@@ -251,6 +263,7 @@ class Command(BaseCommand):
             ("caseload, in trajectory, p. 2", coord, caseload, {"phase": Phase.IN_TRAJECTORY, "page": 2}),
             ("caseload, paused", coord, caseload, {"phase": Phase.PAUSED}),
             ("caseload, coach's own", own, caseload, {}),
+            ("caseload, ready for judgment", coord, caseload, {"flag": "ready"}),
             ("participant page", own, participant.get_absolute_url(), {}),
             (
                 "admin changelist (stock peer)",
