@@ -29,6 +29,8 @@ def test_main_pages_have_no_serious_accessibility_violations(
 ):
     load_demo(demo_dump)
     participant = Participant.objects.filter(closed_on__isnull=True).first()
+    learner = Participant.objects.filter(closed_on__isnull=True, observations__isnull=False).first()
+    route = f"/deelnemers/{learner.pk}/leerroute/{learner.observations.first().trajectory_id}/"
     edition = ReportEdition.objects.get()
     job = PdfJob.objects.create(edition=edition, status="running", step="pages", progress=40)
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="nl-NL")
@@ -52,6 +54,10 @@ def test_main_pages_have_no_serious_accessibility_violations(
         "pdf progress": f"/rapportage/pdf/{job.pk}/",
         "import": "/deelnemers/register/import/",
         "organisations": "/deelnemers/beheer/organisation/",
+        "learning goals": route,
+        "observation form": f"{route}observatie/nieuw/",
+        "summary judgment": f"{route}oordeel/",
+        "qualification files": "/deelnemers/leerroute/dossiers/",
     }
     for name, path in pages.items():
         page.goto(live_server.url + path)
