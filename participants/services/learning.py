@@ -234,6 +234,8 @@ def judgment_save(
     trajectory = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
     goals = {g.pk: g for g in trajectory.goals.all()}
     strangers = set(items) - set(goals)
+    if not goals or not items:
+        raise ValidationError(_("Choose the learning goals before writing the summary judgment."))
     if strangers:
         raise ValidationError(_("A judgment is given for a goal of another trajectory."))
     if signed_on and signed_on > timezone.localdate():

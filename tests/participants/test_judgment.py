@@ -148,3 +148,10 @@ def test_certificate_pdf_for_the_participant(route, coach_client, participant):
     assert "Ontvangt goederen" in text and "Slaat goederen op" in text  # steps 4 and 3
     assert "Downies & Brownies" in text
     assert AuditEntry.objects.filter(action="participants.certificate.exported").count() == 1
+
+
+def test_no_judgment_without_goals(participant, coach):
+    t = TrajectoryFactory(participant=participant, start=D(2024, 2, 1))
+    with pytest.raises(ValidationError):
+        learning.judgment_save(by=coach, trajectory=t, items={})
+    assert not Judgment.objects.exists()
