@@ -73,3 +73,42 @@ def test_command_summary_and_exit_codes(tmp_path, coordinator):
     with pytest.raises(CommandError, match="niets opgeslagen"):
         call_command("import_qualifications", str(bad), stdout=io.StringIO(), stderr=err)
     assert "rij 3, kolom niveau" in err.getvalue()
+
+
+def xlsx(rows) -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_xlsx_with_numbers_as_cells(coordinator):
+    content = xlsx(
+        [
+            ["crebo", "kwalificatie", "niveau", "kerntaak", "code", "werkproces"],
+            [25255, "Logistiek (voorbeeld)", 2, "Ontvangt", "B1-K1-W1", "Ontvangt goederen"],
+        ]
+    )
+    plan = import_catalogue(content, by=coordinator, dry_run=False)
+    assert plan.ok, plan.errors
+    assert WorkProcess.objects.get().qualification.crebo == "25255"
+
+
+def test_upload_page_previews_and_a_bad_file_saves_nothing(coordinator_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    url = reverse("participants:catalogue-import")
+    bad = SimpleUploadedFile("c.csv", GOOD.replace(b",2,Ontvangt", b",9,Ontvangt"), content_type="text/csv")
+    page = coordinator_client.post(url, {"file": bad})
+    assert "rij 2, kolom niveau" in page.content.decode() and page.context["pending"] is None
+    good = SimpleUploadedFile("c.csv", GOOD, content_type="text/csv")
+    page = coordinator_client.post(url, {"file": good})
+    assert not QualificationFile.objects.exists() and "B1-K1-W2" in page.content.decode()
+    coordinator_client.post(reverse("participants:catalogue-confirm", args=[page.context["pending"].pk]))
+    assert WorkProcess.objects.count() == 3
