@@ -6,14 +6,12 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import SetPasswordMixin
 from django.db.models import Case, Q, When
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from plp.models import work_phone
-from plp.roles import COACH, COORDINATOR, PEER_EXPERT, ROLE_LABELS, account_role
+from plp.roles import COACH, COORDINATOR, PEER_EXPERT
 
 from .models import (
     Credential,
@@ -305,10 +303,18 @@ class SignalCloseForm(forms.Form):
 class CredentialForm(PLPForm):
     class Meta:
         model = Credential
-        fields = ["kind", "trajectory", "awarded_on", "issuer", "work_processes"]
+        fields = ["kind", "trajectory", "awarded_on", "issuer", "accepted_work_processes", "work_processes"]
+        widgets = {"accepted_work_processes": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, participant: Participant, **kwargs):
         super().__init__(*args, **kwargs)
+        from .models import WorkProcess
+
+        goals = WorkProcess.objects.filter(goals__trajectory__participant=participant)
+        chosen = (
+            self.instance.accepted_work_processes.all() if self.instance.pk else WorkProcess.objects.none()
+        )
+        self.fields["accepted_work_processes"].queryset = (goals | chosen).distinct().order_by("code")
         self.fields["trajectory"].queryset = participant.trajectories.exclude(kind="voortraject")
         self.fields["trajectory"].label_from_instance = trajectory_label
         self.fields["trajectory"].help_text = _("An ongoing trajectory is marked achieved on the award date.")
@@ -390,67 +396,6 @@ class ReEntryForm(PLPForm):
     class Meta:
         model = ReEntry
         fields = ["date", "reason"]
-
-
-class OrganisationForm(PLPForm):
-    class Meta:
-        model = Organisation
-        fields = ["name", "kind", "role", "accredited", "contact_name", "email", "phone", "active"]
-
-
-class MentorForm(PLPForm):
-    class Meta:
-        model = Mentor
-        fields = ["organisation", "name", "email", "phone", "active"]
-
-
-class DropoutReasonForm(PLPForm):
-    class Meta:
-        model = DropoutReason
-        fields = ["label", "code", "position", "active"]
-
-
-class UserForm(SetPasswordMixin, PLPForm):
-    """Create or change an account. The password is optional when changing. `roles` are
-    the roles the user filling in the form may grant; on one's own account the role
-    cannot be changed (another coordinator does that)."""
-
-    role = forms.ChoiceField(label=_("Role"))
-    password1, password2 = SetPasswordMixin.create_password_fields(
-        label1=_("Password"), label2=_("Password confirmation")
-    )
-    phone = forms.CharField(
-        label=_("Work phone"),
-        max_length=40,
-        required=False,
-        help_text=_("Shown to the workplace mentors of this coach's participants."),
-    )
-
-    class Meta:
-        model = User
-        fields = ["username", "first_name", "last_name", "email", "is_active"]
-
-    def __init__(self, *args, roles=(), own: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        editing = bool(self.instance.pk)
-        self.fields["password1"].required = not editing
-        self.fields["password2"].required = not editing
-        self.fields["email"].required = True
-        self.fields["role"].choices = [(role, ROLE_LABELS[role]) for role in roles]
-        if editing:
-            self.fields["phone"].initial = work_phone(self.instance)
-            self.fields["password1"].help_text = _("Leave empty to keep the current password.")
-            self.fields["role"].initial = account_role(self.instance) or COACH
-        if own:  # another coordinator changes one's role or switches the account off
-            del self.fields["role"]
-            del self.fields["is_active"]
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("password1") or cleaned.get("password2") or not self.instance.pk:
-            self.validate_passwords()
-            self.validate_password_for_user(self.instance)
-        return cleaned
 
 
 class ReminderForm(PLPForm):

@@ -107,6 +107,7 @@ PERSONAL_DATA: dict[str, dict[str, Field]] = {
         "kind": Field(CASE, False, KEEP),
         "awarded_on": Field(CASE, False, KEEP),
         "issuer": Field(WORK, False, KEEP),
+        "accepted_work_processes": Field(WORK, False, KEEP),
         "work_processes": Field(WORK, False, KEEP),
     },
     "participants.Pause": {
@@ -231,6 +232,31 @@ PERSONAL_DATA: dict[str, dict[str, Field]] = {
         "present": Field(CASE, False, KEEP),
         "absence": Field(CASE, False, KEEP),
     },
+    # The summary judgment: what was mastered stays (the figures and the school's record);
+    # the motivation is free text (special, to be safe) and the frozen PDF names the
+    # participant: anonymising erases both, and the mentor's name.
+    "participants.Judgment": {
+        "id": Field(SYSTEM, False, KEEP),
+        "participant": Field(SYSTEM, False, KEEP),
+        "trajectory": Field(SYSTEM, False, KEEP),
+        "version": Field(SYSTEM, False, KEEP),
+        "mentor_name": Field(WORK, False, ERASE),
+        "signed_on": Field(CASE, False, KEEP),
+        "sent_on": Field(CASE, False, KEEP),
+        "pdf": Field(HEALTH, False, ERASE),
+        "pdf_sha256": Field(SYSTEM, False, KEEP),
+        "created_by": Field(SYSTEM, False, KEEP),
+        "created_at": Field(SYSTEM, False, KEEP),
+    },
+    "participants.JudgmentItem": {
+        "id": Field(SYSTEM, False, KEEP),
+        "judgment": Field(SYSTEM, False, KEEP),
+        "goal": Field(WORK, False, KEEP),
+        "participant": Field(SYSTEM, False, KEEP),
+        "mastered": Field(WORK, False, KEEP),
+        "motivation": Field(HEALTH, True, ERASE),
+        "evidence_dates": Field(CASE, False, KEEP),
+    },
     "participants.ReEntry": {
         "id": Field(SYSTEM, False, KEEP),
         "participant": Field(SYSTEM, False, KEEP),
@@ -326,6 +352,8 @@ def participant_export(participant) -> dict:
             return str(v) if v is not None else None
         if hasattr(v, "isoformat"):
             return v.isoformat()
+        if isinstance(v, bytes | memoryview):  # a stored document: its size, not its bytes
+            return f"{len(v)} bytes"
         return str(v) if v is not None and not isinstance(v, (int, float, str, bool)) else v
 
     data = {}

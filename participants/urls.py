@@ -5,7 +5,7 @@ from django.urls import path
 from plp import login_audit
 
 from . import imports, views
-from .views import mentor
+from .views import catalogue, judgment, learning, mentor
 
 app_name = "participants"
 
@@ -74,6 +74,38 @@ urlpatterns = [
     path("leerwerkplekken/", views.learningplace_list, name="learningplace-list"),
     path("leerwerkplekken/nieuw/", views.learningplace_edit, name="learningplace-create"),
     path("leerwerkplekken/<int:record_pk>/", views.learningplace_edit, name="learningplace-edit"),
+    path("leerroute/dossiers/", catalogue.qualification_list, name="qualification-list"),
+    path("leerroute/dossiers/nieuw/", catalogue.qualification_edit, name="qualification-create"),
+    path("leerroute/dossiers/<int:record_pk>/", catalogue.qualification_edit, name="qualification-edit"),
+    path(
+        "leerroute/dossiers/<int:record_pk>/werkproces/nieuw/",
+        catalogue.work_process_edit,
+        name="workprocess-create",
+    ),
+    path(
+        "leerroute/dossiers/<int:record_pk>/werkproces/<int:wp_pk>/",
+        catalogue.work_process_edit,
+        name="workprocess-edit",
+    ),
+    path("leerroute/import/", catalogue.catalogue_import, name="catalogue-import"),
+    path("leerroute/import/<int:pk>/bevestigen/", catalogue.catalogue_confirm, name="catalogue-confirm"),
+    path("leerroute/import/<int:pk>/annuleren/", catalogue.catalogue_cancel, name="catalogue-cancel"),
+    path("<int:pk>/leerroute/<int:trajectory_pk>/", learning.learning_page, name="learning"),
+    path("<int:pk>/leerroute/<int:trajectory_pk>/doelen/", learning.goals_pick, name="goals-pick"),
+    path(
+        "<int:pk>/leerroute/<int:trajectory_pk>/observatie/nieuw/",
+        learning.observation_create,
+        name="observation-create",
+    ),
+    path("<int:pk>/leerdoel/<int:goal_pk>/", learning.goal_edit, name="goal-edit"),
+    path("<int:pk>/leerroute/<int:trajectory_pk>/oordeel/", judgment.judgment_edit, name="judgment"),
+    path("<int:pk>/oordeel/<int:record_pk>/pdf/", judgment.judgment_download, name="judgment-download"),
+    path("<int:pk>/certificaat/", judgment.certificate_download, name="certificate-download"),
+    path(
+        "<int:pk>/observatie/<int:record_pk>/verwijderen/",
+        learning.observation_delete,
+        name="observation-delete",
+    ),
     path("beheer/accounts/", views.user_list, name="user-list"),
     path("beheer/accounts/nieuw/", views.user_edit, name="user-create"),
     path("beheer/accounts/<int:user_pk>/", views.user_edit, name="user-edit"),

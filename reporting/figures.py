@@ -23,6 +23,8 @@ from participants.models import (
     DropoutReason,
     DropoutRoute,
     FollowUp,
+    LearningGoal,
+    ObservationStep,
     Outflow,
     Participant,
     ProgressDay,
@@ -83,6 +85,10 @@ class RowFigures:
     uitstroom_per_soort: dict[str, int]
     uitstroom_werk_of_opleiding: int
     uitstroom_duurzaam: int  # outflows still in work or education at 6 and 12 months
+    # Rules 10-11 (the learning route).
+    werkprocessen_beheerst: int = 0  # (participant, work process) pairs first at step 4
+    deelnemers_met_beheerst_werkproces: int = 0
+    gegroeid: int = 0
 
 
 @dataclass(frozen=True)
@@ -156,6 +162,62 @@ def instroom_per(part: str, period: Period) -> dict[int, int]:
         return {int(b): n for b, n in cursor.fetchall()}
 
 
+def _year_sql(column: str) -> str:
+    if connection.vendor == "sqlite":
+        return f"CAST(strftime('%%Y', {column}) AS INTEGER)"
+    return f"CAST(EXTRACT(YEAR FROM {column}) AS INTEGER)"
+
+
+def _steps_sql() -> str:
+    """Every step given, with the goal's work process (rules 10-11 count per participant
+    and work process: the same work process in two trajectories is one)."""
+    steps, goals = ObservationStep._meta.db_table, LearningGoal._meta.db_table
+    return (
+        f"SELECT s.participant_id AS pid, g.work_process_id AS wp, s.date AS d, s.step AS step, "  # noqa: S608
+        f"s.observation_id AS obs FROM {steps} s JOIN {goals} g ON g.id = s.goal_id"
+    )
+
+
+# Rule 10: the first step 4 of each (participant, work process).
+MASTERED_SQL = "SELECT pid, wp, MIN(d) AS d FROM ({steps}) AS st WHERE step = 4 GROUP BY pid, wp"  # noqa: S608
+# Rule 11: a step higher than the previous step of the same participant and work process.
+GREW_SQL = (
+    "SELECT pid, d FROM (SELECT pid, d, step, LAG(step) OVER (PARTITION BY pid, wp "  # noqa: S608
+    "ORDER BY d, obs) AS prev FROM ({steps}) AS st) AS w WHERE prev IS NOT NULL AND step > prev"
+)
+
+
+def learning_per_year(period: Period) -> dict[int | None, dict[str, int]]:
+    """Rules 10-11 per calendar year and for the whole period (key None), in two queries."""
+    out: dict[int | None, dict[str, int]] = {}
+    for sql, names in (
+        (MASTERED_SQL, ("werkprocessen_beheerst", "deelnemers_met_beheerst_werkproces")),
+        (GREW_SQL, ("gegroeid",)),
+    ):
+        inner = sql.format(steps=_steps_sql())
+        counts = "COUNT(*), COUNT(DISTINCT pid)" if len(names) == 2 else "COUNT(DISTINCT pid)"
+        query = (
+            f"WITH f AS (SELECT * FROM ({inner}) AS x WHERE d >= %s AND d <= %s) "  # noqa: S608
+            f"SELECT {_year_sql('d')}, {counts} FROM f GROUP BY 1 "
+            f"UNION ALL SELECT NULL, {counts} FROM f"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(query, [period.start, period.end])
+            for year, *values in cursor.fetchall():
+                key = int(year) if year is not None else None
+                out.setdefault(key, {}).update(dict(zip(names, values, strict=True)))
+    return out
+
+
+def learning_participants(figure: str, period: Period) -> list[int]:
+    """The participants behind rule 10 or 11 in the period (for tracing)."""
+    sql = (MASTERED_SQL if figure != "gegroeid" else GREW_SQL).format(steps=_steps_sql())
+    query = f"SELECT DISTINCT pid FROM ({sql}) AS x WHERE d >= %s AND d <= %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(query, [period.start, period.end])
+        return [pid for (pid,) in cursor.fetchall()]
+
+
 def _active_trajectories(reference_date: datetime.date) -> QuerySet:
     """Rule 7: trajectories running on the reference date, of participants who have not
     left on it (a re-entry after leaving brings them back). A pause does not end a
@@ -200,7 +262,7 @@ def target_figures(period: Period) -> dict[str, int]:
 def compute_figures(period: Period, reference_date: datetime.date | None = None) -> Figures:
     """All figures of the counting rules for a period and a reference date (peildatum).
 
-    Twelve queries, plus four for rules 12, 13 and 15, whatever the number of
+    Fourteen queries, plus four for rules 12, 13 and 15, whatever the number of
     participants or years in the period."""
     reference_date = reference_date or period.end
     years = period.years
@@ -242,8 +304,11 @@ def compute_figures(period: Period, reference_date: datetime.date | None = None)
     out_years = _by_year(outflows.annotate(y=ExtractYear("date")).values("y").annotate(**out_aggs))
     out_total = outflows.aggregate(**out_aggs)
 
+    learning = learning_per_year(period)
+
     def row(year, n_in, traj, cred, drop, out) -> RowFigures:
         traj, cred, drop, out = traj or {}, cred or {}, drop or {}, out or {}
+        learned = learning.get(year, {})
         per_reason = {c: drop.get(f"r{i}", 0) for i, c in enumerate(reason_codes)}
         if drop.get("none"):
             per_reason[NO_REASON] = drop["none"]
@@ -260,6 +325,9 @@ def compute_figures(period: Period, reference_date: datetime.date | None = None)
             uitstroom_per_soort={k: out.get(f"k{i}", 0) for i, k in enumerate(OUTFLOW_KINDS)},
             uitstroom_werk_of_opleiding=out.get("work", 0),
             uitstroom_duurzaam=out.get("lasting", 0),
+            werkprocessen_beheerst=learned.get("werkprocessen_beheerst", 0),
+            deelnemers_met_beheerst_werkproces=learned.get("deelnemers_met_beheerst_werkproces", 0),
+            gegroeid=learned.get("gegroeid", 0),
         )
 
     year_rows = tuple(
@@ -329,6 +397,9 @@ FIGURES = [
     "ondersteuning_geregeld",
     "lesuren",
     "deelnemersuren_lessen",
+    "werkprocessen_beheerst",
+    "deelnemers_met_beheerst_werkproces",
+    "gegroeid",
 ]
 
 
@@ -373,6 +444,8 @@ def participants_in(
                 still = FollowUp.objects.filter(outflow=OuterRef("pk"), still_active=True)
                 outs = outs.filter(Exists(still.filter(months=6)), Exists(still.filter(months=12)))
             ids = outs.values("participant")
+        case "werkprocessen_beheerst" | "deelnemers_met_beheerst_werkproces" | "gegroeid":
+            return P.filter(pk__in=learning_participants(figure, period))
         case "lopend_op_peildatum":
             ids = _active_trajectories(reference_date).filter(kind=key).values("participant")
         case "ondersteuning_gestart" | "ondersteuning_geregeld" | "lesuren" | "deelnemersuren_lessen":

@@ -107,7 +107,33 @@ def figure_label(figure: str, key: str = "") -> str:
             return _("Sustained outflow (after 6 and 12 months)")
         case "werkgever":
             return f"{_('Employer')}: {key}"
+        case "werkprocessen_beheerst" | "deelnemers_met_beheerst_werkproces" | "gegroeid":
+            return str(LEARNING_LABELS[figure])
     return support_label(figure, key) or figure
+
+
+LEARNING_LABELS = {
+    "werkprocessen_beheerst": gettext_lazy("Work processes mastered"),
+    "deelnemers_met_beheerst_werkproces": gettext_lazy("Participants who mastered a work process"),
+    "gegroeid": gettext_lazy("Participants who grew a step"),
+}
+
+
+def learning_table(figures: Figures, options: dict) -> list[dict]:
+    """Chapter 10: rules 10-11 per year, with totals."""
+    years = [r.year for r in figures.years]
+    return [
+        _row(
+            str(label),
+            figure,
+            "",
+            [getattr(r, figure) for r in figures.years],
+            getattr(figures.totals, figure),
+            years,
+            options,
+        )
+        for figure, label in LEARNING_LABELS.items()
+    ]
 
 
 def yearly_table(figures: Figures, options: dict) -> list[dict]:
@@ -321,6 +347,22 @@ COUNTING_RULES = [
         ),
     ),
     (
+        gettext_lazy("Work processes mastered"),
+        gettext_lazy(
+            "Pairs of a participant and a work process whose first observation at step 4 (independently) "
+            "falls in the period; a step back and a new step 4 later does not count again, nor does the "
+            "same work process in a second trajectory. Also the participants with at least one."
+        ),
+    ),
+    (
+        gettext_lazy("Grown"),
+        gettext_lazy(
+            "Participants with, in the period, an observation of a work process at a higher step than "
+            "their previous observation of that work process (on any earlier date; on the same date the "
+            "observation recorded earlier)."
+        ),
+    ),
+    (
         gettext_lazy("Totals"),
         gettext_lazy(
             "A total counts unique participants over the whole period; someone who appears in two years "
@@ -383,6 +425,15 @@ def report_context(
             options,
         ),
     ]
+    learning_chart = bar_chart(
+        _("Learning at the workplace per year"),
+        years,
+        [
+            (str(label), [getattr(r, figure) for r in figures.years])
+            for figure, label in LEARNING_LABELS.items()
+        ],
+        options,
+    )
     active = [
         (
             label,
@@ -411,6 +462,8 @@ def report_context(
         "dropout_reasons": dropout_reasons,
         "outflow_kinds": outflow_kinds,
         "charts": charts,
+        "learning": learning_table(figures, options),
+        "learning_chart": learning_chart,
         "active": active,
         "employers": employers,
         "hours": [(HOURS_LABELS[k], v) for k, v in figures.uren.items()],

@@ -175,3 +175,32 @@ def mentor_placement(participant, *, goals: int = 2, email: str = "leermeester@e
     return models.Placement.objects.create(
         participant=participant, employer=employer, mentor=mentor, start=datetime.date(2024, 2, 1)
     )
+
+
+class QualificationFileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.QualificationFile
+        django_get_or_create = ["crebo"]
+
+    crebo = factory.Sequence(lambda n: f"{25000 + n}")
+    title = factory.Sequence(lambda n: f"Medewerker {n}")
+    level = 2
+
+
+class WorkProcessFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.WorkProcess
+
+    qualification = factory.SubFactory(QualificationFileFactory)
+    code = factory.Sequence(lambda n: f"B1-K1-W{n + 1}")
+    core_task = "Voert werkzaamheden uit"
+    title = factory.Sequence(lambda n: f"Werkproces {n}")
+
+
+class LearningGoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.LearningGoal
+
+    trajectory = factory.SubFactory(TrajectoryFactory)
+    work_process = factory.SubFactory(WorkProcessFactory)
+    assignment = "Zet de bestelling klaar."

@@ -20,6 +20,7 @@ from plp.security import LOGIN_AT
 from tests.factories import (
     CredentialFactory,
     DropoutFactory,
+    LearningGoalFactory,
     OrganisationFactory,
     OutflowFactory,
     ParticipantFactory,
@@ -113,6 +114,22 @@ KINDS = {
     "participants:managed-list": "coordinator",
     "participants:managed-create": "coordinator",
     "participants:managed-edit": "coordinator",
+    "participants:qualification-list": "coordinator",
+    "participants:qualification-create": "coordinator",
+    "participants:qualification-edit": "coordinator",
+    "participants:workprocess-create": "coordinator",
+    "participants:workprocess-edit": "coordinator",
+    "participants:catalogue-import": "coordinator",
+    "participants:catalogue-confirm": "coordinator",
+    "participants:catalogue-cancel": "coordinator",
+    "participants:learning": "participant",
+    "participants:goals-pick": "sensitive",
+    "participants:goal-edit": "sensitive",
+    "participants:observation-create": "sensitive",
+    "participants:observation-delete": "sensitive",
+    "participants:judgment": "sensitive",
+    "participants:judgment-download": "sensitive",
+    "participants:certificate-download": "participant",
     "participants:user-list": "accounts",
     "participants:user-create": "accounts",
     "participants:user-edit": "accounts",
@@ -151,6 +168,9 @@ POST_ONLY = {
     "participants:import-confirm",
     "participants:import-cancel",
     "participants:import-map",
+    "participants:catalogue-confirm",
+    "participants:catalogue-cancel",
+    "participants:observation-delete",
     "reporting:edition-finalise",
     "reporting:pdf-job-create",
     "otp_webauthn:passkey-name",
@@ -231,6 +251,21 @@ def world(db):
     )
     records["lesson"] = GroupLesson.objects.create(date=D(2024, 3, 5), start_time="10:00", topic="Rekenen")
     records["lesson"].attendances.create(participant=p)
+    goal = LearningGoalFactory(trajectory=t)
+    records["goal"] = goal
+    records["qualification"] = goal.work_process.qualification
+    records["observation"] = services.learning.observation_record(
+        by=users["coach"],
+        participant=p,
+        trajectory=t,
+        date=D(2024, 3, 1),
+        observer="coach",
+        steps={goal.pk: 2},
+        situation="Magazijn",
+    )
+    records["judgment"] = services.learning.judgment_save(
+        by=users["coach"], trajectory=t, items={goal.pk: (True, "Zelfstandig", [])}, mentor_name="Henk"
+    )
     records["reminder"] = Reminder.objects.create(
         participant=p, title="Bellen", due_on=D(2024, 5, 1), assigned_to=users["coach"]
     )
@@ -280,12 +315,22 @@ def url_for(name, route, world):
             kwargs["pk"] = project_year.pk
         if key in ("outflow", "reentry"):
             kwargs["pk"] = records["outflow"].participant_id
-        if key in ("import",):
+        if key in ("import", "catalogue"):
             kwargs["pk"] = 999_999
         if view in ("pdf-job", "pdf-job-download"):
             kwargs["pk"] = args["job_pk"]
     if "<int:record_pk>" in route:
-        kwargs["record_pk"] = Organisation.objects.first().pk if key == "managed" else records[key].pk
+        kwargs["record_pk"] = (
+            Organisation.objects.first().pk
+            if key == "managed"
+            else records[{"workprocess": "qualification"}.get(key, key)].pk
+        )
+    if "<int:trajectory_pk>" in route:
+        kwargs["trajectory_pk"] = records["trajectory"].pk
+    if "<int:goal_pk>" in route:
+        kwargs["goal_pk"] = records["goal"].pk
+    if "<int:wp_pk>" in route:
+        kwargs["wp_pk"] = records["goal"].work_process_id
     if "<str:kind>" in route:
         kwargs["kind"] = "task" if app == "reporting" else "organisation"
     if "<int:item_pk>" in route:

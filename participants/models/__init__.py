@@ -20,6 +20,8 @@ from .exits import (  # noqa: F401
     ReEntry,
 )
 from .learning import (  # noqa: F401
+    Judgment,
+    JudgmentItem,
     LearningGoal,
     Observation,
     ObservationStep,

@@ -3,7 +3,7 @@ learning goals, and observations that place the participant on a step per goal."
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +18,12 @@ from .trajectory import Trajectory
 class QualificationFile(models.Model):
     """An MBO kwalificatiedossier, identified by its crebo number."""
 
-    crebo = models.CharField(_("crebo number"), max_length=10, unique=True)
+    crebo = models.CharField(
+        _("crebo number"),
+        max_length=10,
+        unique=True,
+        validators=[RegexValidator(r"^[0-9]{4,10}$", _("A crebo number consists of digits."))],
+    )
     title = models.CharField(_("qualification"), max_length=200)
     level = models.PositiveSmallIntegerField(
         _("MBO level"), validators=[MinValueValidator(1), MaxValueValidator(4)]
@@ -198,3 +203,66 @@ class ObservationStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.goal}: {self.step}"
+
+
+class Judgment(models.Model):
+    """A samenvattend oordeel (summary judgment) for the school: one version per trajectory,
+    a judgment per learning goal (JudgmentItem), signed by the workplace mentor. Once sent
+    it is frozen with its PDF and the PDF's SHA-256; a change makes a new version."""
+
+    participant = models.ForeignKey(
+        Participant, models.CASCADE, related_name="judgments", verbose_name=_("participant")
+    )
+    trajectory = models.ForeignKey(
+        Trajectory, models.CASCADE, related_name="judgments", verbose_name=_("trajectory")
+    )
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    mentor_name = models.CharField(_("workplace mentor (name)"), max_length=200, blank=True)
+    signed_on = models.DateField(_("signed by the mentor on"), null=True, blank=True)
+    sent_on = models.DateField(_("sent to the school on"), null=True, blank=True, editable=False)
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
+    pdf_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["trajectory", "-version"]
+        verbose_name = _("summary judgment")
+        verbose_name_plural = _("summary judgments")
+        constraints = [
+            models.UniqueConstraint(fields=["trajectory", "version"], name="judgment_version_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Summary judgment')} {self.version}"
+
+    @property
+    def is_sent(self) -> bool:
+        return self.sent_on is not None
+
+
+class JudgmentItem(models.Model):
+    """The judgment of one learning goal: mastered yes or no, with the motivation and the
+    dates of the evidence it rests on."""
+
+    judgment = models.ForeignKey(Judgment, models.CASCADE, related_name="items", verbose_name=_("judgment"))
+    goal = models.ForeignKey(
+        LearningGoal, models.CASCADE, related_name="judgments", verbose_name=_("learning goal")
+    )
+    participant = models.ForeignKey(Participant, models.CASCADE, related_name="judgment_items")
+    mastered = models.BooleanField(_("mastered"), null=True, blank=True)
+    motivation = models.TextField(_("motivation"), blank=True)
+    evidence_dates = models.JSONField(_("evidence dates"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["goal__work_process__code", "pk"]
+        verbose_name = _("judgment of a work process")
+        verbose_name_plural = _("judgments of work processes")
+        constraints = [
+            models.UniqueConstraint(fields=["judgment", "goal"], name="judgment_item_once_per_goal")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.goal)

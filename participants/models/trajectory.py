@@ -161,7 +161,18 @@ class Credential(models.Model):
         related_name="credentials_issued",
         verbose_name=_("issued by"),
     )
-    work_processes = models.TextField(_("work processes covered"), blank=True, help_text=_("One per line."))
+    accepted_work_processes = models.ManyToManyField(
+        "participants.WorkProcess",
+        blank=True,
+        related_name="credentials",
+        verbose_name=_("work processes accepted"),
+        help_text=_("The work processes the school accepted, from the trajectory's learning goals."),
+    )
+    # Before the learning route the work processes were free text: what could not be
+    # matched to the catalogue is kept here.
+    work_processes = models.TextField(
+        _("note on the work processes"), blank=True, help_text=_("Only what is not in the list above.")
+    )
 
     class Meta:
         ordering = ["-awarded_on", "-pk"]

@@ -3,8 +3,10 @@ rows it touches (full_clean plus the rules that span rows) and writes its audit 
 in that same transaction, so the change and its trace commit together or not at all.
 
 By area: records (the file's lifecycle), reminders, documents, accounts, mentor (the
-workplace mentor's link), support (support needs, group lessons, learning places)."""
+workplace mentor's link), support (support needs, group lessons, learning places),
+learning (the learning route: catalogue, goals, observations)."""
 
+from . import learning  # noqa: F401
 from .accounts import (  # noqa: F401
     account_save,
     reference_save,

@@ -227,10 +227,13 @@ def signal_close(*, by, signal: Signal, closed_on: datetime.date, note: str = ""
 
 
 @transaction.atomic
-def credential_award(*, by, credential: Credential) -> Credential:
-    """Record a credential. If it belongs to an ongoing trajectory, that trajectory is
-    marked achieved on the award date."""
+def credential_award(*, by, credential: Credential, accepted_work_processes=None) -> Credential:
+    """Record a credential, with the work processes the school accepted (a list, from the
+    learning goals) when given. If it belongs to an ongoing trajectory, that trajectory
+    is marked achieved on the award date."""
     _save(by=by, instance=credential, participant=credential.participant)
+    if accepted_work_processes is not None:
+        credential.accepted_work_processes.set(accepted_work_processes)
     trajectory = credential.trajectory
     if trajectory and trajectory.outcome == Trajectory.Outcome.ONGOING:
         if trajectory.start and credential.awarded_on < trajectory.start:

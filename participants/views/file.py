@@ -21,6 +21,7 @@ from plp.roles import (
 )
 
 from .. import privacy, services
+from ..casefile import participant_file
 from ..forms import (
     AttachmentForm,
     CredentialForm,
@@ -39,6 +40,7 @@ from ..forms import (
     SwitchPlacementForm,
     TrajectoryForm,
 )
+from ..goals import learning_context
 from ..models import (
     PHASE_CSS,
     Attachment,
@@ -59,7 +61,6 @@ from ..models import (
 from ..selectors import (
     may_complete_reminder,
     may_see_sensitive,
-    participant_file,
     participant_for_user,
 )
 from .common import _form_page, _log_view, _make_record_views, _record_view, _run
@@ -93,6 +94,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     participant = participant_for_user(request, pk)
     sensitive = may_see_sensitive(request.user, participant)
     log_action(by=request.user, action="participants.participant.viewed", participant=participant)
+    record = participant_file(participant, sensitive=sensitive)
     return render(
         request,
         "participants/participant_detail.html",
@@ -105,7 +107,8 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "access_log": AuditEntry.objects.filter(participant_id=participant.pk)[:50]
             if is_coordinator(request.user)
             else None,
-            **participant_file(participant, sensitive=sensitive),
+            **record,
+            **learning_context(request.user, participant, sensitive, record["trajectories"]),
         },
     )
 
@@ -180,6 +183,9 @@ credential_create, credential_edit = _make_record_views(
     "credential",
     gettext_lazy("Credential"),
     form_kwargs=lambda participant: {"participant": participant},
+    extra_service_kwargs=lambda form: {
+        "accepted_work_processes": form.cleaned_data.get("accepted_work_processes", [])
+    },
 )
 
 

@@ -4,7 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,6 +21,7 @@ from .. import quality, services
 from ..forms import (
     coaches,
 )
+from ..goals import ready_for_judgment
 from ..models import (
     PHASE_CSS,
     Participant,
@@ -46,6 +47,7 @@ FLAGS = {
     "no_contact": gettext_lazy("No contact in 14 days"),
     "placement_ending": gettext_lazy("Placement ends within 14 days"),
     "quality": gettext_lazy("Incomplete or inconsistent data"),
+    "ready": gettext_lazy("Ready for judgment"),
 }
 
 
@@ -64,6 +66,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
         flags["signals"] &= Q(coach=request.user)
     if flag in flags:
         qs = qs.with_overview().filter(flags[flag])
+    elif flag == "ready":
+        qs = qs.filter(ready_for_judgment())
     if q:
         qs = qs.search(q)
         log_action(by=request.user, action="participants.participant.searched", data=search_fingerprint(q))
@@ -96,7 +100,12 @@ def caseload(request: HttpRequest) -> HttpResponse:
     # count and OFFSET then skip the per-row subqueries, and deep pages stay cheap.
     page = Paginator(qs.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
     ids = list(page.object_list)
-    rows = Participant.objects.with_overview().select_related("coach").in_bulk(ids)
+    rows = (
+        Participant.objects.with_overview()
+        .annotate(ready=ExpressionWrapper(ready_for_judgment(), output_field=BooleanField()))
+        .select_related("coach")
+        .in_bulk(ids)
+    )
     page.object_list = with_flags([rows[pk] for pk in ids])
     detail_url = reverse("participants:participant-detail", args=[0]).replace("/0/", "/%d/")
     for p in page.object_list:  # precomputed: no template include or reverse() per row

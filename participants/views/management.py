@@ -21,7 +21,7 @@ from plp.roles import (
 )
 
 from .. import services
-from ..forms import (
+from ..forms_management import (
     DropoutReasonForm,
     MentorForm,
     OrganisationForm,

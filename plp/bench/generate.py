@@ -210,24 +210,27 @@ def _batch(ids: range, offset: int, c: dict) -> None:
 
 
 def _learning(learners: list[tuple], c: dict) -> None:
-    """Two or three learning goals per praktijkverklaring or deelcertificaat, and an
-    observation about every six weeks that moves each goal a step at a time."""
+    """The demo's proportions (plp/demo_learning.py): two to four learning goals per
+    praktijkverklaring or deelcertificaat, an observation every two to five weeks (at
+    most 30), each giving a step to about two goals in three, rising towards 4."""
     goals, observations, steps = [], [], []
     goal_id, observation_id = _next_id(LearningGoal), _next_id(Observation)
     for pk, trajectory, first, last in learners:
         mine = []
-        for wp in random.sample(c["work_processes"], random.randint(2, 3)):
+        for wp in random.sample(c["work_processes"], random.randint(2, 4)):
             goals.append((goal_id, trajectory, wp, "Opdracht op de werkplek.", c["now"]))
-            mine.append([goal_id, 1])
+            mine.append(goal_id)
             goal_id += 1
-        day = first + datetime.timedelta(days=14)
-        while day <= last:
+        day, k = first + datetime.timedelta(days=14), 0
+        while day <= last and k < 30:
             observations.append((observation_id, pk, trajectory, day, "coach", "Gezien op de werkplek."))
-            for goal in mine:
-                steps.append((observation_id, goal[0], goal[1], day, pk))
-                goal[1] = min(4, goal[1] + (random.random() < 0.5))
+            step = max(1, min(4, 1 + round(3 * min(1.0, k / 12))))
+            for j, goal in enumerate(mine):
+                if (k + j) % 3 != 2:
+                    steps.append((observation_id, goal, step, day, pk))
             observation_id += 1
-            day += datetime.timedelta(days=42)
+            k += 1
+            day += datetime.timedelta(days=random.randint(14, 35))
     Table(LearningGoal, ["id", "trajectory_id", "work_process_id", "assignment", "created_at"]).write(goals)
     Table(Observation, ["id", "participant_id", "trajectory_id", "date", "observer", "action"]).write(
         observations

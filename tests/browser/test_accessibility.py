@@ -20,6 +20,7 @@ SMALL_TARGETS = """() => [...document.querySelectorAll(
   const r = el.getBoundingClientRect();
   if (!r.width || !r.height || getComputedStyle(el).visibility === 'hidden') return false;
   if (el.closest('.visually-hidden-focusable, .collapse:not(.show), .dropdown-menu:not(.show)')) return false;
+  if (el.classList.contains('btn-check')) return false;  // hidden; its label is the target
   if (el.parentElement.tagName === 'P') return false;
   return r.width < 24 || r.height < 24;
 }).map((el) => `${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 30)}"`
@@ -55,6 +56,8 @@ def test_main_pages_have_no_serious_accessibility_violations(
 ):
     load_demo(demo_dump)
     participant = Participant.objects.filter(closed_on__isnull=True).first()
+    learner = Participant.objects.filter(closed_on__isnull=True, observations__isnull=False).first()
+    route = f"/deelnemers/{learner.pk}/leerroute/{learner.observations.first().trajectory_id}/"
     edition = ReportEdition.objects.get()
     job = PdfJob.objects.create(edition=edition, status="running", step="pages", progress=40)
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="nl-NL")
@@ -84,6 +87,10 @@ def test_main_pages_have_no_serious_accessibility_violations(
         "attendance": f"/deelnemers/groepslessen/{GroupLesson.objects.order_by('-date').first().pk}/",
         "learning places": "/deelnemers/leerwerkplekken/",
         "support need form": f"/deelnemers/{participant.pk}/supportneed/nieuw/",
+        "learning goals": route,
+        "observation form": f"{route}observatie/nieuw/",
+        "summary judgment": f"{route}oordeel/",
+        "qualification files": "/deelnemers/leerroute/dossiers/",
     }
     for name, path in pages.items():
         page.goto(live_server.url + path)
@@ -91,5 +98,5 @@ def test_main_pages_have_no_serious_accessibility_violations(
         found[name] = violations(page, phone)
         screenshot(page, f"a11y-{name.replace(' ', '-')}-{width}")
     problems = {name: v for name, v in found.items() if v}
-    assert not problems, problems
+    assert not problems, "\n".join(f"{k}: {v}" for k, v in problems.items())
     context.close()

@@ -67,4 +67,45 @@ def test_participant_page_queries_do_not_grow(coach_client, participant):
     add_entries(5)
     small = count(coach_client, url)
     add_entries(195)
-    assert count(coach_client, url) == small <= 10
+    assert count(coach_client, url) == small <= 11  # 11: the learning goals of the trajectory
+
+
+def test_participant_page_learning_matrix_queries_do_not_grow(coach_client, participant, coach):
+    """The matrix costs two queries (goals, steps) with 1 goal or 30 and 200 observations."""
+    from participants.services import learning
+    from tests.factories import LearningGoalFactory
+
+    t = TrajectoryFactory(participant=participant, start=D(2024, 1, 1))
+    url = participant.get_absolute_url()
+    first = LearningGoalFactory(trajectory=t)
+    learning.observation_record(
+        by=coach,
+        participant=participant,
+        trajectory=t,
+        date=D(2024, 1, 2),
+        observer="coach",
+        steps={first.pk: 1},
+    )
+    small = count(coach_client, url)
+    goals = [first] + [LearningGoalFactory(trajectory=t) for _ in range(29)]
+    for i in range(199):
+        learning.observation_record(
+            by=coach,
+            participant=participant,
+            trajectory=t,
+            date=D(2024, 1, 3) + datetime.timedelta(days=i),
+            observer="coach",
+            steps={goals[i % 30].pk: 1 + i % 4, goals[(i + 7) % 30].pk: 1 + (i + 1) % 4},
+        )
+    assert count(coach_client, url) == small == 12
+    learning_url = reverse("participants:learning", args=[participant.pk, t.pk])
+    small_page = count(coach_client, learning_url)
+    learning.observation_record(
+        by=coach,
+        participant=participant,
+        trajectory=t,
+        date=D(2024, 9, 1),
+        observer="coach",
+        steps={first.pk: 4},
+    )
+    assert count(coach_client, learning_url) == small_page

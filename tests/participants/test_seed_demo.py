@@ -54,3 +54,15 @@ def test_seed_demo_reproduces_the_yearly_table_and_is_idempotent(capsys):
     counts = (Participant.objects.count(), ProgressEntry.objects.count(), AuditEntry.objects.count())
     call_command("seed_demo")
     assert (Participant.objects.count(), ProgressEntry.objects.count(), AuditEntry.objects.count()) == counts
+
+
+def test_seed_demo_loads_example_catalogue_and_evidence():
+    from participants.models import LearningGoal, Observation, QualificationFile
+
+    call_command("seed_demo")
+    files = list(QualificationFile.objects.values_list("title", flat=True))
+    assert len(files) == 3 and all("(voorbeeld)" in t for t in files)
+    goals, observations = LearningGoal.objects.count(), Observation.objects.count()
+    assert 50 <= goals <= 120 and 5 * goals >= observations >= 2 * goals
+    call_command("seed_demo")
+    assert (LearningGoal.objects.count(), Observation.objects.count()) == (goals, observations)

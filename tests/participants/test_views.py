@@ -145,6 +145,9 @@ def test_every_url_requires_login(client, participant, records):
             ("<int:user_pk>", 1),
             ("<int:item_pk>", 1),
             ("<int:months>", 6),
+            ("<int:trajectory_pk>", 1),
+            ("<int:goal_pk>", 1),
+            ("<int:wp_pk>", 1),
             ("<str:kind>", "organisation"),
         ):
             path = path.replace(part, str(value))

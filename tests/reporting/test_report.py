@@ -15,7 +15,7 @@ from django.urls import reverse
 from participants.models import Participant
 from plp.models import AuditEntry
 from reporting import services
-from reporting.figures import Period
+from reporting.figures import Period, compute_figures
 from reporting.pdf import StaticOnlyFetcher, render_pdf
 from reporting.report import report_context, suppress
 from tests.factories import DropoutFactory, TrajectoryFactory
@@ -63,6 +63,16 @@ def test_demo_pdf_shows_the_source_reports_yearly_table(demo, tmp_path):
     assert numbers("Waardevol Werk-certificaat-trajecten") == [0, 0, 0, 7, 7]
     assert numbers("Uitval ") == [0, 7, 0, 4, 11]
     assert numbers("Uitstroom naar werk of opleiding") == [0, 5, 3, 2, 10]
+    learned = compute_figures(PROGRAMME, D(2025, 8, 1))
+    for label, figure in (
+        ("Werkprocessen beheerst", "werkprocessen_beheerst"),
+        ("Deelnemers met een beheerst werkproces", "deelnemers_met_beheerst_werkproces"),
+        ("Deelnemers die een stap groeiden", "gegroeid"),
+    ):
+        expected = [getattr(r, figure) for r in learned.years] + [getattr(learned.totals, figure)]
+        assert numbers(label) == expected, label
+    assert learned.totals.werkprocessen_beheerst > 0 and learned.totals.gegroeid > 0
+    assert "Leren op de werkplek per jaar" in text
     assert "Pagina 1 van" not in text  # the title page has no footer
     assert "Pagina 2 van" in text
     for heading in (

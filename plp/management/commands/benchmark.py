@@ -117,9 +117,9 @@ class Command(BaseCommand):
         User = get_user_model()
         coordinator = User.objects.get(username="bench-coordinator")
         coach = User.objects.filter(username__startswith="bench-coach-").first()
-        participant = (
-            Participant.objects.filter(number__startswith=PREFIX, coach=coach).order_by("pk").first()
-        )
+        own_people = Participant.objects.filter(number__startswith=PREFIX, coach=coach).order_by("pk")
+        # The page with the most to show: a file with learning goals and observations.
+        participant = own_people.filter(observations__isnull=False).first() or own_people.first()
         coord, own = Client(), Client()
         coord.force_login(coordinator)
         own.force_login(coach)
@@ -132,6 +132,7 @@ class Command(BaseCommand):
             ("caseload, in trajectory, p. 2", coord, caseload, {"phase": Phase.IN_TRAJECTORY, "page": 2}),
             ("caseload, paused", coord, caseload, {"phase": Phase.PAUSED}),
             ("caseload, coach's own", own, caseload, {}),
+            ("caseload, ready for judgment", coord, caseload, {"flag": "ready"}),
             ("participant page", own, participant.get_absolute_url(), {}),
             (LEAN_PEER, coord, reverse("admin:participants_participant_changelist"), {"p": 2}),
             ("report figures page, 4 years", coord, reverse("reporting:overview"), self.four_years()),

@@ -44,6 +44,7 @@ from plp.demo import (
     d,
     plans,
 )
+from plp.demo_learning import seed_learning
 from plp.demo_support import seed_support
 from reporting.models import Deliverable, ProjectYear, ReportEdition, Risk, WorkPlanTask
 
@@ -60,7 +61,12 @@ class Command(BaseCommand):
             self.report(orgs)
             self.reminders(users)
             seed_support(by=users["coordinator"], orgs=orgs)
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} participants added)."))
+            observations = seed_learning(users["coordinator"])
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready ({created} participants and {observations} observations added)."
+            )
+        )
         self.stdout.write(f"Log in at http://127.0.0.1:8000/ with password {DEMO_PASSWORD!r} as:")
         for username, first, last, role in ACCOUNTS:
             self.stdout.write(f"  {username:<12} {first} {last} ({role})")

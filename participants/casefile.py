@@ -1,0 +1,450 @@
+"""The participant page: the "Nu" card, the records and the timeline of one file, in a
+fixed number of queries."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .lifecycle import Phase
+from .models import Participant, Reminder, Signal
+
+TIMELINE_ENTRIES = 50
+# What those who may not see health details see of some records in the timeline.
+HIDDEN_TITLES = {
+    "reminder": gettext_lazy("Reminder"),
+    "mentor-checkin": gettext_lazy("Check-in by the workplace mentor"),
+}
+CLOSED_PHASES = (Phase.DROPPED_OUT, Phase.OUTFLOWED)
+
+
+@dataclass(frozen=True)
+class Event:
+    date: datetime.date | None
+    kind: str
+    title: str
+    detail: str = ""
+    obj: object = None
+    edit_url: str = ""
+    css: str = "secondary"
+    signals: tuple = ()
+
+
+def _url(name: str, participant: Participant, pk: int) -> str:
+    return reverse(f"participants:{name}", args=[participant.pk, pk])
+
+
+def participant_file(
+    participant: Participant, entries_limit: int = TIMELINE_ENTRIES, sensitive: bool = True
+) -> dict:
+    """Everything the participant page shows, in a fixed number of queries: the records
+    per kind, the open signals, and one timeline of all of it, newest first. Without
+    `sensitive` (a peer expert sharing the caseload) notes, signals and intake details
+    are left out."""
+    p = participant
+    trajectories = list(p.trajectories.all())
+    placements = list(
+        p.placements.select_related("employer", "mentor").annotate(mentor_link_used=_link_used())
+    )
+    entries = list(p.entries.select_related("author")[: entries_limit + 1])
+    more_entries = len(entries) > entries_limit
+    entries = entries[:entries_limit]
+    # One query for the open signals and the signals of the entries shown.
+    entry_ids = [e.pk for e in entries]
+    all_signals = list(
+        p.signals.filter(
+            Q(closed_on__isnull=True) | Q(entry_id__in=entry_ids) | Q(entry__isnull=True)
+        ).order_by("kind")
+    )
+    signals = [sg for sg in all_signals if sg.closed_on is None]
+    by_entry: dict[int, list[Signal]] = {}
+    for sg in all_signals:
+        by_entry.setdefault(sg.entry_id, []).append(sg)
+    small = _small_records(p)
+    documents = [
+        {"pk": pk, "title": text, "name": label, "date": start}
+        for kind, pk, start, end, text, label, _extra in small
+        if kind == "document"
+    ]
+    open_reminders = [
+        {"pk": pk, "title": text, "due_on": start, "user": label}
+        for kind, pk, start, end, text, label, _extra in small
+        if kind == "reminder" and end is None
+    ]
+    open_needs = [
+        {"pk": pk, "kind": extra, "partner": label, "since": start}
+        for kind, pk, start, end, text, label, extra in small
+        if kind == "supportneed" and end is None
+    ]
+    intake = getattr(p, "intake", None)
+
+    events: list[Event] = []
+    if p.registration_date:
+        detail = _("Referred by %(referrer)s") % {"referrer": p.referrer} if p.referrer else ""
+        events.append(
+            Event(
+                p.registration_date,
+                "registration",
+                _("Registration"),
+                detail,
+                edit_url=reverse("participants:participant-edit", args=[p.pk]),
+            )
+        )
+    if intake:
+        events.append(
+            Event(
+                intake.date,
+                "intake",
+                _("Intake"),
+                _("Outcome: %(outcome)s") % {"outcome": intake.get_outcome_display()},
+                intake,
+                reverse("participants:intake-edit", args=[p.pk]),
+                "info",
+            )
+        )
+        if intake.trial_start:
+            events.append(Event(intake.trial_start, "trial", _("Trial period starts"), "", intake))
+    for t in trajectories:
+        events.append(
+            Event(
+                t.start,
+                "trajectory",
+                _("%(kind)s started") % {"kind": t.get_kind_display()},
+                t.notes,
+                t,
+                _url("trajectory-edit", p, t.pk),
+                "primary",
+            )
+        )
+        if t.end:
+            events.append(
+                Event(
+                    t.end,
+                    "trajectory-end",
+                    _("%(kind)s ended: %(outcome)s")
+                    % {"kind": t.get_kind_display(), "outcome": t.get_outcome_display()},
+                    "",
+                    t,
+                    _url("trajectory-edit", p, t.pk),
+                    "primary",
+                )
+            )
+    for pl in placements:
+        detail = ", ".join(
+            str(x)
+            for x in (
+                pl.mentor and pl.mentor.name,
+                pl.hours_per_week and _("%(h)s hours/week") % {"h": localize(pl.hours_per_week.normalize())},
+            )
+            if x
+        )
+        events.append(
+            Event(
+                pl.start,
+                "placement",
+                _("Placement at %(employer)s") % {"employer": pl.employer},
+                detail,
+                pl,
+                _url("placement-edit", p, pl.pk),
+                "success",
+            )
+        )
+        if pl.end:
+            events.append(
+                Event(
+                    pl.end,
+                    "placement-end",
+                    _("Placement at %(employer)s ended") % {"employer": pl.employer},
+                    "",
+                    pl,
+                    _url("placement-edit", p, pl.pk),
+                    "success",
+                )
+            )
+    for e in entries:
+        events.append(
+            Event(
+                e.date,
+                "entry",
+                _("%(kind)s, %(minutes)s min")
+                % {"kind": e.get_kind_display(), "minutes": e.duration_minutes},
+                e.notes,
+                e,
+                _url("entry-edit", p, e.pk),
+                "dark",
+                tuple(by_entry.get(e.pk, ())),
+            )
+        )
+    for sg in all_signals:
+        if sg.closed_on:
+            title = _("Signal closed: %(kind)s") % {"kind": sg.get_kind_display()}
+            events.append(Event(sg.closed_on, "signal-closed", title, sg.closing_note, sg, css="secondary"))
+    for kind, pk, start, end, text, label, extra in small:
+        events.extend(_small_events(p, kind, pk, start, end, text, label, extra))
+    today = timezone.localdate()
+    events.sort(key=lambda ev: ev.date or datetime.date.min, reverse=True)
+    if not sensitive:
+        events = [
+            Event(e.date, e.kind, HIDDEN_TITLES.get(e.kind, e.title), "", None, "", e.css)
+            for e in events
+            if e.kind not in ("intake", "document", "signal-closed", "supportneed", "supportneed-end")
+        ]
+        signals, open_reminders, documents, open_needs = [], [], [], []
+
+    closed = getattr(p, "phase", None) in CLOSED_PHASES
+    return {
+        "trajectories": trajectories,
+        "placements": placements,
+        "entries": entries,
+        "more_entries": more_entries,
+        "open_signals": signals,
+        "timeline": events,
+        # A closed file has no current placement, on the day it closed too.
+        "current_placement": None
+        if closed
+        else next(
+            (pl for pl in placements if pl.start <= today and (pl.end is None or pl.end >= today)),
+            None,
+        ),
+        "current_pause": None if closed else _current_pause(small, today),
+        "trial": intake if not closed and _trial_runs(intake, today) else None,
+        "ended": _ending(small) if closed else None,
+        "open_trajectories": [t for t in trajectories if t.end is None],
+        "open_reminders": sorted(open_reminders, key=lambda r: r["due_on"]),
+        "documents": sorted(documents, key=lambda d: d["date"], reverse=True),
+        "support_needs": _support_needs(open_needs),
+    }
+
+
+def _link_used():
+    """When the placement's mentor last used a link of it (a subquery)."""
+    from django.db.models import Subquery
+
+    from .models import MentorLink
+
+    used = MentorLink.objects.filter(placement=OuterRef("pk"), last_used_at__isnull=False)
+    return Subquery(used.order_by("-last_used_at").values("last_used_at")[:1])
+
+
+def _current_pause(small: list[tuple], today: datetime.date) -> dict | None:
+    """The pause running today, from the file's small records: start, planned end, reason."""
+    for kind, pk, start, end, text, _label, extra in small:
+        if kind == "pause" and start <= today and (end is None or end >= today):
+            planned = datetime.date.fromisoformat(extra[:10]) if extra else None
+            return {"pk": pk, "start": start, "end": end, "planned_end": planned, "reason": text}
+    return None
+
+
+def _trial_runs(intake, today: datetime.date) -> bool:
+    """A trial period recorded at intake that has not ended before today."""
+    return bool(intake and intake.trial_start) and (intake.trial_end is None or intake.trial_end >= today)
+
+
+def _ending(small: list[tuple]) -> dict | None:
+    """How the file ended: its latest dropout or outflow."""
+    exits = [r for r in small if r[0] in ("dropout", "outflow")]
+    if not exits:
+        return None
+    kind, pk, date, _end, text, label, extra = max(exits, key=lambda r: (r[2], r[1]))
+    if kind == "dropout":
+        return {"kind": kind, "date": date, "title": _("Dropped out"), "detail": label}
+    from .models import Outflow
+
+    detail = " – ".join(x for x in (label, text) if x)
+    return {"kind": kind, "date": date, "title": Outflow.Kind(extra).label, "detail": detail}
+
+
+def _support_needs(rows: list[dict]) -> list[dict]:
+    """The open support needs of the "Nu" card, oldest first, with their kinds' labels."""
+    from .models import SupportNeed
+
+    return [
+        {**row, "label": SupportNeed.Kind(row["kind"]).label}
+        for row in sorted(rows, key=lambda r: r["since"])
+    ]
+
+
+def _small_records(p: Participant) -> list[tuple]:
+    """Credentials, pauses, dropouts, outflows, re-entries, reminders, documents,
+    follow-up answers and support needs in one UNION query:
+    (kind, pk, date, end date, text, label, extra)."""
+    from django.db.models import Case, CharField, DateField, F, TextField, Value, When
+    from django.db.models.functions import Cast, Coalesce, TruncDate
+
+    from .models import (
+        Attachment,
+        Credential,
+        Dropout,
+        FollowUp,
+        LessonAttendance,
+        MentorCheckin,
+        Observation,
+        Outflow,
+        Pause,
+        ReEntry,
+        SupportNeed,
+    )
+
+    def rows(model, kind, start, end=None, text=None, label=None, extra=None, filters=None, **annotations):
+        none_date = Value(None, output_field=DateField())
+        empty = Value("", output_field=TextField())
+        qs = model.objects.filter(participant=p, **(filters or {})).order_by().annotate(**annotations)
+        if start == "uploaded_on":
+            qs = qs.annotate(uploaded_on=TruncDate("uploaded_at"))
+        return qs.annotate(
+            k=Value(kind, output_field=CharField()),
+            d1=F(start),
+            d2=F(end) if end else none_date,
+            a=Coalesce(F(text), empty, output_field=TextField()) if text else empty,
+            b=Coalesce(F(label), empty, output_field=TextField()) if label else empty,
+            c=Coalesce(F(extra), empty, output_field=TextField()) if extra else empty,
+        ).values_list("k", "pk", "d1", "d2", "a", "b", "c")
+
+    return list(
+        rows(
+            Credential, "credential", "awarded_on", text="work_processes", label="issuer__name", extra="kind"
+        ).union(
+            rows(
+                Pause,
+                "pause",
+                "start",
+                "end",
+                text="reason",
+                extra="planned",
+                planned=Cast("planned_end", TextField()),
+            ),
+            rows(Dropout, "dropout", "date", text="explanation", label="reason__label", extra="route"),
+            rows(Outflow, "outflow", "date", text="job_title", label="employer__name", extra="kind"),
+            rows(ReEntry, "reentry", "date", text="reason"),
+            rows(
+                LessonAttendance,
+                "lesson",
+                "lesson__date",
+                text="lesson__topic",
+                extra="minutes",
+                filters={"present": True},
+                minutes=Cast("lesson__duration_minutes", TextField()),
+            ),
+            rows(
+                SupportNeed,
+                "supportneed",
+                "since",
+                "closed_on",
+                text="description",
+                label="partner__name",
+                extra="kind",
+            ),
+            rows(Reminder, "reminder", "due_on", "done_on", text="title", label="assigned_to__username"),
+            rows(Attachment, "document", "uploaded_on", text="title", label="original_name"),
+            rows(
+                FollowUp,
+                "followup",
+                "answered_on",
+                text="notes",
+                label="answer",
+                extra="after",
+                answer=Case(When(still_active=True, then=Value("yes")), default=Value("no")),
+                after=Cast("months", TextField()),
+            ),
+            # What the workplace mentor gave through their link.
+            rows(
+                Observation,
+                "mentor-observation",
+                "date",
+                text="note",
+                label="mentor__name",
+                filters={"observer": Observation.Observer.MENTOR_LINK},
+            ),
+            rows(
+                MentorCheckin,
+                "mentor-checkin",
+                "date",
+                text="note",
+                label="mood",
+                extra="contact",
+                contact=Case(When(wants_contact=True, then=Value("yes")), default=Value("no")),
+            ),
+            all=True,
+        )
+    )
+
+
+def _small_events(p, kind, pk, start, end, text, label, extra) -> list[Event]:
+    from .models import CredentialKind, MentorCheckin, Outflow
+
+    if kind == "mentor-observation":
+        title = _("Observation by the workplace mentor %(name)s (via link)") % {"name": label}
+        return [Event(start, kind, title, text, None, css="info")]
+    if kind == "mentor-checkin":
+        title = _("Workplace mentor (via link): %(mood)s") % {"mood": MentorCheckin.Mood(label).label}
+        if extra == "yes":
+            title += ", " + _("would like contact")
+        worried = label == MentorCheckin.Mood.WORRIED or extra == "yes"
+        return [Event(start, kind, title, text, None, css="warning" if worried else "info")]
+    if kind == "credential":
+        detail = ", ".join(filter(None, [label, text.replace("\n", "; ")]))
+        title = _("%(kind)s awarded") % {"kind": CredentialKind(extra).label}
+        return [Event(start, kind, title, detail, None, _url("credential-edit", p, pk), "success")]
+    if kind == "pause":
+        url = _url("pause-edit", p, pk)
+        events = [Event(start, kind, _("Pause"), text, None, url, "warning")]
+        if end:
+            events.append(Event(end, "pause-end", _("Pause ended"), "", None, url, "warning"))
+        return events
+    if kind == "dropout":
+        from .models import DropoutRoute
+
+        title = _("Dropout: %(reason)s") % {"reason": label or _("no reason")}
+        route = _("Route after dropout: %(route)s") % {"route": DropoutRoute(extra).label}
+        detail = " – ".join(x for x in (route, text) if x)
+        return [Event(start, kind, title, detail, None, _url("dropout-edit", p, pk), "danger")]
+    if kind == "outflow":
+        title = _("Outflow: %(kind)s") % {"kind": Outflow.Kind(extra).label}
+        detail = " – ".join(x for x in (label, text) if x)
+        return [Event(start, kind, title, detail, None, _url("outflow-edit", p, pk), "success")]
+    if kind == "document":
+        title = _("Document: %(title)s") % {"title": text}
+        return [Event(start, kind, title, label, pk, _url("attachment-download", p, pk), "secondary")]
+    if kind == "reminder":
+        title = _("Reminder: %(title)s") % {"title": text}
+        detail = (
+            (_("done on %(date)s") % {"date": end.strftime("%d-%m-%Y")})
+            if end
+            else (_("for %(user)s") % {"user": label})
+        )
+        return [Event(start, kind, title, detail, pk, _url("reminder-edit", p, pk), "secondary")]
+    if kind == "lesson":
+        title = _("Group lesson: %(topic)s") % {"topic": text}
+        return [Event(start, kind, title, _("%(minutes)s min") % {"minutes": extra}, None, css="dark")]
+    if kind == "supportneed":
+        from .models import SupportNeed
+
+        url = _url("supportneed-edit", p, pk)
+        what = SupportNeed.Kind(extra).label
+        detail = " – ".join(x for x in (label, text) if x)
+        events = [Event(start, kind, _("Support need: %(kind)s") % {"kind": what}, detail, None, url, "info")]
+        if end:
+            title = _("Support need closed: %(kind)s") % {"kind": what}
+            events.append(Event(end, "supportneed-end", title, "", None, url, "info"))
+        return events
+    if kind == "followup":
+        if label == "yes":
+            title = _("Follow-up after %(months)s months: still in work or education")
+        else:
+            title = _("Follow-up after %(months)s months: no longer in work or education")
+        return [
+            Event(
+                start,
+                kind,
+                title % {"months": extra},
+                text,
+                None,
+                css="success" if label == "yes" else "warning",
+            )
+        ]
+    return [Event(start, kind, _("Re-entry"), text, None, _url("reentry-edit", p, pk), "info")]
