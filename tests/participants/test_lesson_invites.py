@@ -6,20 +6,24 @@ and invites the participants they guide."""
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from participants import support_selectors
+from participants import services, support_selectors
 from participants.models import GroupLesson, LessonAttendance, Participant
 from plp.models import AuditEntry
+from plp.roles import PEER_EXPERT
 from tests.factories import (
     DropoutFactory,
     OrganisationFactory,
     ParticipantFactory,
     PlacementFactory,
     TrajectoryFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -210,6 +214,22 @@ def test_edit_a_lesson_adds_and_removes_the_same_way(coach_client, coach, other_
     ).exists()
 
 
+def test_the_service_refuses_a_stranger_whatever_the_page_sends(coach, other_coach):
+    mine, stranger = ParticipantFactory(coach=coach), ParticipantFactory(coach=other_coach)
+    lesson = GroupLesson.objects.create(date=D(2024, 3, 5), start_time="10:00", topic="Rekenen")
+    LessonAttendance.objects.create(lesson=lesson, participant=mine)
+    with pytest.raises(ValidationError):
+        services.lesson_save(by=coach, lesson=lesson, participants=[mine, stranger])
+    with pytest.raises(ValidationError):
+        services.lesson_plan(
+            by=coach,
+            lesson=GroupLesson(date=D(2024, 3, 5), start_time="10:00", topic="X"),
+            participants=[stranger],
+        )
+    assert list(lesson.attendances.values_list("participant", flat=True)) == [mine.pk]
+    assert GroupLesson.objects.count() == 1
+
+
 def test_a_search_does_not_hide_a_colleagues_change(coordinator_client, coordinator):
     lesson = GroupLesson.objects.create(date=D(2024, 3, 5), start_time="10:00", topic="Rekenen")
     url = reverse("participants:lesson-edit", args=[lesson.pk])
@@ -297,3 +317,23 @@ def test_plan_page_queries_do_not_grow_with_5_or_500_participants(
     _participants(495, coach, other_coach)
     assert measure() == small
     assert small[0] == PLAN_QUERIES[role], small
+
+
+def test_who_may_plan_and_search(coach, coordinator, participant):
+    """Coaches and coordinators plan and search; a peer expert who shares the caseload
+    gets 403 (also for a search), anonymous goes to the login page."""
+    peer = UserFactory(role=PEER_EXPERT)
+    participant.team.add(peer)
+    lesson = GroupLesson.objects.create(date=D(2024, 3, 5), start_time="10:00", topic="Rekenen")
+    search = {**LESSON, "invite_action": "search", "invite_q": participant.last_name}
+    for url in (reverse(CREATE), reverse("participants:lesson-edit", args=[lesson.pk])):
+        for user, status in ((coordinator, 200), (coach, 200), (peer, 403)):
+            client = Client()
+            client.force_login(user)
+            assert client.get(url).status_code == status, (user, url)
+            response = client.post(url, search)
+            assert response.status_code == status, (user, url)
+            assert (participant.full_name in response.content.decode()) is (status == 200)
+        anonymous = Client().post(url, search)
+        assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
+    assert list(lesson.attendances.all()) == []
