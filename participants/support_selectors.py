@@ -129,8 +129,8 @@ def invite_candidates(
 ) -> tuple[list[Participant], bool]:
     """The open files among `visible` (`Participant.objects.for_user(user)`) that match
     `search`, by name, leaving out `exclude` (the ids already chosen): at most `limit`,
-    and whether there are more. Each row carries `phase` and `employer_name` (current
-    placement). One query."""
+    and whether there are more. Each row carries `employer_name` (current placement).
+    One query."""
     day = day or timezone.localdate()
     qs = visible.open_files(day)
     if search.q:
@@ -145,7 +145,8 @@ def invite_candidates(
     elif search.employer:
         qs = qs.filter(Exists(placed.filter(employer__name__icontains=search.employer)))
     phases = {p.value for p in INVITE_PHASES}
-    qs = qs.in_phase([search.phase], day) if search.phase in phases else qs.with_phase(day)
+    if search.phase in phases:
+        qs = qs.in_phase([search.phase], day)
     if exclude:
         qs = qs.exclude(pk__in=list(exclude))
     rows = list(
