@@ -2,7 +2,7 @@
 learning places)."""
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -89,13 +89,28 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs, format="%H:%M")
 
 
+# More than this in one lesson is a typing or clicking mistake, not a group.
+MAX_INVITED = 500
+
+
 class GroupLessonForm(PLPForm):
+    """A lesson or a weekly series and whom it invites. The invite list is not rendered
+    from the field (that would be one checkbox per participant): the page searches,
+    and sends the chosen ids (see `support_selectors.invite_candidates`)."""
+
     submit_label = _("Save lesson")
     participants = forms.ModelMultipleChoiceField(
         label=_("Invited participants"),
         queryset=Participant.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.MultipleHiddenInput,
+        error_messages={
+            "invalid_choice": _(
+                "Only participants you guide, with an open file, can be invited. Search again and choose "
+                "from the list."
+            ),
+            "invalid_pk_value": _("Choose participants from the list."),
+        },
     )
     weeks = forms.IntegerField(
         label=_("Weeks"),
@@ -118,10 +133,39 @@ class GroupLessonForm(PLPForm):
         today = timezone.localdate()
         open_or_invited = Q(closed_on__isnull=True) | Q(closed_on__gt=today) | Q(pk__in=invited)
         self.fields["participants"].queryset = visible.filter(open_or_invited).order_by(
-            "last_name", "first_name"
+            "last_name", "first_name", "number"
         )
         if self.instance.pk:
             del self.fields["weeks"]
-            self.initial["participants"] = list(
-                self.fields["participants"].queryset.filter(pk__in=invited).values_list("pk", flat=True)
+        # The page lays out the fields and the invite list around them, in one <form>.
+        self.helper.form_tag = False
+        self.helper.inputs = []
+        self.helper.layout = Layout(*(name for name in self.fields if name != "participants"))
+
+    def clean_participants(self):
+        chosen = self.cleaned_data["participants"]
+        if len(chosen) > MAX_INVITED:
+            raise forms.ValidationError(
+                _("At most %(n)s participants can be invited to one lesson.") % {"n": MAX_INVITED}
             )
+        return chosen
+
+    @classmethod
+    def kept(cls, data, **kwargs) -> "GroupLessonForm":
+        """The form as typed, not checked: for a search in the invite list, which must
+        neither save nor show errors, and keeps everything (the lock too, so a change
+        made by a colleague meanwhile is still caught on saving)."""
+        form = cls(**kwargs)
+        form.initial.update(
+            {
+                name: field.widget.value_from_datadict(data, {}, form.add_prefix(name))
+                for name, field in form.fields.items()
+                if name != "participants"
+            }
+        )
+        return form
+
+
+def posted_ids(data, name: str = "participants") -> list[int]:
+    """The ids sent for a multiple choice, numbers only, each once, in order."""
+    return list(dict.fromkeys(int(v) for v in data.getlist(name) if v.isdigit()))[: MAX_INVITED + 1]

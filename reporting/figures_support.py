@@ -6,7 +6,8 @@ import datetime
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from participants.models import GroupLesson, LearningPlace, LessonAttendance, Participant, SupportNeed
+from participants.models import GroupLesson, LessonAttendance, Participant, SupportNeed
+from participants.support_selectors import places_started
 
 SUPPORT_KINDS = list(SupportNeed.Kind.values)
 SETTLED = SupportNeed.Status.SETTLED
@@ -27,8 +28,9 @@ def lesson_hours(start: datetime.date, end: datetime.date) -> dict[str, float]:
 
 def places_realised(start: datetime.date, end: datetime.date) -> int:
     """Rule 13: learning places whose start falls in the period (places, not employers
-    or offers: an offer of three places counts three). One query."""
-    return LearningPlace.objects.filter(_in(start, end, "start")).aggregate(n=Sum("places"))["n"] or 0
+    or offers: an offer of three places counts three). One query. The coordinator's
+    Leerwerkplekken page lists the same places (`places_started`) as its trace."""
+    return places_started(start, end).aggregate(n=Sum("places"))["n"] or 0
 
 
 def support_figures(start: datetime.date, end: datetime.date) -> dict:
@@ -72,3 +74,14 @@ def support_participants(figure: str, start: datetime.date, end: datetime.date, 
     if key:
         needs = needs.filter(kind=key)
     return Participant.objects.filter(pk__in=needs.values("participant"))
+
+
+def lessons_in(start: datetime.date, end: datetime.date) -> QuerySet:
+    """The group lessons of rule 12 in the period, each with the number present: the
+    lessons behind `lesuren` (their durations) and `deelnemersuren_lessen` (duration x
+    present). One query."""
+    return (
+        GroupLesson.objects.filter(_in(start, end, "date"))
+        .annotate(present=Count("attendances", filter=Q(attendances__present=True)))
+        .order_by("date", "start_time", "pk")
+    )

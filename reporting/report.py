@@ -3,7 +3,6 @@ small-number suppression), bar charts, targets, partners and data-quality warnin
 The same context feeds the PDF, the browser version and the HTML export."""
 
 import datetime
-from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from participants import quality
 from participants.models import DropoutReason, Organisation, Outflow, ProgressEntry, TrajectoryKind
 
+from .cells import Cell
 from .figures import CREDENTIAL_KINDS, NO_REASON, Figures, Period, compute_figures, target_figures
 from .models import TARGET_FIELDS, ProjectYear, ReportEdition
 from .report_support import COUNTING_RULES as SUPPORT_RULES
@@ -30,17 +30,6 @@ HOURS_LABELS = {
 }
 assert set(HOURS_LABELS) == set(ProgressEntry.Kind.values)
 COLOURS = ["#1f5f99", "#e08a1e", "#3a9a5b", "#b03a48", "#7a5ea8"]
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One number in a table: what to print and how to trace it."""
-
-    value: int
-    shown: str
-    figure: str
-    key: str = ""
-    year: int | None = None
 
 
 def suppress(values: list[int], total: int | None, threshold: int) -> tuple[list[str], str | None]:
@@ -248,11 +237,20 @@ def bar_chart(title: str, years: list[int], series: list[tuple[str, list[int]]],
     }
 
 
+def target_cell(figure: str, value: int, period: Period) -> Cell:
+    """A project year's realised figure, traceable over that project year (the
+    trajectories of one kind are traced as "trajecten" with the kind as key)."""
+    if figure in TrajectoryKind.values and figure != TrajectoryKind.PRE_TRAJECTORY:
+        return Cell(value, str(value), "trajecten", figure, period=period)
+    return Cell(value, str(value), figure, period=period)
+
+
 def targets(period: Period) -> list[dict]:
     """Target beside realised figure, for each project year that overlaps the period."""
     result = []
     for py in ProjectYear.objects.filter(start__lte=period.end, end__gte=period.start):
-        realised = target_figures(Period(py.start, py.end))
+        year = Period(py.start, py.end)
+        realised = target_figures(year)
         rows = [
             {
                 # Under a column headed "Target": the figure's own name, not "target: ...".
@@ -260,7 +258,7 @@ def targets(period: Period) -> list[dict]:
                 if figure in TrajectoryKind.values
                 else figure_label(figure),
                 "target": getattr(py, field),
-                "realised": realised[figure],
+                "realised": target_cell(figure, realised[figure], year),
             }
             for field, figure in TARGET_FIELDS.items()
             if getattr(py, field) is not None

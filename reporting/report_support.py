@@ -3,12 +3,15 @@
 (chapter 10), and the appendix texts of rules 12-15. Laid out from `Figures` only;
 support is shown as counts per kind, nothing more."""
 
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from participants.models import DropoutRoute, SupportNeed
 
-from .figures import Figures, Period, target_figures
+from .cells import Cell
+from .figures import Figures, Period
+from .figures_support import places_realised
 from .models import ProjectYear
 
 
@@ -18,8 +21,12 @@ def support_label(figure: str, key: str = "") -> str:
     match figure:
         case "uitval_per_vervolgroute":
             return f"{_('Dropout')}: {dict(DropoutRoute.choices).get(key, key)}"
-        case "lesuren" | "deelnemersuren_lessen":
-            return _("Present at group lessons")
+        case "lesuren":
+            return _("Lesson hours")
+        case "deelnemersuren_lessen":
+            return _("Participant hours from lessons (duration x present)")
+        case "leerwerkplekken_gerealiseerd":
+            return _("New learning places")
         case "ondersteuning_gestart":
             return f"{_('Support need opened')}: {kinds.get(key, _('all kinds'))}"
         case "ondersteuning_geregeld":
@@ -78,11 +85,26 @@ def places_against_targets(figures: Figures, period: Period) -> list[dict]:
         {
             "project_year": py,
             "target": py.target_leerwerkplekken,
-            "realised": target_figures(Period(py.start, py.end))["leerwerkplekken_gerealiseerd"],
+            "realised": places_cell(places_realised(py.start, py.end), Period(py.start, py.end)),
         }
         for py in ProjectYear.objects.filter(start__lte=period.end, end__gte=period.start)
         if py.target_leerwerkplekken is not None
     ]
+
+
+def places_cell(value: int, period: Period) -> Cell:
+    """The places realised in `period`, traceable to the Leerwerkplekken page. Places are
+    not people: never hidden as a small number."""
+    return Cell(value, str(value), "leerwerkplekken_gerealiseerd", period=period)
+
+
+def lesson_cells(figures: Figures) -> dict:
+    """Rule 12's two numbers, shown with one decimal, each traceable to the lessons and
+    the participants present."""
+    return {
+        figure: Cell(getattr(figures, figure), floatformat(getattr(figures, figure), 1), figure)
+        for figure in ("lesuren", "deelnemersuren_lessen")
+    }
 
 
 def support_context(figures: Figures, options: dict, row, period: Period) -> dict:
@@ -91,6 +113,8 @@ def support_context(figures: Figures, options: dict, row, period: Period) -> dic
         "dropout_routes": dropout_routes(figures, options, row),
         "support_rows": support_table(figures, options, row),
         "places_targets": places_against_targets(figures, period),
+        "places_realised": places_cell(figures.leerwerkplekken_gerealiseerd, period),
+        "lesson_cells": lesson_cells(figures),
     }
 
 

@@ -18,6 +18,7 @@ from participants.models import (
     DropoutRoute,
     Organisation,
     Outflow,
+    Participant,
     SupportNeed,
     Trajectory,
     TrajectoryKind,
@@ -27,6 +28,7 @@ from plp.audit import log_action
 
 from . import services
 from .figures import FIGURES, NO_REASON, Period, participants_in
+from .figures_support import lesson_hours, lessons_in
 from .forms import DeliverableForm, EditionForm, PeriodForm, ProjectYearForm, RiskForm, TaskForm
 from .models import Deliverable, PdfJob, ProjectYear, ReportEdition, Risk, WorkPlanTask
 from .report import figure_label, report_context
@@ -111,6 +113,10 @@ def period_label(period: Period) -> str:
     return f"{period.start:%d-%m-%Y} – {period.end:%d-%m-%Y}"
 
 
+TRACE_MAX = 1000
+LESSON_FIGURES = ("lesuren", "deelnemersuren_lessen")
+
+
 @coordinator_required
 def trace(request: HttpRequest) -> HttpResponse:
     """The participants behind one figure of the report."""
@@ -125,9 +131,20 @@ def trace(request: HttpRequest) -> HttpResponse:
     if figure not in FIGURES:
         raise Http404
     key = request.GET.get("key", "")
+    # Coordinators see every file; the intersection keeps the list to what the user may
+    # see should the page ever open to another role.
+    visible = Participant.objects.for_user(request.user)
     participants = (
-        participants_in(figure, period, reference_date, key).select_related("coach").order_by("number")[:1000]
+        (participants_in(figure, period, reference_date, key) & visible)
+        .select_related("coach")
+        .order_by("number")[:TRACE_MAX]
     )
+    lessons = None
+    if figure in LESSON_FIGURES:
+        # Rule 12 adds up lessons: they are listed too, so the hours can be checked.
+        lessons = list(lessons_in(period.start, period.end)[: TRACE_MAX + 1])
+        for lesson in lessons:
+            lesson.person_minutes = lesson.duration_minutes * lesson.present
     log_action(
         by=request.user,
         action="reporting.figure.traced",
@@ -149,6 +166,9 @@ def trace(request: HttpRequest) -> HttpResponse:
             "period_label": period_label(period),
             "period": period,
             "reference_date": reference_date,
+            "lessons": lessons[:TRACE_MAX] if lessons is not None else None,
+            "lessons_more": lessons is not None and len(lessons) > TRACE_MAX,
+            "lesson_hours": lesson_hours(period.start, period.end) if lessons is not None else None,
         },
     )
 

@@ -2,6 +2,8 @@
 learning places). Support needs are special category data: the assigned coach and
 coordinators only."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -13,14 +15,28 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from plp.access import coordinator_required, registrar_required
+from plp.audit import log_action, search_fingerprint
 from plp.navigation import safe_next
 
 from .. import services
-from ..forms_support import GroupLessonForm, LearningPlaceForm, SupportNeedForm, SupportNeedSettleForm
+from ..forms_support import (
+    GroupLessonForm,
+    LearningPlaceForm,
+    SupportNeedForm,
+    SupportNeedSettleForm,
+    posted_ids,
+)
 from ..models import GroupLesson, LearningPlace, LessonAttendance, Participant, SupportNeed
 from ..selectors import participant_for_user
-from ..support_selectors import free_places, learning_places_overview
-from .common import _form_page, _log_view, _make_record_views, _run
+from ..support_selectors import (
+    INVITE_RESULTS,
+    InviteSearch,
+    free_places,
+    invite_candidates,
+    invite_filters,
+    learning_places_overview,
+)
+from .common import _form_page, _log_view, _make_record_views, _run, _unavailable
 
 supportneed_create, supportneed_edit = _make_record_views(
     SupportNeed,
@@ -54,21 +70,42 @@ def supportneed_settle(request: HttpRequest, pk: int, record_pk: int) -> HttpRes
     )
 
 
+def started_period(request: HttpRequest) -> tuple[datetime.date, datetime.date] | None:
+    """The period of `?from=&to=` (ISO dates, first on or before last), None without
+    one; ValueError when it is given but not a valid period."""
+    first, last = request.GET.get("from", ""), request.GET.get("to", "")
+    if not first and not last:
+        return None
+    start, end = datetime.date.fromisoformat(first), datetime.date.fromisoformat(last)
+    if end < start:
+        raise ValueError("The period ends before it starts.")
+    return start, end
+
+
 @coordinator_required
 def learningplace_list(request: HttpRequest) -> HttpResponse:
-    """Leerwerkplekken: per employer the places, how many are taken now and free."""
+    """Leerwerkplekken: per employer the places, how many are taken now and free. With
+    `?from=&to=` only the places that start in that period: the trace of the figure
+    "leerwerkplekken gerealiseerd", whose number the page repeats."""
     day = timezone.localdate()
-    rows = learning_places_overview(day)
+    try:
+        started = started_period(request)
+    except ValueError:
+        started = None
+        messages.error(request, _("The period in the link is not valid; all learning places are shown."))
+    rows = learning_places_overview(day, started)
     return render(
         request,
         "participants/learningplace_list.html",
         {
             "rows": rows,
             "today": day,
+            "started": started,
             "totals": {
                 "capacity": sum(r.capacity for r in rows),
                 "taken": sum(r.taken for r in rows),
                 "free": sum(r.free for r in rows),
+                "listed": sum(r.listed for r in rows),
             },
         },
     )
@@ -117,10 +154,17 @@ def lesson_list(request: HttpRequest) -> HttpResponse:
 
 @registrar_required
 def lesson_edit(request: HttpRequest, record_pk: int | None = None) -> HttpResponse:
-    """Plan a lesson or a weekly series; or change a lesson and whom it invites."""
+    """Plan a lesson or a weekly series; or change a lesson and whom it invites. The
+    invite list is searched (number or name, coach, current employer, phase) and the
+    chosen participants travel with the form, so a search or an error loses nothing.
+    "Zoeken" and "Alle gevonden toevoegen" post the form without saving it."""
     lesson = get_object_or_404(GroupLesson, pk=record_pk) if record_pk else GroupLesson()
-    form = GroupLessonForm(request.POST or None, instance=lesson, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    action = request.POST.get("invite_action", "") if request.method == "POST" else ""
+    if action:
+        form = GroupLessonForm.kept(request.POST, instance=lesson, user=request.user)
+    else:
+        form = GroupLessonForm(request.POST or None, instance=lesson, user=request.user)
+    if request.method == "POST" and not action and form.is_valid():
         invited = form.cleaned_data["participants"]
         if record_pk:
             ok = _run(form, services.lesson_save, by=request.user, lesson=form.instance, participants=invited)
@@ -137,7 +181,58 @@ def lesson_edit(request: HttpRequest, record_pk: int | None = None) -> HttpRespo
         if ok:
             messages.success(request, _("Lesson saved."))
             return redirect("participants:lesson-list")
-    return _form_page(request, None, form, _("Group lesson"))
+    return render(
+        request,
+        "participants/lesson_form.html",
+        {
+            "form": form,
+            "lesson": lesson,
+            "title": _("Group lesson"),
+            **_invite_list(request, form, lesson, action),
+        },
+        status=503 if _unavailable(form) else 200,
+    )
+
+
+def _invite_list(request: HttpRequest, form, lesson: GroupLesson, action: str) -> dict:
+    """The invite list's context: the participants chosen (as sent, or those invited
+    now), those found by the search (bounded), the filters' choices, and how many
+    invited participants the user does not guide (they stay invited). A fixed number
+    of queries, whatever the number of participants."""
+    day = timezone.localdate()
+    posted = request.method == "POST"
+    search = InviteSearch.from_data(request.POST if posted else request.GET)
+    allowed = form.fields["participants"].queryset.select_related("coach")
+    if posted:
+        ids = posted_ids(request.POST)
+        chosen = list(allowed.filter(pk__in=ids)) if ids else []
+    elif lesson.pk:
+        chosen = list(allowed.filter(pk__in=lesson.attendances.values("participant")))
+    else:
+        chosen = []
+    visible = Participant.objects.for_user(request.user)
+    found, more = invite_candidates(visible, search, exclude=[p.pk for p in chosen], day=day)
+    if action == "add_all" and not more:
+        chosen += found
+        chosen.sort(key=lambda p: (p.last_name, p.first_name, p.number))
+        found = []
+    if search.q and (action or not posted):  # a search, not the search box kept on saving
+        log_action(
+            by=request.user, action="participants.participant.searched", data=search_fingerprint(search.q)
+        )
+    hidden = 0
+    if lesson.pk:
+        hidden = lesson.attendances.exclude(participant__in=visible).count()
+    return {
+        "search": search,
+        "chosen": chosen,
+        "found": found,
+        "more": more,
+        "hidden": hidden,
+        "filters": invite_filters(request.user, visible, day),
+        "max_found": INVITE_RESULTS,
+        "searched": bool(action),
+    }
 
 
 @registrar_required

@@ -1,5 +1,6 @@
-"""A coach on a phone (390 px): takes the attendance of today's group lesson, then
-records a support need on a participant's file and settles it from the "Nu" card."""
+"""A coach on a phone (390 px): plans today's group lesson (searching the invite list),
+takes its attendance, then records a support need on a participant's file and settles
+it from the "Nu" card. And a coordinator plans a lesson without JavaScript."""
 
 import datetime
 
@@ -7,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from participants.models import GroupLesson, LessonAttendance, Organisation, SupportNeed
-from plp.roles import COACH
+from plp.roles import COACH, COORDINATOR
 from tests.browser.conftest import log_in
 from tests.factories import OrganisationFactory, ParticipantFactory, TrajectoryFactory, UserFactory
 
@@ -22,14 +23,34 @@ def test_take_attendance_and_record_and_settle_a_support_need(live_server, brows
     for p in (lotte, sem):
         TrajectoryFactory(participant=p, start=today - datetime.timedelta(days=90))
     OrganisationFactory(name="Schuldhulpverlening Haarlem", kind=Organisation.Kind.CHAIN_PARTNER)
-    lesson = GroupLesson.objects.create(date=today, start_time="10:00", duration_minutes=60, topic="Rekenen")
-    for p in (lotte, sem):
-        LessonAttendance.objects.create(lesson=lesson, participant=p)
+    ParticipantFactory(first_name="Sanne", last_name="Bos")  # another coach's: never offered
 
     page = browser.new_page(viewport={"width": 390, "height": 844}, locale="nl-NL")
     page.set_default_timeout(10_000)
     log_in(page, live_server.url, "coach", "een-lang-wachtwoord")
+    # Plan the lesson: search, tick, search again (the ticked stays chosen), save.
     page.goto(f"{live_server.url}/deelnemers/groepslessen/")
+    page.click("text=Les of reeks plannen")
+    page.fill("#id_date", today.isoformat())
+    page.fill("#id_start_time", "10:00")
+    page.fill("#id_topic", "Rekenen")
+    page.fill("#invite-q", "dekker")
+    page.press("#invite-q", "Enter")
+    page.wait_for_selector("#invite-status:has-text('1 gevonden')")
+    page.check(f"#invite-{lotte.pk}")
+    page.fill("#invite-q", "bos")
+    page.click("#invite-search-button")
+    page.wait_for_selector(f".invite-chosen #invite-{lotte.pk}:checked")
+    found = page.locator(".invite-found li").all_inner_texts()
+    assert len(found) == 1 and "Sem Bos" in found[0] and sem.number in found[0]  # not Sanne Bos
+    page.check(f"#invite-{sem.pk}")
+    assert page.input_value("#id_topic") == "Rekenen"
+    screenshot(page, "lesson-plan-390")
+    page.click("#submit-id-submit")
+    page.wait_for_selector("text=Les opgeslagen.")
+    lesson = GroupLesson.objects.get()
+    assert set(lesson.attendances.values_list("participant", flat=True)) == {lotte.pk, sem.pk}
+
     page.click("text=Aanwezigheid")
     page.click(f"label[for=present-{lotte.pk}]")
     page.click(f"label[for=absent-{sem.pk}]")
@@ -62,3 +83,43 @@ def test_take_attendance_and_record_and_settle_a_support_need(live_server, brows
     assert (need.status, need.closed_on) == ("geregeld", today)
     assert "Financiën en schulden" not in page.inner_text("section[aria-labelledby=now-h]")
     page.close()
+
+
+def test_plan_a_lesson_without_javascript(live_server, browser, screenshot):
+    """Search, filter by coach, choose everyone found, untick one, a form error, save:
+    the invite list needs no script, and nothing typed or chosen is lost."""
+    UserFactory(username="coordinator", password="een-lang-wachtwoord", role=COORDINATOR)
+    coach = UserFactory(username="coach", first_name="Jasper", last_name="Visser", role=COACH)
+    mine = [ParticipantFactory(coach=coach, last_name=f"Visser-{i}") for i in range(3)]
+    ParticipantFactory(first_name="Ander", last_name="Iemand")
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="nl-NL", java_script_enabled=False
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, live_server.url, "coordinator", "een-lang-wachtwoord")
+    page.goto(f"{live_server.url}/deelnemers/groepslessen/nieuw/")
+    page.fill("#id_start_time", "09:30")
+    page.fill("#id_weeks", "8")
+    page.select_option("#invite-coach", str(coach.pk))
+    page.click("#invite-search-button")
+    page.wait_for_selector("text=Gevonden: 3")
+    page.click("text=Alle 3 gevonden kiezen")
+    page.wait_for_selector("text=Gekozen: 3 deelnemers")
+    page.uncheck(f"#invite-{mine[0].pk}")
+    page.fill("#id_topic", "Solliciteren")
+    page.fill("#id_duration_minutes", "800")
+    page.click("#submit-id-submit")  # longer than a day allows: an error, the rest kept
+    page.wait_for_selector("text=Verbeter de fouten hieronder.")
+    assert page.input_value("#id_start_time") == "09:30" and page.input_value("#id_weeks") == "8"
+    assert page.input_value("#id_topic") == "Solliciteren"
+    assert page.locator(".invite-chosen input:checked").count() == 2
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "lesson-plan-nojs-390")
+    page.fill("#id_duration_minutes", "60")
+    page.click("#submit-id-submit")
+    page.wait_for_selector("text=Les opgeslagen.")
+    assert GroupLesson.objects.count() == 8
+    invited = set(LessonAttendance.objects.values_list("participant", flat=True))
+    assert invited == {mine[1].pk, mine[2].pk}
+    context.close()
