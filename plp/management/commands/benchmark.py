@@ -13,6 +13,7 @@ import datetime
 import io
 import json
 import math
+import os
 import statistics
 import time
 
@@ -63,39 +64,61 @@ class Command(BaseCommand):
             raise CommandError("--participants must be at least 10.")
         ensure_reference_data()
         started = time.perf_counter()
-        created = self.generate(participants)
+        phases = self.generate(participants)
         call_command("refresh_phases", stdout=io.StringIO())  # the nightly job, as in production
         # Fresh planner statistics and visibility maps (index-only scans), as autovacuum
         # gives a live database some time after a bulk load. VACUUM cannot run inside a
         # transaction (the tests run the command in one).
         vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
+        t = time.perf_counter()
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
+        if phases is not None:
+            phases["VACUUM ANALYZE (after the load)" if vacuum else "ANALYZE"] = time.perf_counter() - t
+        seconds = time.perf_counter() - started
         self.stdout.write(
-            f"data: {participants:,} participants ({'generated' if created else 'reused'}, "
-            f"{time.perf_counter() - started:.1f} s), {connection.vendor}"
+            f"data: {participants:,} participants ({'generated' if phases else 'reused'}, "
+            f"{seconds:.1f} s), {connection.vendor}"
         )
+        if phases:
+            self.print_phases(phases)
+        load = os.getloadavg()
         with override_settings(
             PLP_REQUIRE_2FA=False, ALLOWED_HOSTS=["*"], SECURE_SSL_REDIRECT=False, AXES_ENABLED=False
         ):
             results = self.measure(repeat, import_rows)
+        load = [max(a, b) for a, b in zip(load, os.getloadavg(), strict=True)]
         self.print_table(results)
+        self.stdout.write(
+            f"{os.cpu_count()} cores; load average (1, 5, 15 min, the higher of before and after): "
+            + ", ".join(f"{x:.2f}" for x in load)
+        )
         if compare:
             self.print_growth(participants, results, compare)
         if json_file:
             with open(json_file, "w") as f:
                 json.dump(
-                    {"participants": participants, "database": connection.vendor, "results": results},
+                    {
+                        "participants": participants,
+                        "database": connection.vendor,
+                        "date": timezone.now().isoformat(timespec="minutes"),
+                        "cores": os.cpu_count(),
+                        "load_average": load,
+                        "generation_s": None if phases is None else round(seconds, 1),
+                        "generation_phases_s": {k: round(v, 1) for k, v in (phases or {}).items()},
+                        "results": results,
+                    },
                     f,
                     indent=2,
                 )
 
     # Data
 
-    def generate(self, n: int) -> bool:
+    def generate(self, n: int) -> dict[str, float] | None:
+        """Generate n participants; the seconds per phase (None: they were there)."""
         existing = Participant.objects.filter(number__startswith=PREFIX).count()
         if existing == n:
-            return False
+            return None
         if existing:
             raise CommandError(
                 f"The database holds {existing:,} benchmark participants, not {n:,}: "
@@ -108,8 +131,14 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {done:,} / {n:,}  ({time.perf_counter() - started:.0f} s)")
 
         started = time.perf_counter()
-        generate(n, progress)
-        return True
+        return dict(generate(n, progress).seconds)
+
+    def print_phases(self, phases: dict[str, float]) -> None:
+        """Where the generation time went, largest first (rows are made in a thread
+        beside the COPY, so the phases add up to more than the total)."""
+        for name, seconds in sorted(phases.items(), key=lambda p: -p[1]):
+            if seconds >= 0.05:
+                self.stdout.write(f"  {name:<56} {seconds:8.1f} s")
 
     # Measuring
 
