@@ -74,9 +74,12 @@ def test_benchmark_runs_and_reports_every_page(tmp_path):
         "0",
         "--compare",
         str(report),
+        "--json",
+        str(report),
         stdout=out,
     )
     assert "reused" in out.getvalue()
+    assert json.loads(report.read_text())["generation_s"] == data["generation_s"]  # kept from the first run
     assert (
         "caseload, page 2 (coordinator) / admin changelist, caseload columns (honest peer): "
         in out.getvalue()

@@ -105,6 +105,12 @@ class Command(BaseCommand):
         if compare:
             self.print_growth(participants, results, compare)
         if json_file:
+            generation = {
+                "generation_s": None if phases is None else round(seconds, 1),
+                "generation_phases_s": {k: round(v, 1) for k, v in (phases or {}).items()},
+            }
+            if phases is None:
+                generation = self.earlier_generation(json_file, participants) or generation
             with open(json_file, "w") as f:
                 json.dump(
                     {
@@ -113,13 +119,24 @@ class Command(BaseCommand):
                         "date": timezone.now().isoformat(timespec="minutes"),
                         "cores": os.cpu_count(),
                         "load_average": load,
-                        "generation_s": None if phases is None else round(seconds, 1),
-                        "generation_phases_s": {k: round(v, 1) for k, v in (phases or {}).items()},
+                        **generation,
                         "results": results,
                     },
                     f,
                     indent=2,
                 )
+
+    @staticmethod
+    def earlier_generation(json_file: str, participants: int) -> dict | None:
+        """The generation time recorded in `json_file` by the run that made this data."""
+        try:
+            with open(json_file) as f:
+                data = json.load(f)
+        except (OSError, ValueError):
+            return None
+        if data.get("participants") != participants or not data.get("generation_s"):
+            return None
+        return {key: data[key] for key in ("generation_s", "generation_phases_s")}
 
     # Data
 
