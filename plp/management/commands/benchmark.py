@@ -1,9 +1,10 @@
 """benchmark --participants N [--json FILE] [--repeat R]
 
 Generates synthetic data with COPY (plp/bench/generate.py; reused when it is already there), then
-measures the main pages in-process: median and p95 server time over warm requests,
-the number of queries, and the SQL floor (the summed EXPLAIN ANALYZE time of the page's
-own queries on PostgreSQL; their plain execution time on SQLite). Two peers are measured
+measures the main pages in-process: median, fastest and p95 server time over warm requests
+(--repeat of them, fewer for a page slower than --page-seconds allows), the number of
+queries, and the SQL floor (the summed EXPLAIN ANALYZE time of the page's own queries on
+PostgreSQL; their plain execution time on SQLite). Two peers are measured
 beside our caseload, and the ratio printed: the plain Django admin changelist of
 participants (lean: number, names, coach, date) and the admin changelist with the
 caseload's columns built by annotation (honest: the same work; plp/bench/peer.py).
@@ -13,6 +14,7 @@ import datetime
 import io
 import json
 import math
+import os
 import statistics
 import time
 
@@ -35,6 +37,7 @@ from reporting.figures import Period, compute_figures
 from reporting.pdf import render_pdf
 from reporting.report import report_context
 
+MIN_RUNS = 3
 OURS = "caseload, page 2 (coordinator)"
 LEAN_PEER = "admin changelist, lean columns (stock peer)"
 HONEST_PEER = "admin changelist, caseload columns (honest peer)"
@@ -48,6 +51,12 @@ class Command(BaseCommand):
         parser.add_argument("--json", dest="json_file")
         parser.add_argument("--repeat", type=int, default=15, help="warm requests per page")
         parser.add_argument(
+            "--page-seconds",
+            type=float,
+            default=60,
+            help="time per page: a slow page gets fewer runs (at least 3)",
+        )
+        parser.add_argument(
             "--import-rows", type=int, default=10_000, help="rows of the import test (0: none)"
         )
         parser.add_argument(
@@ -58,44 +67,84 @@ class Command(BaseCommand):
             help="a --json file of a smaller size: print how each page's time grew since",
         )
 
-    def handle(self, *args, participants, json_file, repeat, import_rows, compare, **options):
+    def handle(self, *args, participants, json_file, repeat, import_rows, compare, page_seconds, **options):
+        self.page_seconds = page_seconds
         if participants < 10:
             raise CommandError("--participants must be at least 10.")
         ensure_reference_data()
         started = time.perf_counter()
-        created = self.generate(participants)
+        phases = self.generate(participants)
         call_command("refresh_phases", stdout=io.StringIO())  # the nightly job, as in production
         # Fresh planner statistics and visibility maps (index-only scans), as autovacuum
         # gives a live database some time after a bulk load. VACUUM cannot run inside a
         # transaction (the tests run the command in one).
         vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
+        t = time.perf_counter()
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
+        if phases is not None:
+            phases["VACUUM ANALYZE (after the load)" if vacuum else "ANALYZE"] = time.perf_counter() - t
+        seconds = time.perf_counter() - started
         self.stdout.write(
-            f"data: {participants:,} participants ({'generated' if created else 'reused'}, "
-            f"{time.perf_counter() - started:.1f} s), {connection.vendor}"
+            f"data: {participants:,} participants ({'generated' if phases else 'reused'}, "
+            f"{seconds:.1f} s), {connection.vendor}"
         )
+        if phases:
+            self.print_phases(phases)
+        load = os.getloadavg()
         with override_settings(
             PLP_REQUIRE_2FA=False, ALLOWED_HOSTS=["*"], SECURE_SSL_REDIRECT=False, AXES_ENABLED=False
         ):
             results = self.measure(repeat, import_rows)
+        load = [max(a, b) for a, b in zip(load, os.getloadavg(), strict=True)]
         self.print_table(results)
+        self.stdout.write(
+            f"{os.cpu_count()} cores; load average (1, 5, 15 min, the higher of before and after): "
+            + ", ".join(f"{x:.2f}" for x in load)
+        )
         if compare:
             self.print_growth(participants, results, compare)
         if json_file:
+            generation = {
+                "generation_s": None if phases is None else round(seconds, 1),
+                "generation_phases_s": {k: round(v, 1) for k, v in (phases or {}).items()},
+            }
+            if phases is None:
+                generation = self.earlier_generation(json_file, participants) or generation
             with open(json_file, "w") as f:
                 json.dump(
-                    {"participants": participants, "database": connection.vendor, "results": results},
+                    {
+                        "participants": participants,
+                        "database": connection.vendor,
+                        "date": timezone.now().isoformat(timespec="minutes"),
+                        "cores": os.cpu_count(),
+                        "load_average": load,
+                        **generation,
+                        "results": results,
+                    },
                     f,
                     indent=2,
                 )
 
+    @staticmethod
+    def earlier_generation(json_file: str, participants: int) -> dict | None:
+        """The generation time recorded in `json_file` by the run that made this data."""
+        try:
+            with open(json_file) as f:
+                data = json.load(f)
+        except (OSError, ValueError):
+            return None
+        if data.get("participants") != participants or not data.get("generation_s"):
+            return None
+        return {key: data[key] for key in ("generation_s", "generation_phases_s")}
+
     # Data
 
-    def generate(self, n: int) -> bool:
+    def generate(self, n: int) -> dict[str, float] | None:
+        """Generate n participants; the seconds per phase (None: they were there)."""
         existing = Participant.objects.filter(number__startswith=PREFIX).count()
         if existing == n:
-            return False
+            return None
         if existing:
             raise CommandError(
                 f"The database holds {existing:,} benchmark participants, not {n:,}: "
@@ -108,8 +157,19 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {done:,} / {n:,}  ({time.perf_counter() - started:.0f} s)")
 
         started = time.perf_counter()
-        generate(n, progress)
-        return True
+        return dict(generate(n, progress).seconds)
+
+    def print_phases(self, phases: dict[str, float]) -> None:
+        """Where the generation time went, largest first; phases under 1 % of the total
+        are summed (rows are made in a thread beside the COPY, so the phases add up to
+        more than the total)."""
+        total = sum(phases.values())
+        small = [s for s in phases.values() if s < total / 100]
+        for name, seconds in sorted(phases.items(), key=lambda p: -p[1]):
+            if seconds >= total / 100:
+                self.stdout.write(f"  {name:<56} {seconds:8.1f} s")
+        if small:
+            self.stdout.write(f"  {f'{len(small)} smaller phases':<56} {sum(small):8.1f} s")
 
     # Measuring
 
@@ -219,30 +279,37 @@ class Command(BaseCommand):
             transaction.set_rollback(True)
 
     def measure_page(self, name, client, url, params, repeat) -> dict:
-        for _ in range(2):
+        def get():
             response = client.get(url, params)
             if response.status_code != 200:
                 raise CommandError(f"{name}: {url} answered {response.status_code}")
-        times = []
-        for _ in range(repeat):
-            t = time.perf_counter()
-            client.get(url, params)
-            times.append((time.perf_counter() - t) * 1000)
-        with CaptureQueriesContext(connection) as ctx:
-            client.get(url, params)
-        floor = self.sql_floor(ctx.captured_queries)
-        return self.row(name, times, len(ctx.captured_queries), floor)
+
+        times, queries = self.runs(get, repeat)
+        return self.row(name, times, len(queries), self.sql_floor(queries))
 
     def measure_callable(self, name, func, repeat) -> dict:
+        times, queries = self.runs(func, repeat)
+        return self.row(name, times, len(queries), None)
+
+    def runs(self, func, repeat: int) -> tuple[list[float], list[dict]]:
+        """One warm-up, then `repeat` timed runs, or as many as fit in --page-seconds
+        when a run is slow (at least three). The queries of the first timed run are
+        captured (recording them costs microseconds a query)."""
+        t = time.perf_counter()
         func()
+        warm = time.perf_counter() - t
+        count = min(repeat, max(MIN_RUNS, int(self.page_seconds / max(warm, 1e-6))))
         times = []
-        for _ in range(repeat):
+        with CaptureQueriesContext(connection) as ctx:
             t = time.perf_counter()
             func()
             times.append((time.perf_counter() - t) * 1000)
-        with CaptureQueriesContext(connection) as ctx:
+        queries = ctx.captured_queries
+        for _ in range(count - 1):
+            t = time.perf_counter()
             func()
-        return self.row(name, times, len(ctx.captured_queries), None)
+            times.append((time.perf_counter() - t) * 1000)
+        return times, queries
 
     @staticmethod
     def row(name, times, queries, floor) -> dict:
@@ -251,7 +318,9 @@ class Command(BaseCommand):
         p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
         return {
             "page": name,
+            "runs": len(times),
             "median_ms": round(median, 1),
+            "min_ms": round(times[0], 1),
             "p95_ms": round(p95, 1),
             "queries": queries,
             "sql_floor_ms": None if floor is None else round(floor, 1),
@@ -265,7 +334,7 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             for q in queries:
                 sql = q["sql"]
-                if not sql.lstrip().upper().startswith("SELECT") or "django_session" in sql:
+                if not sql.lstrip().upper().startswith(("SELECT", "WITH")) or "django_session" in sql:
                     continue
                 if connection.vendor == "postgresql":
                     cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
@@ -279,15 +348,16 @@ class Command(BaseCommand):
         return total
 
     def print_table(self, results):
-        header = f"{'page':<38} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'SQL floor':>10} {'ratio':>6}"
+        header = f"{'page':<38} {'runs':>4} {'median ms':>10} {'min ms':>8} {'p95 ms':>8} {'queries':>8}"
+        header += f" {'SQL floor':>10} {'ratio':>6}"
         self.stdout.write(header)
         self.stdout.write("-" * len(header))
         for r in results:
             floor = "" if r["sql_floor_ms"] is None else f"{r['sql_floor_ms']:.1f}"
             ratio = "" if r["ratio"] is None else f"{r['ratio']:.1f}"
             self.stdout.write(
-                f"{r['page']:<38} {r['median_ms']:>10.1f} {r['p95_ms']:>8.1f} {r['queries']:>8} "
-                f"{floor:>10} {ratio:>6}"
+                f"{r['page']:<38} {r['runs']:>4} {r['median_ms']:>10.1f} {r['min_ms']:>8.1f} "
+                f"{r['p95_ms']:>8.1f} {r['queries']:>8} {floor:>10} {ratio:>6}"
             )
         times = {r["page"]: r["median_ms"] for r in results}
         for name in (LEAN_PEER, HONEST_PEER):
