@@ -10,8 +10,8 @@
 -- coach's own participants, so every participant page is one the coach may see.
 
 local SEARCHES = { "jansen", "de vries", "bos", "mulder", "sanne", "kevin" }
-local mode, ids = "caseload", {}
-local errors, last_status = 0, 0
+mode, ids = "caseload", {}  -- globals, as the counters below
+errors, last_status = 0, 0  -- globals: done() reads them from each thread
 local threads = {}
 
 function setup(thread)
@@ -63,6 +63,7 @@ function done(summary, latency, requests)
     failed = failed + thread:get("errors")
     if thread:get("last_status") ~= 0 then status = thread:get("last_status") end
   end
+  mode = threads[1]:get("mode")
   local e = summary.errors
   local socket = e.connect + e.read + e.write + e.timeout
   io.write(string.format(
