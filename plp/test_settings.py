@@ -24,3 +24,9 @@ PLP_PRIVATE_ROOT = Path(tempfile.mkdtemp(prefix="plp-test-documents-"))  # noqa:
 # Tasks run inline in tests; tests/reporting/test_pdf_jobs.py also drives the database
 # backend and its worker.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+if DATABASES["default"]["ENGINE"] == "plp.sqlite_backend":  # noqa: F405
+    # In memory, one database per process (each pytest-xdist worker too), as Django does by
+    # default. Said outright: pytest-django takes only Django's own engine name for SQLite
+    # and would otherwise name each worker's database after the path of db.sqlite3.
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = ":memory:"  # noqa: F405

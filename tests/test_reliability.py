@@ -10,6 +10,8 @@ from django.db import connection
 from plp import chaos
 
 SQLITE = connection.vendor == "sqlite"
+# One server for the module: its tests run in one process of a parallel run.
+pytestmark = pytest.mark.xdist_group("chaos-site")
 
 
 @pytest.fixture(scope="module")
