@@ -5,17 +5,17 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
 
 from participants import quality
 from participants.lifecycle import OPEN_PHASES
-from participants.models import Outflow, Participant, Placement, Signal, TrajectoryKind
+from participants.models import Participant, Placement, Signal, TrajectoryKind
 from participants.querysets import attention, attention_dates
 
-from .figures import Period, compute_figures, instroom_per
+from .counts import per_month
+from .figures import Period, compute_figures
 from .report import Cell, bar_chart, figure_label, targets, trajectories_label
 
 
@@ -118,14 +118,8 @@ def dashboard(today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
     year = Period.year(today.year)
     figures = compute_figures(year, today)
-    inflow = instroom_per("month", year)
-    outflow = dict(
-        Outflow.objects.filter(date__year=today.year)
-        .annotate(m=ExtractMonth("date"))
-        .values_list("m")
-        .annotate(n=Count("participant", distinct=True))
-        .order_by()
-    )
+    monthly = per_month(today.year, ["instroom", "uitstroom"])
+    inflow, outflow = monthly["instroom"], monthly["uitstroom"]
     months = list(range(1, 13))
     chart = bar_chart(
         _("Inflow and outflow per month, %(year)s") % {"year": today.year},

@@ -51,6 +51,12 @@ from .progress import (  # noqa: F401
     Reminder,
     Signal,
 )
+from .rollups import (  # noqa: F401
+    NO_PREVIOUS,
+    FigureEvent,
+    FigureMonth,
+    QualityIssue,
+)
 from .support import (  # noqa: F401
     GroupLesson,
     LearningPlace,

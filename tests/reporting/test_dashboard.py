@@ -170,3 +170,23 @@ def test_data_quality_per_coach_links_to_the_participants_behind_it(coordinator_
     assert listed(coach="none", flag="quality") == [orphan.pk]
     assert listed(flag="quality", check="outflow_employer") == [no_employer.pk]
     assert sorted(listed(flag="quality")) == sorted([no_reason.pk, no_employer.pk, orphan.pk])
+
+
+def test_coaches_come_in_pages(coordinator_client):
+    """A national programme has hundreds of coaches: 25 a page, the same queries."""
+    from tests.factories import UserFactory
+
+    today = timezone.localdate()
+    coaches = [UserFactory(username=f"coach-{i:02d}", first_name="", last_name="") for i in range(27)]
+    for c in coaches:
+        caseload_for(c, 1, today)
+    url = reverse("reporting:dashboard")
+    with CaptureQueriesContext(connection) as first:
+        page1 = coordinator_client.get(url)
+    page2 = coordinator_client.get(url, {"page": 2})
+    assert [r["coach"] for r in page1.context["page"].object_list] == [c.username for c in coaches[:25]]
+    assert [r["coach"] for r in page2.context["page"].object_list] == [c.username for c in coaches[25:]]
+    assert "page=2" in page1.content.decode() and "coach-26" in page2.content.decode()
+    with CaptureQueriesContext(connection) as second:
+        coordinator_client.get(url, {"page": 2})
+    assert len(first) == len(second)
