@@ -292,7 +292,7 @@ def compute_figures(period: Period, reference_date: datetime.date | None = None)
         | ({NO_REASON: _("No reason recorded")} if NO_REASON in totals.uitval_per_reden else {}),
         leerwerkplekken_gerealiseerd=places_realised(period.start, period.end),
         **lesson_hours(period.start, period.end),
-        **support_figures(period.start, period.end),
+        **support_figures(counts),
     )
 
 

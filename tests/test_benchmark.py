@@ -146,10 +146,12 @@ def test_the_rollup_is_what_the_triggers_make_of_the_same_entries(generated):
 
 
 def test_the_report_rollups_are_what_the_records_give(generated):
-    """The events, their monthly sums and the failing records, filled in one statement a
-    family after the load on PostgreSQL, equal a plain count over the generated records."""
+    """The events, their monthly sums, the failing records and the lesson days, filled in
+    one statement a family after the load on PostgreSQL, equal a plain count over the
+    generated records."""
     from tests.participants.test_quality_issues import assert_stored_issues_are_the_checks
     from tests.reporting.test_figure_rollup import assert_figures_match
+    from tests.reporting.test_lesson_day import assert_days_are_the_sums
 
     assert FigureEvent.objects.exists()
     today = timezone.localdate()
@@ -161,6 +163,7 @@ def test_the_report_rollups_are_what_the_records_give(generated):
         ]
     )
     assert_stored_issues_are_the_checks()
+    assert_days_are_the_sums()
 
 
 def test_the_stored_phase_is_what_refresh_state_computes(generated):

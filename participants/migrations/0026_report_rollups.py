@@ -2,7 +2,8 @@
 check that spans tables, kept by triggers (participants/models/rollups.py).
 
 A write to a participant's trajectories, dropouts, outflows (and their follow-ups),
-re-entries, credentials or observation steps (and the goals' work processes) recomputes
+re-entries, credentials, support needs or observation steps (and the goals' work
+processes) recomputes
 that participant's events of the figures those records feed (delete them, insert them
 again from the records, each with the participant's previous date of the same figure)
 and their failing records. Triggers on the events keep the
@@ -109,6 +110,19 @@ def _families(match):
             f"(PARTITION BY pid, wp ORDER BY d, obs) AS prev FROM ({steps}) st) w "
             "WHERE prev IS NOT NULL AND step > prev",
         ),
+        # Rule 15: support needs opened (since) and settled (closed_on, status "geregeld"),
+        # in all and per kind.
+        "support": (
+            ["steun_start", "steun_start_soort", "steun_geregeld", "steun_geregeld_soort"],
+            "SELECT 'steun_start' AS figure, '' AS item, participant_id AS pid, since AS d "
+            f"FROM participants_supportneed WHERE {match('participant_id')} "
+            "UNION SELECT 'steun_start_soort', kind, participant_id, since "
+            f"FROM participants_supportneed WHERE {match('participant_id')} "
+            "UNION SELECT 'steun_geregeld', '', participant_id, closed_on FROM participants_supportneed "
+            f"WHERE status = 'geregeld' AND closed_on IS NOT NULL AND {match('participant_id')} "
+            "UNION SELECT 'steun_geregeld_soort', kind, participant_id, closed_on FROM participants_supportneed "
+            f"WHERE status = 'geregeld' AND closed_on IS NOT NULL AND {match('participant_id')}",
+        ),
     }
 
 
@@ -156,7 +170,7 @@ def _recompute(family, match) -> str:
     )
 
 
-FAMILIES = ["active", "trajectory", "dropout", "outflow", "learning", "quality"]
+FAMILIES = ["active", "trajectory", "dropout", "outflow", "learning", "support", "quality"]
 
 
 # The tables that feed each family, with (PostgreSQL) the participants a statement's
@@ -189,6 +203,7 @@ SOURCES = {
         "SELECT {row}.participant_id UNION SELECT participant_id FROM participants_outflow WHERE id = {row}.outflow_id",
     ),
     "participants_observationstep": (["learning"], "SELECT participant_id FROM {rows}", "{row}.participant_id"),
+    "participants_supportneed": (["support"], "SELECT participant_id FROM {rows}", "{row}.participant_id"),
     # A goal's work process changes: its steps move to another (participant, work process).
     "participants_learninggoal": (
         ["learning"],

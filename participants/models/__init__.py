@@ -55,6 +55,7 @@ from .rollups import (  # noqa: F401
     NO_PREVIOUS,
     FigureEvent,
     FigureMonth,
+    LessonDay,
     QualityIssue,
 )
 from .support import (  # noqa: F401

@@ -94,3 +94,17 @@ class QualityIssue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.record_id}"
+
+
+class LessonDay(models.Model):
+    """Rule 12 per day: the minutes of the group lessons on the day (each lesson once)
+    and the participant minutes (each lesson's duration times those present), kept by
+    triggers on the lessons and their attendance (migration 0027), so that a report's
+    lesson hours read a row a day instead of every attendance."""
+
+    date = models.DateField(unique=True)
+    lesson_minutes = models.BigIntegerField(default=0)
+    participant_minutes = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.lesson_minutes} / {self.participant_minutes}"

@@ -25,6 +25,7 @@ from participants.models import (
     Judgment,
     JudgmentItem,
     LearningGoal,
+    LessonDay,
     Mentor,
     MentorCheckin,
     Observation,
@@ -62,7 +63,16 @@ CANARY = "Qzx7Kanarie"
 # Models whose text no user types: the trail itself, an upload between preview and
 # confirm (deleted either way), the worker's error text and the rollups the database
 # derives (hours, the report's events).
-NOT_TYPED = {AuditEntry, PendingImport, PdfJob, ProgressDay, FigureEvent, FigureMonth, QualityIssue}
+NOT_TYPED = {
+    AuditEntry,
+    PendingImport,
+    PdfJob,
+    ProgressDay,
+    FigureEvent,
+    FigureMonth,
+    QualityIssue,
+    LessonDay,
+}
 # A document's type is detected from its content by the server.
 NOT_TYPED_FIELDS = {"participants.attachment.content_type"}
 # A crebo number is a code of digits (validated), not text.

@@ -29,6 +29,7 @@ from participants.models import (
     Outflow,
     Participant,
     ReEntry,
+    SupportNeed,
     Trajectory,
     TrajectoryKind,
 )
@@ -70,6 +71,9 @@ record = st.one_of(
         st.sampled_from([None, True, False]),
     ),
     st.tuples(st.just("step"), who, st.integers(0, 2), day, st.integers(1, 4)),
+    st.tuples(
+        st.just("support"), who, st.sampled_from(SupportNeed.Kind.values), day, st.none() | st.integers(0, 60)
+    ),
 )
 change = st.tuples(
     st.sampled_from(["delete", "move", "shift", "participant", "goal", "kind", "followup"]),
@@ -163,6 +167,18 @@ def live_figures(period: Period) -> dict:
         for (_d0, _o0, before), (d, _o, step) in zip(steps, steps[1:], strict=False):
             if step > before:
                 grew[p].append(d)
+    # Rule 15, over the whole period: needs opened, and settled (geregeld), per kind.
+    for figure, needs in (
+        ("steun_start", SupportNeed.objects.values_list("participant", "kind", "since")),
+        (
+            "steun_geregeld",
+            SupportNeed.objects.filter(status="geregeld").values_list("participant", "kind", "closed_on"),
+        ),
+    ):
+        needs = [n for n in needs if period.start <= n[2] <= period.end]
+        out[(None, figure, "")] = len({n[0] for n in needs})
+        for kind in SupportNeed.Kind.values:
+            out[(None, figure, kind)] = len({n[0] for n in needs if n[1] == kind})
     count("beheerst", "", mastered)
     count("gegroeid", "", grew)
     for y, part in parts:
@@ -200,6 +216,13 @@ def rollup_figures(period: Period) -> dict:
         put("beheerst", "", row.deelnemers_met_beheerst_werkproces)
         put("beheerst", "paren", row.werkprocessen_beheerst)
         put("gegroeid", "", row.gegroeid)
+    for name, figure in (
+        ("ondersteuning_gestart", "steun_start"),
+        ("ondersteuning_geregeld", "steun_geregeld"),
+    ):
+        out[(None, figure, "")] = getattr(figures, name)["deelnemers"]
+        for kind, n in getattr(figures, name)["per_soort"].items():
+            out[(None, figure, kind)] = n
     for kind, n in figures.lopend_op_peildatum.items():
         out[(None, "lopend", kind)] = n
     return out
@@ -271,6 +294,13 @@ class Writer:
                                 )
                             )
                     self.records.append(o)
+                case "support":
+                    settled = (
+                        {}
+                        if r[4] is None
+                        else {"status": "geregeld", "closed_on": r[3] + datetime.timedelta(days=r[4])}
+                    )
+                    made[SupportNeed].append(SupportNeed(participant=p, kind=r[2], since=r[3], **settled))
                 case "step":
                     goal, trajectory = self.learning_goal(p, self.wps[r[2]])
                     obs = Observation.objects.create(
@@ -290,14 +320,14 @@ class Writer:
     def change(self, what, i, d):
         kinds = {
             "goal": (ObservationStep,),
-            "kind": (Trajectory, Outflow, Dropout),
+            "kind": (Trajectory, Outflow, Dropout, SupportNeed),
             "followup": (FollowUp,),
-        }.get(what, (Trajectory, Dropout, Outflow, FollowUp, ObservationStep, ReEntry))
+        }.get(what, (Trajectory, Dropout, Outflow, FollowUp, ObservationStep, ReEntry, SupportNeed))
         live = [r for r in self.records if isinstance(r, kinds) and type(r).objects.filter(pk=r.pk).exists()]
         if not live:
             return
         r = live[i % len(live)]
-        field = "start" if isinstance(r, Trajectory) else "answered_on" if isinstance(r, FollowUp) else "date"
+        field = {Trajectory: "start", FollowUp: "answered_on", SupportNeed: "since"}.get(type(r), "date")
         match what:
             case "delete":
                 r.delete()
@@ -305,7 +335,13 @@ class Writer:
                 setattr(r, field, d)
                 if isinstance(r, Trajectory) and r.end and r.end < d:
                     r.end = None
+                if isinstance(r, SupportNeed) and r.closed_on and r.closed_on < d:
+                    r.closed_on = d
                 r.save()
+            case "shift" if isinstance(r, SupportNeed):
+                needs = SupportNeed.objects.filter(participant=r.participant_id)
+                needs.filter(status="open").update(since=d)
+                needs.exclude(status="open").update(since=d, closed_on=d + datetime.timedelta(days=i % 40))
             case "shift":
                 more = {"end": None} if isinstance(r, Trajectory) else {}
                 type(r).objects.filter(participant=r.participant_id).update(**{field: d}, **more)
@@ -324,6 +360,16 @@ class Writer:
                     goal.save()
             case "kind" if isinstance(r, Dropout):
                 Dropout.objects.filter(pk=r.pk).update(reason=None, route=ROUTES[i % len(ROUTES)])
+            case "kind" if isinstance(r, SupportNeed):
+                r.refresh_from_db()
+                # open -> settled (geregeld) -> no longer needed -> open
+                if r.status == "open":
+                    r.status, r.closed_on = "geregeld", r.since + datetime.timedelta(days=i % 30)
+                elif r.status == "geregeld":
+                    r.status = "niet_nodig"
+                else:
+                    r.status, r.closed_on = "open", None
+                r.save()
             case "kind":
                 r.refresh_from_db()
                 r.kind = (TrajectoryKind.values if isinstance(r, Trajectory) else OUTFLOW_KINDS)[i % 4]
@@ -396,6 +442,9 @@ FIXED = [
     ("step", 2, 0, D(2024, 1, 14), 2),
     ("step", 2, 0, D(2024, 2, 15), 4),
     ("step", 2, 1, D(2024, 2, 20), 3),
+    ("support", 0, "vervoer", D(2024, 1, 20), 30),
+    ("support", 0, "financien", D(2024, 2, 20), None),
+    ("support", 1, "vervoer", D(2024, 2, 29), None),
 ]
 
 
