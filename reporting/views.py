@@ -4,7 +4,6 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Min
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,8 +32,6 @@ from .figures_support import lesson_hours, lessons_in
 from .forms import DeliverableForm, EditionForm, PeriodForm, ProjectYearForm, RiskForm, TaskForm
 from .models import Deliverable, PdfJob, ProjectYear, ReportEdition, Risk, WorkPlanTask
 from .report import figure_label, report_context
-
-COACHES_PER_PAGE = 25
 
 
 def programme_period() -> Period:
@@ -367,15 +364,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The programme at a glance; every number links to the participants behind it."""
     from .dashboard import dashboard as dashboard_data
 
-    data = dashboard_data()
     # Hundreds of coaches in a national programme: their table in pages of 25.
-    coach_page = Paginator(data["coaches"], COACHES_PER_PAGE).get_page(request.GET.get("page"))
+    data = dashboard_data(page_number=request.GET.get("page"))
     return render(
         request,
         "reporting/dashboard.html",
         {
             **data,
-            "page": coach_page,
             "period": data["year"],
             "reference_date": data["today"],
             "traceable": True,
