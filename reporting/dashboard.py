@@ -2,20 +2,22 @@
 outflow per month, and per coach what needs attention. A fixed number of queries."""
 
 import datetime
+from collections import Counter
 
 from django.contrib.auth import get_user_model
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
 
 from participants import quality
 from participants.lifecycle import OPEN_PHASES
-from participants.models import Outflow, Participant, Placement, Signal, TrajectoryKind
-from participants.querysets import attention, attention_dates
+from participants.models import Participant, Placement, ProgressEntry, Signal, TrajectoryKind
+from participants.querysets import attention_dates
 
-from .figures import Period, compute_figures, instroom_per
+from .counts import per_month
+from .figures import Period, compute_figures
 from .report import Cell, bar_chart, figure_label, targets, trajectories_label
 
 
@@ -23,15 +25,31 @@ def _coach_name(first: str | None, last: str | None, username: str | None) -> st
     return f"{first or ''} {last or ''}".strip() or username or "–"
 
 
-def attention_per_coach(today: datetime.date | None = None) -> list[dict]:
-    """Per coach: open files, open signals, no contact in 14 days, placements ending.
-    Three grouped queries, each from the side where the rows are few (open signals,
-    placements ending soon), instead of the caseload's per-row overview over every open
-    file; the same rule as `querysets.attention()` (tested to agree)."""
+COACHES_PER_PAGE = 25
+
+
+def _of(coaches: list[int | None] | None, prefix: str = "") -> Q:
+    """Rows of the participants of `coaches` (None in it: no coach; all when not given)."""
+    if coaches is None:
+        return Q()
+    found = Q(**{f"{prefix}coach__in": [c for c in coaches if c is not None]})
+    return found | Q(**{f"{prefix}coach__isnull": True}) if None in coaches else found
+
+
+def attention_per_coach(today: datetime.date | None = None, coaches: list | None = None) -> list[dict]:
+    """Per coach (of `coaches`, default all): open files, open signals, no contact in 14
+    days, placements ending. Four grouped queries, each from the side where the rows are
+    few (open signals, placements ending soon, files with recent contact), instead of the
+    caseload's per-row overview over every open file; the same rule as
+    `querysets.attention()` (tested to agree). "No contact" is the files in an open phase
+    minus those with a recent contact: counting those is a semi-join over the last weeks'
+    entries, where a filter inside the count would probe the entries once per file."""
     today = today or timezone.localdate()
-    flags = attention(today)
-    _, ending_before = attention_dates(today)
-    open_file = Q(participant__closed_on__isnull=True) | Q(participant__closed_on__gt=today)
+    since, ending_before = attention_dates(today)
+    open_files = Participant.objects.open_files(today).filter(_of(coaches))
+    open_file = (Q(participant__closed_on__isnull=True) | Q(participant__closed_on__gt=today)) & _of(
+        coaches, "participant__"
+    )
     signals = dict(
         Signal.objects.filter(open_file, closed_on__isnull=True)
         .values_list("participant__coach")
@@ -51,81 +69,89 @@ def attention_per_coach(today: datetime.date | None = None) -> list[dict]:
         .annotate(n=Count("participant", distinct=True))
         .order_by()
     )
-    rows = (
-        Participant.objects.open_files(today)
+    recent = ProgressEntry.objects.filter(participant=OuterRef("pk"), date__gte=since)
+    in_touch = dict(
+        open_files.in_phase(OPEN_PHASES, today)
+        .filter(Exists(recent))
         .values_list("coach")
-        .annotate(files=Count("pk"), no_contact=Count("pk", filter=flags["no_contact"]))
+        .annotate(n=Count("pk"))
         .order_by()
     )
-    names = {
-        pk: _coach_name(*name)
-        for pk, *name in get_user_model()
-        .objects.filter(pk__in=[coach for coach, *_ in rows if coach])
-        .values_list("pk", "first_name", "last_name", "username")
-    }
+    files, in_open_phase = Counter(), Counter()
+    for coach, phase, n in (
+        open_files.with_phase(today).values_list("coach", "phase").annotate(n=Count("pk")).order_by()
+    ):
+        files[coach] += n
+        in_open_phase[coach] += n if phase in OPEN_PHASES else 0
+    names = _coach_names([coach for coach in files if coach])
     found = [
         {
             "coach_id": coach,
             "coach": names.get(coach, "–"),
-            "files": files,
+            "files": n,
             "signals": signals.get(coach, 0),
-            "no_contact": no_contact,
+            "no_contact": in_open_phase[coach] - in_touch.get(coach, 0),
             "ending": ending.get(coach, 0),
         }
-        for coach, files, no_contact in rows
+        for coach, n in files.items()
     ]
     return sorted(found, key=lambda r: (r["coach_id"] is None, r["coach"].lower()))
 
 
-def per_phase(today: datetime.date) -> list[dict]:
-    """Open files per phase (stored phases, so one cheap query)."""
-    counts = dict(
-        Participant.objects.open_files(today)
-        .with_phase(today)
-        .values_list("phase")
-        .annotate(n=Count("pk"))
-        .order_by()
+def _coach_names(pks: list[int]) -> dict[int, str]:
+    return {
+        pk: _coach_name(*name)
+        for pk, *name in get_user_model()
+        .objects.filter(pk__in=pks)
+        .values_list("pk", "first_name", "last_name", "username")
+    }
+
+
+def coach_table(today: datetime.date, page_number=None) -> Page:
+    """One page of the coach table: the coaches with open files or with participants
+    failing a data-quality check (open or closed files), by name, "no coach" last, each
+    with what needs attention and the number failing. Listing the coaches takes two
+    queries; the counts are computed for the page's coaches only, so a programme with
+    2,500 coaches costs what one with 25 does."""
+    failing = quality.per_coach()
+    has_files = Participant.objects.open_files(today).filter(coach=OuterRef("pk"))
+    coaches = (
+        get_user_model()
+        .objects.filter(Q(Exists(has_files)) | Q(pk__in=[pk for pk in failing if pk]))
+        .values_list("pk", "first_name", "last_name", "username")
     )
+    names = {pk: _coach_name(*name) for pk, *name in coaches}
+    listed = sorted(names, key=lambda pk: (names[pk].lower(), pk))
+    if None in failing or Participant.objects.open_files(today).filter(coach__isnull=True).exists():
+        listed.append(None)
+    page = Paginator(listed, COACHES_PER_PAGE).get_page(page_number)
+    counts = {r["coach_id"]: r for r in attention_per_coach(today, list(page.object_list))}
+    none = {"files": 0, "signals": 0, "no_contact": 0, "ending": 0}
+    page.object_list = [
+        {
+            "coach_id": pk,
+            "coach": names.get(pk, "–"),
+            **none,
+            **counts.get(pk, {}),
+            "quality": failing.get(pk, 0),
+        }
+        for pk in page.object_list
+    ]
+    return page
+
+
+def per_phase(today: datetime.date) -> list[dict]:
+    """Open files per phase (stored phases where they hold: two cheap queries)."""
+    counts = Participant.objects.open_files(today).phase_counts(today)
     return [{"phase": p.value, "label": p.label, "count": counts.get(p.value, 0)} for p in OPEN_PHASES]
 
 
-def with_quality(coaches: list[dict]) -> list[dict]:
-    """Add per coach the participants with incomplete or inconsistent data (open or
-    closed files), including coaches who only have such closed files."""
-    failing = quality.per_coach()
-    rows = {c["coach_id"]: c | {"quality": failing.pop(c["coach_id"], 0)} for c in coaches}
-    if failing:
-        names = {
-            pk: _coach_name(*name)
-            for pk, *name in get_user_model()
-            .objects.filter(pk__in=[pk for pk in failing if pk])
-            .values_list("pk", "first_name", "last_name", "username")
-        }
-        for pk, n in failing.items():
-            rows[pk] = {
-                "coach_id": pk,
-                "coach": names.get(pk, "–"),
-                "files": 0,
-                "signals": 0,
-                "no_contact": 0,
-                "ending": 0,
-                "quality": n,
-            }
-    return sorted(rows.values(), key=lambda r: (r["coach_id"] is None, r["coach"].lower()))
-
-
-def dashboard(today: datetime.date | None = None) -> dict:
+def dashboard(today: datetime.date | None = None, page_number=None) -> dict:
     today = today or timezone.localdate()
     year = Period.year(today.year)
     figures = compute_figures(year, today)
-    inflow = instroom_per("month", year)
-    outflow = dict(
-        Outflow.objects.filter(date__year=today.year)
-        .annotate(m=ExtractMonth("date"))
-        .values_list("m")
-        .annotate(n=Count("participant", distinct=True))
-        .order_by()
-    )
+    monthly = per_month(today.year, ["instroom", "uitstroom"])
+    inflow, outflow = monthly["instroom"], monthly["uitstroom"]
     months = list(range(1, 13))
     chart = bar_chart(
         _("Inflow and outflow per month, %(year)s") % {"year": today.year},
@@ -162,7 +188,8 @@ def dashboard(today: datetime.date | None = None) -> dict:
         "cells": cells,
         "targets": targets(Period(today, today)),
         "chart": chart,
-        "coaches": with_quality(attention_per_coach(today)),
+        "page": (page := coach_table(today, page_number)),
+        "coaches": page.object_list,
         "phases": per_phase(today),
         "quality": quality.counts(participants=True),
     }

@@ -33,6 +33,7 @@ from participants.models import (
     TrajectoryKind,
 )
 
+from .counts import active_on, event_counts
 from .figures_support import lesson_hours, places_realised, support_figures, support_participants
 
 PRE = TrajectoryKind.PRE_TRAJECTORY.value
@@ -143,31 +144,6 @@ def _in(period: Period, lookup: str) -> Q:
     return Q(**{f"{lookup}__gte": period.start, f"{lookup}__lte": period.end})
 
 
-def instroom_per(part: str, period: Period) -> dict[int, int]:
-    """Rule 1 per calendar year or month (`part` is "year" or "month"): first trajectory
-    starts, grouped once over the trajectories (a correlated subquery per participant
-    is ten times slower at 100k)."""
-    table = Trajectory._meta.db_table
-    if connection.vendor == "sqlite":
-        bucket = f"CAST(strftime('%%{'Y' if part == 'year' else 'm'}', first_start) AS INTEGER)"
-    else:
-        bucket = f"CAST(EXTRACT({'YEAR' if part == 'year' else 'MONTH'} FROM first_start) AS INTEGER)"
-    sql = (
-        f"SELECT {bucket} AS b, COUNT(*) FROM (SELECT participant_id, MIN(start) AS first_start "  # noqa: S608
-        f"FROM {table} WHERE start IS NOT NULL GROUP BY participant_id) AS firsts "
-        "WHERE first_start >= %s AND first_start <= %s GROUP BY 1"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [period.start, period.end])
-        return {int(b): n for b, n in cursor.fetchall()}
-
-
-def _year_sql(column: str) -> str:
-    if connection.vendor == "sqlite":
-        return f"CAST(strftime('%%Y', {column}) AS INTEGER)"
-    return f"CAST(EXTRACT(YEAR FROM {column}) AS INTEGER)"
-
-
 def _steps_sql() -> str:
     """Every step given, with the goal's work process (rules 10-11 count per participant
     and work process: the same work process in two trajectories is one)."""
@@ -185,28 +161,6 @@ GREW_SQL = (
     "SELECT pid, d FROM (SELECT pid, d, step, LAG(step) OVER (PARTITION BY pid, wp "  # noqa: S608
     "ORDER BY d, obs) AS prev FROM ({steps}) AS st) AS w WHERE prev IS NOT NULL AND step > prev"
 )
-
-
-def learning_per_year(period: Period) -> dict[int | None, dict[str, int]]:
-    """Rules 10-11 per calendar year and for the whole period (key None), in two queries."""
-    out: dict[int | None, dict[str, int]] = {}
-    for sql, names in (
-        (MASTERED_SQL, ("werkprocessen_beheerst", "deelnemers_met_beheerst_werkproces")),
-        (GREW_SQL, ("gegroeid",)),
-    ):
-        inner = sql.format(steps=_steps_sql())
-        counts = "COUNT(*), COUNT(DISTINCT pid)" if len(names) == 2 else "COUNT(DISTINCT pid)"
-        query = (
-            f"WITH f AS (SELECT * FROM ({inner}) AS x WHERE d >= %s AND d <= %s) "  # noqa: S608
-            f"SELECT {_year_sql('d')}, {counts} FROM f GROUP BY 1 "
-            f"UNION ALL SELECT NULL, {counts} FROM f"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(query, [period.start, period.end])
-            for year, *values in cursor.fetchall():
-                key = int(year) if year is not None else None
-                out.setdefault(key, {}).update(dict(zip(names, values, strict=True)))
-    return out
 
 
 def learning_participants(figure: str, period: Period) -> list[int]:
@@ -240,21 +194,15 @@ def _by_year(rows, key: str = "y") -> dict[int, dict]:
     return {row.pop(key): row for row in rows}
 
 
-def _trajectory_aggs() -> dict[str, Count]:
-    """Rule 2: participants per trajectory kind, as k0, k1, ... in TRAJECTORY_KINDS order."""
-    return {f"k{i}": _distinct(Q(kind=k)) for i, k in enumerate(TRAJECTORY_KINDS)}
-
-
 def target_figures(period: Period) -> dict[str, int]:
     """The totals that project years set targets for (see reporting.models.TARGET_FIELDS),
-    the same as compute_figures(period).totals gives (and the places realised), in four
-    queries instead of sixteen."""
-    traj = Trajectory.objects.filter(_in(period, "start")).order_by().aggregate(**_trajectory_aggs())
-    work = Outflow.objects.filter(_in(period, "date")).aggregate(n=_distinct(Q(kind__in=WORK_OR_EDUCATION)))
+    the same as compute_figures(period).totals gives (and the places realised), in three
+    queries at most."""
+    counts = event_counts(period.start, period.end, ["instroom", "traject", "uitstroom_werk"])
     return {
-        "instroom": sum(instroom_per("year", period).values()),
-        **{k: traj[f"k{i}"] for i, k in enumerate(TRAJECTORY_KINDS)},
-        "uitstroom_werk_of_opleiding": work["n"],
+        "instroom": counts.of(None, "instroom"),
+        **{k: counts.of(None, "traject", k) for k in TRAJECTORY_KINDS},
+        "uitstroom_werk_of_opleiding": counts.of(None, "uitstroom_werk"),
         "leerwerkplekken_gerealiseerd": places_realised(period.start, period.end),
     }
 
@@ -262,17 +210,12 @@ def target_figures(period: Period) -> dict[str, int]:
 def compute_figures(period: Period, reference_date: datetime.date | None = None) -> Figures:
     """All figures of the counting rules for a period and a reference date (peildatum).
 
-    Fourteen queries, plus four for rules 12, 13 and 15, whatever the number of
-    participants or years in the period."""
+    Rules 1-7 and 10-11 come from the events the database keeps beside the records
+    (reporting/counts.py); at most eleven queries whatever the number of participants or
+    years in the period."""
     reference_date = reference_date or period.end
     years = period.years
-
-    instroom = instroom_per("year", period)
-
-    traj_aggs = _trajectory_aggs()
-    trajectories = Trajectory.objects.filter(_in(period, "start")).order_by()
-    traj_years = _by_year(trajectories.annotate(y=ExtractYear("start")).values("y").annotate(**traj_aggs))
-    traj_total = trajectories.aggregate(**traj_aggs)
+    counts = event_counts(period.start, period.end)
 
     cred_aggs = {f"k{i}": Count("pk", filter=Q(kind=k)) for i, k in enumerate(CREDENTIAL_KINDS)}
     cred_years = _by_year(
@@ -283,62 +226,38 @@ def compute_figures(period: Period, reference_date: datetime.date | None = None)
         .order_by()
     )
 
-    reasons = dict(DropoutReason.objects.order_by("position", "label").values_list("code", "label"))
-    reason_codes = list(reasons)
-    drop_aggs = (
-        {"n": _distinct(), "none": _distinct(Q(reason__isnull=True))}
-        | {f"r{i}": _distinct(Q(reason__code=c)) for i, c in enumerate(reason_codes)}
-        | {f"v{i}": _distinct(Q(route=c)) for i, c in enumerate(ROUTES)}
-    )
-    dropouts = Dropout.objects.filter(_in(period, "date")).order_by()
-    drop_years = _by_year(dropouts.annotate(y=ExtractYear("date")).values("y").annotate(**drop_aggs))
-    drop_total = dropouts.aggregate(**drop_aggs)
+    reason_rows = DropoutReason.objects.order_by("position", "label").values_list("pk", "code", "label")
+    reasons = {code: label for _pk, code, label in reason_rows}
+    reason_ids = {code: str(pk) for pk, code, _label in reason_rows}
 
-    still = FollowUp.objects.filter(outflow=OuterRef("pk"), still_active=True)
-    out_aggs = {
-        "n": _distinct(),
-        "work": _distinct(Q(kind__in=WORK_OR_EDUCATION)),
-        "lasting": _distinct(Q(Exists(still.filter(months=6))) & Q(Exists(still.filter(months=12)))),
-    } | {f"k{i}": _distinct(Q(kind=k)) for i, k in enumerate(OUTFLOW_KINDS)}
-    outflows = Outflow.objects.filter(_in(period, "date")).order_by()
-    out_years = _by_year(outflows.annotate(y=ExtractYear("date")).values("y").annotate(**out_aggs))
-    out_total = outflows.aggregate(**out_aggs)
-
-    learning = learning_per_year(period)
-
-    def row(year, n_in, traj, cred, drop, out) -> RowFigures:
-        traj, cred, drop, out = traj or {}, cred or {}, drop or {}, out or {}
-        learned = learning.get(year, {})
-        per_reason = {c: drop.get(f"r{i}", 0) for i, c in enumerate(reason_codes)}
-        if drop.get("none"):
-            per_reason[NO_REASON] = drop["none"]
+    def row(year, cred) -> RowFigures:
+        per_reason = {c: counts.of(year, "uitval_reden", reason_ids[c]) for c in reasons}
+        if none := counts.of(year, "uitval_reden", ""):
+            per_reason[NO_REASON] = none
         return RowFigures(
             year=year,
-            instroom=n_in,
-            voortraject=traj.get(f"k{TRAJECTORY_KINDS.index(PRE)}", 0),
-            trajecten={k: traj.get(f"k{TRAJECTORY_KINDS.index(k)}", 0) for k in CREDENTIAL_KINDS},
-            behaald={k: cred.get(f"k{i}", 0) for i, k in enumerate(CREDENTIAL_KINDS)},
-            uitval=drop.get("n", 0),
+            instroom=counts.of(year, "instroom"),
+            voortraject=counts.of(year, "traject", PRE),
+            trajecten={k: counts.of(year, "traject", k) for k in CREDENTIAL_KINDS},
+            behaald={k: (cred or {}).get(f"k{i}", 0) for i, k in enumerate(CREDENTIAL_KINDS)},
+            uitval=counts.of(year, "uitval"),
             uitval_per_reden=per_reason,
-            uitval_per_vervolgroute={c: drop.get(f"v{i}", 0) for i, c in enumerate(ROUTES)},
-            uitstroom=out.get("n", 0),
-            uitstroom_per_soort={k: out.get(f"k{i}", 0) for i, k in enumerate(OUTFLOW_KINDS)},
-            uitstroom_werk_of_opleiding=out.get("work", 0),
-            uitstroom_duurzaam=out.get("lasting", 0),
-            werkprocessen_beheerst=learned.get("werkprocessen_beheerst", 0),
-            deelnemers_met_beheerst_werkproces=learned.get("deelnemers_met_beheerst_werkproces", 0),
-            gegroeid=learned.get("gegroeid", 0),
+            uitval_per_vervolgroute={c: counts.of(year, "uitval_route", c) for c in ROUTES},
+            uitstroom=counts.of(year, "uitstroom"),
+            uitstroom_per_soort={k: counts.of(year, "uitstroom_soort", k) for k in OUTFLOW_KINDS},
+            uitstroom_werk_of_opleiding=counts.of(year, "uitstroom_werk"),
+            uitstroom_duurzaam=counts.of(year, "uitstroom_duurzaam"),
+            werkprocessen_beheerst=sum(counts.items(year, "beheerst_wp").values()),
+            deelnemers_met_beheerst_werkproces=counts.of(year, "beheerst"),
+            gegroeid=counts.of(year, "gegroeid"),
         )
 
-    year_rows = tuple(
-        row(y, instroom.get(y, 0), traj_years.get(y), cred_years.get(y), drop_years.get(y), out_years.get(y))
-        for y in years
-    )
+    year_rows = tuple(row(y, cred_years.get(y)) for y in years)
     cred_total = {k: sum(r.behaald[k] for r in year_rows) for k in CREDENTIAL_KINDS}
-    totals = row(None, sum(instroom.values()), traj_total, {}, drop_total, out_total)
+    totals = row(None, None)
     totals = RowFigures(**{**asdict(totals), "behaald": cred_total})
 
-    active = _active_trajectories(reference_date).order_by().aggregate(**traj_aggs)
+    active = active_on(reference_date)
     minutes = dict(
         ProgressDay.objects.filter(_in(period, "date"))
         .values_list("kind")
@@ -348,7 +267,7 @@ def compute_figures(period: Period, reference_date: datetime.date | None = None)
 
     employers: dict[str, dict] = {}
     for name, title, n in (
-        outflows.filter(employer__isnull=False)
+        Outflow.objects.filter(_in(period, "date"), employer__isnull=False)
         .values_list("employer__name", "job_title")
         .annotate(n=_distinct())
         .order_by("employer__name", "job_title")
@@ -363,7 +282,7 @@ def compute_figures(period: Period, reference_date: datetime.date | None = None)
         reference_date=reference_date,
         years=year_rows,
         totals=totals,
-        lopend_op_peildatum={k: active[f"k{i}"] for i, k in enumerate(TRAJECTORY_KINDS)},
+        lopend_op_peildatum={k: active.get(k, 0) for k in TRAJECTORY_KINDS},
         werkgevers_met_uitstroom=tuple(
             EmployerOutflow(name, v["n"], tuple(v["titles"]))
             for name, v in sorted(employers.items(), key=lambda kv: (-kv[1]["n"], kv[0]))
@@ -373,7 +292,7 @@ def compute_figures(period: Period, reference_date: datetime.date | None = None)
         | ({NO_REASON: _("No reason recorded")} if NO_REASON in totals.uitval_per_reden else {}),
         leerwerkplekken_gerealiseerd=places_realised(period.start, period.end),
         **lesson_hours(period.start, period.end),
-        **support_figures(period.start, period.end),
+        **support_figures(counts),
     )
 
 

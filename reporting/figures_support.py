@@ -6,8 +6,10 @@ import datetime
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from participants.models import GroupLesson, LessonAttendance, Participant, SupportNeed
+from participants.models import GroupLesson, LessonAttendance, LessonDay, Participant, SupportNeed
 from participants.support_selectors import places_started
+
+from .counts import Counts
 
 SUPPORT_KINDS = list(SupportNeed.Kind.values)
 SETTLED = SupportNeed.Status.SETTLED
@@ -19,11 +21,15 @@ def _in(start: datetime.date, end: datetime.date, lookup: str) -> Q:
 
 def lesson_hours(start: datetime.date, end: datetime.date) -> dict[str, float]:
     """Rule 12: the hours of the group lessons in the period, each lesson once, and the
-    participant hours from lessons (duration x participants present). Two queries."""
-    lessons = GroupLesson.objects.filter(_in(start, end, "date")).aggregate(m=Sum("duration_minutes"))["m"]
-    present = LessonAttendance.objects.filter(_in(start, end, "lesson__date"), present=True)
-    person = present.aggregate(m=Sum("lesson__duration_minutes"))["m"]
-    return {"lesuren": round((lessons or 0) / 60, 1), "deelnemersuren_lessen": round((person or 0) / 60, 1)}
+    participant hours from lessons (duration x participants present). One query, over the
+    days the database keeps (LessonDay, migration 0027)."""
+    row = LessonDay.objects.filter(_in(start, end, "date")).aggregate(
+        m=Sum("lesson_minutes"), p=Sum("participant_minutes")
+    )
+    return {
+        "lesuren": round((row["m"] or 0) / 60, 1),
+        "deelnemersuren_lessen": round((row["p"] or 0) / 60, 1),
+    }
 
 
 def places_realised(start: datetime.date, end: datetime.date) -> int:
@@ -33,28 +39,19 @@ def places_realised(start: datetime.date, end: datetime.date) -> int:
     return places_started(start, end).aggregate(n=Sum("places"))["n"] or 0
 
 
-def support_figures(start: datetime.date, end: datetime.date) -> dict:
+def support_figures(counts: Counts) -> dict:
     """Rule 15: participants with a support need opened in the period, per kind and in
-    all; and those with one settled (geregeld) in the period. One query."""
-    opened, settled = _in(start, end, "since"), _in(start, end, "closed_on") & Q(status=SETTLED)
-
-    def n(q):
-        return Count("participant", distinct=True, filter=q)
-
-    aggs = {"o": n(opened), "s": n(settled)}
-    for i, kind in enumerate(SUPPORT_KINDS):
-        aggs[f"o{i}"] = n(opened & Q(kind=kind))
-        aggs[f"s{i}"] = n(settled & Q(kind=kind))
-    row = SupportNeed.objects.filter(opened | settled).order_by().aggregate(**aggs)
+    all; and those with one settled (geregeld) in the period. From the period's events
+    (reporting/counts.py, already read by compute_figures): no query of its own."""
     return {
-        "ondersteuning_gestart": {
-            "deelnemers": row["o"],
-            "per_soort": {k: row[f"o{i}"] for i, k in enumerate(SUPPORT_KINDS)},
-        },
-        "ondersteuning_geregeld": {
-            "deelnemers": row["s"],
-            "per_soort": {k: row[f"s{i}"] for i, k in enumerate(SUPPORT_KINDS)},
-        },
+        name: {
+            "deelnemers": counts.of(None, figure),
+            "per_soort": {k: counts.of(None, f"{figure}_soort", k) for k in SUPPORT_KINDS},
+        }
+        for name, figure in (
+            ("ondersteuning_gestart", "steun_start"),
+            ("ondersteuning_geregeld", "steun_geregeld"),
+        )
     }
 
 

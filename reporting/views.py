@@ -364,7 +364,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The programme at a glance; every number links to the participants behind it."""
     from .dashboard import dashboard as dashboard_data
 
-    data = dashboard_data()
+    # Hundreds of coaches in a national programme: their table in pages of 25.
+    data = dashboard_data(page_number=request.GET.get("page"))
     return render(
         request,
         "reporting/dashboard.html",

@@ -59,7 +59,7 @@ def form_version(client, url) -> str:
 
 
 # What the demo dump holds: the demo's records and accounts, not Django's own tables, and
-# not the rollups (ProgressDay, FigureEvent, FigureMonth, QualityIssue: the database's
+# not the rollups (ProgressDay, FigureEvent, FigureMonth, QualityIssue, LessonDay: the database's
 # triggers rebuild them from the records).
 DEMO_DUMP = ["auth.user", "auth.group", "participants", "reporting", "plp"]
 DEMO_DUMP_EXCLUDE = [
@@ -67,6 +67,7 @@ DEMO_DUMP_EXCLUDE = [
     "participants.figureevent",
     "participants.figuremonth",
     "participants.qualityissue",
+    "participants.lessonday",
     "participants.pendingimport",
     "reporting.pdfjob",
 ]

@@ -3,6 +3,7 @@ output, not something a test asserts), and its generator leaves the data and the
 as the ordinary writes would have: the hours rollup as the triggers keep it, the stored
 phase as `refresh_state` computes it, every index, constraint and trigger back in place."""
 
+import datetime
 import io
 import json
 
@@ -10,9 +11,11 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import Count, Sum
+from django.utils import timezone
 
 from participants.models import (
     Dropout,
+    FigureEvent,
     GroupLesson,
     LearningPlace,
     LessonAttendance,
@@ -24,6 +27,7 @@ from participants.models import (
 )
 from participants.reference import ensure_reference_data
 from plp.bench.generate import PREFIX, generate
+from reporting.figures import Period
 
 pytestmark = pytest.mark.django_db
 N = 120
@@ -139,6 +143,27 @@ def test_the_rollup_is_what_the_triggers_make_of_the_same_entries(generated):
     assert rollup() == {}
     ProgressEntry.objects.bulk_create(entries)
     assert rollup() == rebuilt
+
+
+def test_the_report_rollups_are_what_the_records_give(generated):
+    """The events, their monthly sums, the failing records and the lesson days, filled in
+    one statement a family after the load on PostgreSQL, equal a plain count over the
+    generated records."""
+    from tests.participants.test_quality_issues import assert_stored_issues_are_the_checks
+    from tests.reporting.test_figure_rollup import assert_figures_match
+    from tests.reporting.test_lesson_day import assert_days_are_the_sums
+
+    assert FigureEvent.objects.exists()
+    today = timezone.localdate()
+    assert_figures_match(
+        [
+            Period.year(today.year - 1),
+            Period(datetime.date(today.year - 3, 3, 15), today),
+            Period(datetime.date(today.year, 1, 1), today),
+        ]
+    )
+    assert_stored_issues_are_the_checks()
+    assert_days_are_the_sums()
 
 
 def test_the_stored_phase_is_what_refresh_state_computes(generated):

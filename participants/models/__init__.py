@@ -51,6 +51,13 @@ from .progress import (  # noqa: F401
     Reminder,
     Signal,
 )
+from .rollups import (  # noqa: F401
+    NO_PREVIOUS,
+    FigureEvent,
+    FigureMonth,
+    LessonDay,
+    QualityIssue,
+)
 from .support import (  # noqa: F401
     GroupLesson,
     LearningPlace,

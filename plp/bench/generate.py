@@ -120,7 +120,7 @@ def generate(n: int, progress=lambda done, n: None) -> Clock:
     with transaction.atomic():
         load = BulkLoad(MODELS, clock)
         load.start()
-        first_entry = _next_id(ProgressEntry)
+        first_entry, first_lesson = _next_id(ProgressEntry), _next_id(GroupLesson)
         tables = {name: load.table(model, fields) for name, (model, fields) in TABLES.items()}
         for done, rows in _pipeline(n, context, clock):
             started = time.perf_counter()
@@ -134,6 +134,8 @@ def generate(n: int, progress=lambda done, n: None) -> Clock:
         if load.active:
             _fill_rollup(first_entry)
             started = clock.add("hours rollup (ProgressDay)", started)
+            _fill_figures(context["first_id"], n, first_lesson)
+            started = clock.add("report rollups (FigureEvent, FigureMonth, QualityIssue, LessonDay)", started)
         people = Participant.objects.filter(pk__gte=context["first_id"], pk__lt=context["first_id"] + n)
         people.refresh_state()
         clock.add("stored phase (refresh_state)", started)
@@ -330,6 +332,26 @@ def _fill_rollup(first_entry: int) -> None:
     new = f"(SELECT * FROM {ProgressEntry._meta.db_table} WHERE id >= %s) AS new_entries"
     with connection.cursor() as cursor:
         cursor.execute(migration.ADD.format(rows=new), [first_entry])
+
+
+def _fill_figures(first_id: int, n: int, first_lesson: int) -> None:
+    """The report's events and the failing records of the new participants, and the
+    lesson days of the new lessons, with the statements of the triggers themselves
+    (migrations 0026 and 0027), over all of them at once; the monthly sums follow from
+    the events' own trigger."""
+    migration = importlib.import_module("participants.migrations.0026_report_rollups")
+    lessons = importlib.import_module("participants.migrations.0027_lesson_day")
+    new_lessons = f"(SELECT * FROM {GroupLesson._meta.db_table} WHERE id >= {int(first_lesson)})"
+
+    def new(column: str) -> str:
+        return f"{column} >= {int(first_id)} AND {column} < {int(first_id + n)}"
+
+    with connection.cursor() as cursor:
+        for family in migration.FAMILIES:
+            cursor.execute(migration._insert(family, new))
+        cursor.execute(
+            lessons.ADD.format(delta=lessons.DELTA[GroupLesson._meta.db_table].format(rows=new_lessons))
+        )
 
 
 def _next_id(model) -> int:

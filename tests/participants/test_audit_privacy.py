@@ -18,11 +18,14 @@ from participants.models import (
     Attachment,
     Credential,
     DropoutReason,
+    FigureEvent,
+    FigureMonth,
     FollowUp,
     Intake,
     Judgment,
     JudgmentItem,
     LearningGoal,
+    LessonDay,
     Mentor,
     MentorCheckin,
     Observation,
@@ -32,6 +35,7 @@ from participants.models import (
     ProgressDay,
     ProgressEntry,
     QualificationFile,
+    QualityIssue,
     ReEntry,
     Reminder,
     Signal,
@@ -57,8 +61,18 @@ D = datetime.date
 CANARY = "Qzx7Kanarie"
 
 # Models whose text no user types: the trail itself, an upload between preview and
-# confirm (deleted either way), the worker's error text and the derived hours.
-NOT_TYPED = {AuditEntry, PendingImport, PdfJob, ProgressDay}
+# confirm (deleted either way), the worker's error text and the rollups the database
+# derives (hours, the report's events).
+NOT_TYPED = {
+    AuditEntry,
+    PendingImport,
+    PdfJob,
+    ProgressDay,
+    FigureEvent,
+    FigureMonth,
+    QualityIssue,
+    LessonDay,
+}
 # A document's type is detected from its content by the server.
 NOT_TYPED_FIELDS = {"participants.attachment.content_type"}
 # A crebo number is a code of digits (validated), not text.

@@ -73,6 +73,10 @@ def test_attention_per_coach_agrees_with_the_caseload_flags(coach, other_coach):
             PlacementFactory(participant=p, start=today - 10 * day, end=None)
         if i == 7:
             DropoutFactory(participant=p, date=today - 2 * day)
+    # Registered only (no open phase yet): a file, but no contact is not overdue; and one
+    # whose trajectory starts next week.
+    ParticipantFactory(coach=coach)
+    TrajectoryFactory(participant=ParticipantFactory(coach=other_coach), start=today + 7 * day)
     Participant.objects.refresh_state(today)
     expected = {}
     for p in with_flags(list(Participant.objects.open_files(today).with_overview(today)), today):
@@ -170,3 +174,52 @@ def test_data_quality_per_coach_links_to_the_participants_behind_it(coordinator_
     assert listed(coach="none", flag="quality") == [orphan.pk]
     assert listed(flag="quality", check="outflow_employer") == [no_employer.pk]
     assert sorted(listed(flag="quality")) == sorted([no_reason.pk, no_employer.pk, orphan.pk])
+
+
+def test_coaches_come_in_pages(coordinator_client):
+    """A national programme has hundreds of coaches: 25 a page, the same queries."""
+    from tests.factories import UserFactory
+
+    today = timezone.localdate()
+    coaches = [UserFactory(username=f"coach-{i:02d}", first_name="", last_name="") for i in range(27)]
+    for c in coaches:
+        caseload_for(c, 1, today)
+    url = reverse("reporting:dashboard")
+    with CaptureQueriesContext(connection) as first:
+        page1 = coordinator_client.get(url)
+    page2 = coordinator_client.get(url, {"page": 2})
+    assert [r["coach"] for r in page1.context["page"].object_list] == [c.username for c in coaches[:25]]
+    assert [r["coach"] for r in page2.context["page"].object_list] == [c.username for c in coaches[25:]]
+    assert "page=2" in page1.content.decode() and "coach-26" in page2.content.decode()
+    with CaptureQueriesContext(connection) as second:
+        coordinator_client.get(url, {"page": 2})
+    assert len(first) == len(second)
+
+
+def test_phase_counts_agree_with_the_computed_phase_stored_or_stale(coach):
+    """Stored phases that hold are grouped as stored; stale ones (never refreshed, or
+    past their validity) are computed: together the same as computing every phase."""
+    from participants.models import Participant
+
+    today = timezone.localdate()
+    day = datetime.timedelta(days=1)
+    people = []
+    for i in range(10):
+        p = ParticipantFactory(coach=coach)
+        if i % 5:
+            TrajectoryFactory(
+                participant=p, kind=("voortraject", "praktijkverklaring")[i % 2], start=today - 50 * day
+            )
+        if i % 4 == 1:
+            PauseFactory(participant=p, start=today - 2 * day)
+        people.append(p)
+    Participant.objects.refresh_state(today)
+    # Made stale, with a stored phase that no longer holds: never refreshed, and a state
+    # that expired today.
+    Participant.objects.filter(pk=people[0].pk).update(stored_phase="completed", phase_on=None)
+    Participant.objects.filter(pk=people[3].pk).update(stored_phase="intake", phase_until=today)
+    expected = {}
+    for phase in Participant.objects.with_phase(today).values_list("phase", flat=True):
+        expected[phase] = expected.get(phase, 0) + 1
+    assert Participant.objects.phase_stale(today).count() == 2
+    assert dict(Participant.objects.all().phase_counts(today)) == expected
