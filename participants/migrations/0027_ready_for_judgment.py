@@ -117,12 +117,12 @@ def _sqlite(execute):
             )
 
 
-def fill(vendor: str, goals: str, participants: str) -> list[str]:
-    """The triggers' own statements over the goals, then the participants, whose ids the
-    SELECTs give: the backfill here, and the benchmark generator's after its COPY."""
+def fill_statement(vendor: str, rollup: str, ids: str) -> str:
+    """The triggers' own UPDATE of the rows whose ids the SELECT gives: the backfill here,
+    and the benchmark generator's after its COPY (plp/bench/generate.py)."""
     if vendor == "postgresql":
-        return [pg_refresh(r, ids).split("; ", 1)[1] for r, ids in (("goal", goals), ("ready", participants))]
-    return [sqlite_refresh("goal", goals), sqlite_refresh("ready", participants)]
+        return pg_refresh(rollup, ids).split("; ", 1)[1]
+    return sqlite_refresh(rollup, ids)
 
 
 def up(apps, schema_editor):
@@ -135,12 +135,8 @@ def up(apps, schema_editor):
         _postgresql(execute)
     elif vendor == "sqlite":
         _sqlite(execute)
-    for sql in fill(
-        vendor,
-        "SELECT goal_id FROM participants_observationstep",
-        "SELECT participant_id FROM participants_trajectory",
-    ):
-        execute(sql)
+    execute(fill_statement(vendor, "goal", "SELECT goal_id FROM participants_observationstep"))
+    execute(fill_statement(vendor, "ready", "SELECT participant_id FROM participants_trajectory"))
 
 
 def down(apps, schema_editor):
