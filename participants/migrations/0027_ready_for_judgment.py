@@ -54,13 +54,13 @@ def pg_refresh(rollup: str, ids: str) -> str:
 # Per table with triggers: the rollup it feeds, and the ids touched by a statement's
 # rows (PostgreSQL, `{rows}` a transition table) or by one row (SQLite, `{row}`).
 SOURCES = {
-    "participants_observationstep": ("goal", "SELECT goal_id FROM {rows}", "{row}.goal_id"),
+    "participants_observationstep": ("goal", "SELECT goal_id FROM {rows}", "SELECT {row}.goal_id"),
     "participants_learninggoal": (
         "ready",
         "SELECT t.participant_id FROM participants_trajectory t WHERE t.id IN (SELECT trajectory_id FROM {rows})",
         "SELECT participant_id FROM participants_trajectory WHERE id = {row}.trajectory_id",
     ),
-    "participants_trajectory": ("ready", "SELECT participant_id FROM {rows}", "{row}.participant_id"),
+    "participants_trajectory": ("ready", "SELECT participant_id FROM {rows}", "SELECT {row}.participant_id"),
 }
 EVENTS = {"insert": ("new_rows",), "update": ("old_rows", "new_rows"), "delete": ("old_rows",)}
 TABLES = {"new_rows": "NEW TABLE AS new_rows", "old_rows": "OLD TABLE AS old_rows"}
@@ -99,10 +99,7 @@ def _sqlite(execute):
     for table, (rollup, _touched, touched) in SOURCES.items():
         for event in EVENTS:
             rows = {"insert": ["NEW"], "update": ["OLD", "NEW"], "delete": ["OLD"]}[event]
-            ids = " UNION ".join(
-                touched.format(row=r) if touched.startswith("SELECT") else f"SELECT {touched.format(row=r)}"
-                for r in rows
-            )
+            ids = " UNION ".join(touched.format(row=r) for r in rows)
             execute(
                 f"CREATE TRIGGER {_name(table, event)} AFTER {event.upper()} ON {table} "
                 f"FOR EACH ROW BEGIN {sqlite_refresh(rollup, ids)} END;"

@@ -218,3 +218,20 @@ def test_a_tie_on_the_date_goes_to_the_later_record(db):
     assert goal.latest_step == 4
     assert list(Participant.objects.filter(ready_for_judgment=True)) == [writer.people[0]]
     assert_stored_is_live()
+
+
+def test_a_row_saved_from_a_stale_copy_keeps_the_stored_values(db):
+    writer = Writer(bulk=False)
+    writer.steps(0, 1, D(2024, 3, 1), {0: 4})
+    goal, person = LearningGoal.objects.get(), Participant.objects.get(pk=writer.people[0].pk)
+    assert goal.latest_step == 4 and person.ready_for_judgment
+    writer.steps(0, 0, D(2024, 3, 2), {0: 2})  # fell back, after the copies were read
+    goal.assignment = "Anders"
+    goal.save()
+    person.save()
+    assert LearningGoal.objects.get().latest_step == 2
+    assert not Participant.objects.get(pk=person.pk).ready_for_judgment
+    goal.latest_step, person.ready_for_judgment = 4, True
+    LearningGoal.objects.bulk_update([goal], ["latest_step"])
+    Participant.objects.filter(pk=person.pk).update(ready_for_judgment=True)
+    assert_stored_is_live()
