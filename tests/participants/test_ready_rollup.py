@@ -8,7 +8,7 @@ import datetime
 from collections import defaultdict
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -139,7 +139,7 @@ class Writer:
                     outcome=ONGOING if ongoing else STOPPED, end=None if ongoing else day
                 )
             case "move_trajectory" if t:
-                Trajectory.objects.filter(pk=t.pk).update(participant=self.people[i % 3].pk)
+                Trajectory.objects.filter(pk=t.pk).update(participant=self.pick(Participant, i))
             case "delete_trajectory" if t:
                 t.delete()
             case "delete_participant":
@@ -234,4 +234,24 @@ def test_a_row_saved_from_a_stale_copy_keeps_the_stored_values(db):
     goal.latest_step, person.ready_for_judgment = 4, True
     LearningGoal.objects.bulk_update([goal], ["latest_step"])
     Participant.objects.filter(pk=person.pk).update(ready_for_judgment=True)
+    assert_stored_is_live()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_copy_keeps_the_stored_values(db):
+    from plp.bench.bulk import Table
+
+    writer = Writer(bulk=False)
+    writer.steps(0, 1, D(2024, 3, 1), {0: 2, 1: 4})
+    obs = Observation.objects.create(
+        participant=writer.people[0],
+        trajectory=Trajectory.objects.get(),
+        date=D(2024, 3, 9),
+        observer="coach",
+    )
+    goal = LearningGoal.objects.get(latest_step=2)
+    Table(ObservationStep, ["observation_id", "goal_id", "step", "date", "participant_id"]).write(
+        [f"{obs.pk}\t{goal.pk}\t4\t2024-03-09\t{writer.people[0].pk}"]
+    )
+    assert list(Participant.objects.filter(ready_for_judgment=True)) == [writer.people[0]]
     assert_stored_is_live()
