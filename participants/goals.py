@@ -4,8 +4,7 @@ last seen, path), and "ready for judgment" for the caseload. Fixed numbers of qu
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -113,20 +112,11 @@ def path_svg(path: list[tuple[datetime.date, int]]) -> SafeString:
     )
 
 
-def latest_step_subquery():
-    """The latest step of the goal in OuterRef("pk") (ties on a date: the later record)."""
-    return Subquery(
-        ObservationStep.objects.filter(goal=OuterRef("pk")).order_by("-date", "-pk").values("step")[:1]
-    )
-
-
 def ready_for_judgment() -> Q:
-    """Participants with an ongoing goal trajectory whose every goal stands at step 4."""
-    goals = LearningGoal.objects.filter(
-        trajectory__participant=OuterRef("pk"), trajectory__outcome=Trajectory.Outcome.ONGOING
-    )
-    not_there = goals.annotate(latest=Coalesce(latest_step_subquery(), 0)).exclude(latest=Step.INDEPENDENT)
-    return Q(Exists(goals)) & ~Q(Exists(not_there))
+    """Participants with an ongoing goal trajectory whose every goal stands at step 4 at
+    its latest observation: the stored `Participant.ready_for_judgment`, which database
+    triggers keep from the records (migration 0027)."""
+    return Q(ready_for_judgment=True)
 
 
 def learning_context(user, participant, sensitive: bool, trajectories: list[Trajectory]) -> dict:

@@ -40,6 +40,7 @@ PERSONAL_DATA: dict[str, dict[str, Field]] = {
         "anonymised_at": Field(SYSTEM, False, KEEP),
         "closed_on": Field(CASE, False, KEEP),
         "stored_phase": Field(CASE, False, KEEP),
+        "ready_for_judgment": Field(CASE, False, KEEP),
         "phase_on": Field(SYSTEM, False, KEEP),
         "phase_until": Field(SYSTEM, False, KEEP),
         "created_at": Field(SYSTEM, False, KEEP),

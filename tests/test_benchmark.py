@@ -17,6 +17,7 @@ from participants.models import (
     Dropout,
     FigureEvent,
     GroupLesson,
+    LearningGoal,
     LearningPlace,
     LessonAttendance,
     Observation,
@@ -164,6 +165,17 @@ def test_the_report_rollups_are_what_the_records_give(generated):
     )
     assert_stored_issues_are_the_checks()
     assert_days_are_the_sums()
+
+
+def test_ready_for_judgment_is_what_the_records_give(generated):
+    """The goals' latest step and the participants' readiness, filled with the triggers'
+    own statements after the load on PostgreSQL, equal the live computation."""
+    from tests.participants.test_ready_rollup import assert_stored_is_live
+
+    assert LearningGoal.objects.filter(latest_step=4).exists()
+    assert Participant.objects.filter(ready_for_judgment=True).exists()
+    assert Participant.objects.filter(ready_for_judgment=False, trajectories__goals__isnull=False).exists()
+    assert_stored_is_live()
 
 
 def test_the_stored_phase_is_what_refresh_state_computes(generated):

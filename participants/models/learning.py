@@ -94,6 +94,10 @@ class LearningGoal(models.Model):
     )
     assignment = models.TextField(_("assignment at this workplace"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Kept by the database (migration 0027), however the steps are written: the step of
+    # the goal's latest ObservationStep (by date, then record), none without one. A value
+    # written here by anything else is replaced by the trigger.
+    latest_step = models.PositiveSmallIntegerField(_("latest step"), null=True, editable=False)
 
     class Meta:
         ordering = ["work_process__code", "pk"]

@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Value
+from django.db.models import Q, Value
 from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -69,6 +69,12 @@ class Participant(models.Model):
     )
     phase_on = models.DateField(_("phase computed on"), null=True, blank=True, editable=False)
     phase_until = models.DateField(_("phase valid until"), null=True, blank=True, editable=False)
+    # Kept by the database (migration 0027), however the records are written: a goal
+    # trajectory is running and every learning goal of the running trajectories stands at
+    # step 4 at its latest observation. A value written here by anything else is replaced.
+    ready_for_judgment = models.BooleanField(
+        _("ready for judgment"), default=False, db_default=False, editable=False
+    )
     referrer = models.ForeignKey(
         Organisation,
         models.PROTECT,
@@ -101,6 +107,12 @@ class Participant(models.Model):
             models.Index(fields=["last_name", "first_name", "number"], name="participant_name_order"),
             models.Index(fields=["stored_phase"], name="participant_stored_phase"),
             models.Index(fields=["phase_until"], name="participant_phase_until"),
+            # The caseload's "ready for judgment": counted and paged in name order.
+            models.Index(
+                fields=["last_name", "first_name", "number"],
+                condition=Q(ready_for_judgment=True),
+                name="participant_ready_name_order",
+            ),
         ]
 
     def __str__(self) -> str:

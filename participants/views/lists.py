@@ -4,7 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -100,16 +100,12 @@ def caseload(request: HttpRequest) -> HttpResponse:
     # count and OFFSET then skip the per-row subqueries, and deep pages stay cheap.
     page = Paginator(qs.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
     ids = list(page.object_list)
-    rows = (
-        Participant.objects.with_overview()
-        .annotate(ready=ExpressionWrapper(ready_for_judgment(), output_field=BooleanField()))
-        .select_related("coach")
-        .in_bulk(ids)
-    )
+    rows = Participant.objects.with_overview().select_related("coach").in_bulk(ids)
     page.object_list = with_flags([rows[pk] for pk in ids])
     detail_url = reverse("participants:participant-detail", args=[0]).replace("/0/", "/%d/")
     for p in page.object_list:  # precomputed: no template include or reverse() per row
         p.url = detail_url % p.pk
+        p.ready = p.ready_for_judgment  # stored, kept by triggers (migration 0027)
         if not may_see_sensitive(request.user, p):
             p.open_signals = None
         p.phase_label, p.phase_css = Phase(p.phase).label, PHASE_CSS[p.phase]

@@ -120,7 +120,8 @@ def generate(n: int, progress=lambda done, n: None) -> Clock:
     with transaction.atomic():
         load = BulkLoad(MODELS, clock)
         load.start()
-        first_entry, first_lesson = _next_id(ProgressEntry), _next_id(GroupLesson)
+        first_entry, first_goal = _next_id(ProgressEntry), _next_id(LearningGoal)
+        first_lesson = _next_id(GroupLesson)
         tables = {name: load.table(model, fields) for name, (model, fields) in TABLES.items()}
         for done, rows in _pipeline(n, context, clock):
             started = time.perf_counter()
@@ -129,13 +130,24 @@ def generate(n: int, progress=lambda done, n: None) -> Clock:
                 started = clock.add(f"COPY {tables[name].table}", started)
             progress(done, n)
         support.lessons_and_places(context, load, clock)
-        load.restore([m for m in MODELS if m is not Participant])
+        # The goals' and the participants' own triggers stay set aside while their stored
+        # columns are filled: they would recompute what the next statement fills anyway.
+        load.restore([m for m in MODELS if m not in (Participant, LearningGoal)])
         started = time.perf_counter()
         if load.active:
             _fill_rollup(first_entry)
             started = clock.add("hours rollup (ProgressDay)", started)
             _fill_figures(context["first_id"], n, first_lesson)
             started = clock.add("report rollups (FigureEvent, FigureMonth, QualityIssue, LessonDay)", started)
+            _fill_ready("goal", f"SELECT id FROM {LearningGoal._meta.db_table} WHERE id >= {int(first_goal)}")
+            started = clock.add("goals' latest step", started)
+        load.restore([LearningGoal])
+        started = time.perf_counter()
+        if load.active:
+            _fill_ready(
+                "ready", f"SELECT id FROM {Participant._meta.db_table} WHERE id >= {int(context['first_id'])}"
+            )
+            started = clock.add("ready for judgment", started)
         people = Participant.objects.filter(pk__gte=context["first_id"], pk__lt=context["first_id"] + n)
         people.refresh_state()
         clock.add("stored phase (refresh_state)", started)
@@ -352,6 +364,15 @@ def _fill_figures(first_id: int, n: int, first_lesson: int) -> None:
         cursor.execute(
             lessons.ADD.format(delta=lessons.DELTA[GroupLesson._meta.db_table].format(rows=new_lessons))
         )
+
+
+def _fill_ready(rollup: str, ids: str) -> None:
+    """The goals' latest step ("goal") or the participants' readiness for judgment
+    ("ready") of the rows whose ids the SELECT gives, with the statement of the triggers
+    themselves (migration 0027)."""
+    migration = importlib.import_module("participants.migrations.0027_ready_for_judgment")
+    with connection.cursor() as cursor:
+        cursor.execute(migration.fill_statement(connection.vendor, rollup, ids))
 
 
 def _next_id(model) -> int:

@@ -45,6 +45,26 @@ def test_caseload_queries_do_not_grow(coach_client, coach, params):
     assert count(coach_client, url, **params) == small <= (7 if "q" in params else 6)
 
 
+def fill_ready(coach, n):
+    """n participants ready for judgment: one goal, observed at step 4."""
+    from participants.models import Observation, ObservationStep
+    from tests.factories import LearningGoalFactory
+
+    for p in ParticipantFactory.create_batch(n, coach=coach):
+        goal = LearningGoalFactory(trajectory=TrajectoryFactory(participant=p))
+        obs = Observation.objects.create(participant=p, trajectory=goal.trajectory, date=D(2024, 3, 1))
+        ObservationStep.objects.create(observation=obs, goal=goal, step=4, date=obs.date, participant=p)
+
+
+def test_ready_for_judgment_queries_do_not_grow(coach_client, coach):
+    url = reverse("participants:caseload")
+    fill_ready(coach, 3)
+    small = count(coach_client, url, flag="ready")
+    fill_ready(coach, 40)
+    assert count(coach_client, url, flag="ready") == small <= 6
+    assert coach_client.get(url, {"flag": "ready"}).context["page"].paginator.count == 43
+
+
 def test_coordinator_caseload_queries_do_not_grow(coordinator_client, coach):
     url = reverse("participants:caseload")
     fill_caseload(coach, 5)
