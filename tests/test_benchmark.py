@@ -21,6 +21,7 @@ from participants.models import (
     LearningPlace,
     LessonAttendance,
     Observation,
+    Outflow,
     Participant,
     ProgressDay,
     ProgressEntry,
@@ -197,6 +198,10 @@ def test_records_in_the_demo_proportions(generated):
     assert Observation.objects.count() > N  # learning goals observed every few weeks
     assert SupportNeed.objects.count() == len(range(0, N, 3))  # every third participant
     assert not Dropout.objects.filter(route="").exists()
+    # Exits fall on their own dates, none after today and not piled up on it.
+    exits = [*Dropout.objects.values_list("date", flat=True), *Outflow.objects.values_list("date", flat=True)]
+    today = timezone.localdate()
+    assert len(exits) > N / 4 and max(exits) <= today and exits.count(today) <= 2
     assert LearningPlace.objects.exists()
     assert GroupLesson.objects.count() % 8 == 0  # series of eight weekly lessons
     assert LessonAttendance.objects.filter(present=False).exclude(absence="").exists()

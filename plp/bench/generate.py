@@ -274,12 +274,15 @@ def _batch(offsets: range, c: dict) -> dict[str, list[str]]:
         intakes.append(f"{pk}\t{dates[first - 10]}\tadmitted")
         fate = rand()  # about a quarter drop out, a quarter flow out (the demo's proportions)
         end = None
-        if fate < 0.27:
-            end = min(today, first + randint(30, 400))
+        if fate < 0.52:
+            end = first + (randint(30, 400) if fate < 0.27 else randint(120, 700))
+            # An exit still to come is not written: the participant is still in the
+            # programme today (clamping it to today made 8 % of everyone leave today).
+            end = end if end <= today else None
+        if end and fate < 0.27:
             route, follow_up = support.route(offset)
             dropouts.append(f"{pk}\t{dates[end]}\t{choice(reasons)}\t{route}\t{follow_up}")
-        elif fate < 0.52:
-            end = min(today, first + randint(120, 700))
+        elif end:
             outflows.append(f"{pk}\t{dates[end]}\t{choice(OUTFLOW_KINDS)}\t{choice(employers)}\tMedewerker")
         end_text = NULL if end is None else dates[end]
         kind = choice(TRAJECTORY_KINDS)
@@ -291,7 +294,7 @@ def _batch(offsets: range, c: dict) -> dict[str, list[str]]:
         if kind in LEARNING_KINDS:
             learners.append((pk, trajectory, first, last))
         placements.append(f"{pk}\t{choice(employers)}\t{dates[first]}\t{end_text}\t16")
-        if 0.27 <= fate < 0.52:
+        if end and 0.27 <= fate < 0.52:
             credentials.append(f"{pk}\t{kind}\t{dates[end]}")
         span = max(1, last - first)
         for j in range(ENTRIES):
