@@ -36,7 +36,9 @@ def _of(coaches: list[int | None] | None, prefix: str = "") -> Q:
     return found | Q(**{f"{prefix}coach__isnull": True}) if None in coaches else found
 
 
-def attention_per_coach(today: datetime.date | None = None, coaches: list | None = None) -> list[dict]:
+def attention_per_coach(
+    today: datetime.date | None = None, coaches: list | None = None, names: dict | None = None
+) -> list[dict]:
     """Per coach (of `coaches`, default all): open files, open signals, no contact in 14
     days, placements ending. Four grouped queries, each from the side where the rows are
     few (open signals, placements ending soon, files with recent contact), instead of the
@@ -83,7 +85,8 @@ def attention_per_coach(today: datetime.date | None = None, coaches: list | None
     ):
         files[coach] += n
         in_open_phase[coach] += n if phase in OPEN_PHASES else 0
-    names = _coach_names([coach for coach in files if coach])
+    if names is None:  # the coach table passes the names it has already read
+        names = _coach_names([coach for coach in files if coach])
     found = [
         {
             "coach_id": coach,
@@ -125,7 +128,7 @@ def coach_table(today: datetime.date, page_number=None) -> Page:
     if None in failing or Participant.objects.open_files(today).filter(coach__isnull=True).exists():
         listed.append(None)
     page = Paginator(listed, COACHES_PER_PAGE).get_page(page_number)
-    counts = {r["coach_id"]: r for r in attention_per_coach(today, list(page.object_list))}
+    counts = {r["coach_id"]: r for r in attention_per_coach(today, list(page.object_list), names)}
     none = {"files": 0, "signals": 0, "no_contact": 0, "ending": 0}
     page.object_list = [
         {
