@@ -169,9 +169,10 @@ def participant_file(participant: Participant, sensitive: bool = True) -> dict:
         if pl.end:
             title = _("Placement at %(employer)s ended") % {"employer": pl.employer_name}
             events.append(Event(pl.end, "placement-end", title, "", pl, edit, "success"))
-    entry_title = _("%(kind)s, %(minutes)s min")
+    # get_kind_display() would translate every choice for every contact.
+    entry_title, entry_kinds = _("%(kind)s, %(minutes)s min"), dict(ProgressEntry.Kind.choices)
     for e in entries:
-        title = entry_title % {"kind": e.get_kind_display(), "minutes": e.duration_minutes}
+        title = entry_title % {"kind": entry_kinds.get(e.kind, e.kind), "minutes": e.duration_minutes}
         signals_shown = tuple(by_entry.get(e.pk, ()))
         events.append(
             Event(e.date, "entry", title, e.notes, e, url("entry-edit", e.pk), "dark", signals_shown)
