@@ -270,10 +270,11 @@ def _day(value) -> datetime.date | None:
 
 
 def _moment(value) -> datetime.datetime | None:
-    """A date and time of an annotation: SQLite gives text in UTC."""
+    """A date and time of an annotation: SQLite gives it naive (or as text), in UTC."""
     if isinstance(value, str):
         value = parse_datetime(value)
-        return value if timezone.is_aware(value) else timezone.make_aware(value, datetime.UTC)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
     return value
 
 
