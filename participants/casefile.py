@@ -3,7 +3,6 @@ fixed number of queries."""
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from .lifecycle import Phase
 from .models import Participant, Placement, ProgressEntry, Reminder, Signal, Trajectory
 from .prepared import ANY_PK, Prepared
+from .timeline import Event
 
 TIMELINE_ENTRIES = 50
 # What those who may not see health details see of some records in the timeline.
@@ -24,18 +24,6 @@ HIDDEN_TITLES = {
     "mentor-checkin": gettext_lazy("Check-in by the workplace mentor"),
 }
 CLOSED_PHASES = (Phase.DROPPED_OUT, Phase.OUTFLOWED)
-
-
-@dataclass(frozen=True)
-class Event:
-    date: datetime.date | None
-    kind: str
-    title: str
-    detail: str = ""
-    obj: object = None
-    edit_url: str = ""
-    css: str = "secondary"
-    signals: tuple = ()
 
 
 def _record_urls(participant: Participant) -> Callable[[str, int], str]:

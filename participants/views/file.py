@@ -64,6 +64,7 @@ from ..selectors import (
     may_see_sensitive,
     participant_for_user,
 )
+from ..timeline import timeline_html
 from .common import _form_page, _log_view, _make_record_views, _record_view, _run
 from .support import placement_capacity_warning
 
@@ -107,6 +108,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
             "access_log": _access_log(participant.pk) if is_coordinator(request.user) else None,
             **record,
+            "timeline_html": timeline_html(record["timeline"]),
             **learning_context(request.user, participant, sensitive, record["trajectories"]),
         },
     )
