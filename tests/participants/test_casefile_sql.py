@@ -93,3 +93,16 @@ def test_menu_addresses(coordinator_client):
     html = coordinator_client.get(reverse("participants:caseload")).content.decode()
     for name in ("participants:today", "reporting:dashboard", "participants:user-list", "logout"):
         assert f'href="{reverse(name)}"' in html or f'action="{reverse(name)}"' in html
+
+
+def test_timeline_escapes_what_users_typed_and_says_when_empty(coach_client, participant):
+    participant.registration_date = None
+    participant.save()
+    html = coach_client.get(participant.get_absolute_url()).content.decode()
+    assert "Nog niets vastgelegd." in html
+    ProgressEntryFactory(participant=participant, notes='<script>alert("x")</script>\nRegel twee')
+    html = coach_client.get(participant.get_absolute_url()).content.decode()
+    assert (
+        "<script>alert" not in html
+        and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;<br>Regel twee" in html
+    )
