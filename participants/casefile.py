@@ -2,17 +2,20 @@
 fixed number of queries."""
 
 import datetime
-from dataclasses import dataclass
+from collections.abc import Callable
 
-from django.db.models import OuterRef, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .lifecycle import Phase
-from .models import Participant, Reminder, Signal
+from .models import Participant, Placement, ProgressEntry, Reminder, Signal, Trajectory
+from .prepared import ANY_PK, Prepared
+from .timeline import Event
 
 TIMELINE_ENTRIES = 50
 # What those who may not see health details see of some records in the timeline.
@@ -23,44 +26,70 @@ HIDDEN_TITLES = {
 CLOSED_PHASES = (Phase.DROPPED_OUT, Phase.OUTFLOWED)
 
 
-@dataclass(frozen=True)
-class Event:
-    date: datetime.date | None
-    kind: str
-    title: str
-    detail: str = ""
-    obj: object = None
-    edit_url: str = ""
-    css: str = "secondary"
-    signals: tuple = ()
+def _record_urls(participant: Participant) -> Callable[[str, int], str]:
+    """`url(name, pk)`: the address of one of the participant's records, each URL name
+    reversed once (a timeline has up to 50 contacts)."""
+    parts: dict[str, list[str]] = {}
+
+    def url(name: str, pk: int) -> str:
+        if name not in parts:
+            address = reverse(f"participants:{name}", args=[participant.pk, ANY_PK])
+            parts[name] = address.rsplit(str(ANY_PK), 1)
+        head, tail = parts[name]
+        return f"{head}{pk}{tail}"
+
+    return url
 
 
-def _url(name: str, participant: Participant, pk: int) -> str:
-    return reverse(f"participants:{name}", args=[participant.pk, pk])
+def _link_used():
+    """When the placement's mentor last used a link of it (a subquery)."""
+    from .models import MentorLink
+
+    used = MentorLink.objects.filter(placement=OuterRef("pk"), last_used_at__isnull=False)
+    return Subquery(used.order_by("-last_used_at").values("last_used_at")[:1])
 
 
-def participant_file(
-    participant: Participant, entries_limit: int = TIMELINE_ENTRIES, sensitive: bool = True
-) -> dict:
+def _entries(pk: int):
+    return ProgressEntry.objects.filter(participant_id=pk)
+
+
+# The page's records, their SQL compiled once (participants/prepared.py).
+_TRAJECTORIES = Prepared(lambda pk: Trajectory.objects.filter(participant_id=pk))
+_PLACEMENTS = Prepared(
+    lambda pk: Placement.objects.filter(participant_id=pk).annotate(
+        employer_name=F("employer__name"), mentor_name=F("mentor__name"), mentor_link_used=_link_used()
+    )
+)
+_ENTRIES = Prepared(lambda pk: _entries(pk)[: TIMELINE_ENTRIES + 1])
+# The open signals, those without a contact and those of the contacts shown.
+_SIGNALS = Prepared(
+    lambda pk: (
+        Signal.objects.filter(participant_id=pk)
+        .filter(
+            Q(closed_on__isnull=True)
+            | Q(entry__isnull=True)
+            | Q(entry_id__in=_entries(pk)[:TIMELINE_ENTRIES].values("pk"))
+        )
+        .order_by("kind")
+    )
+)
+
+
+def participant_file(participant: Participant, sensitive: bool = True) -> dict:
     """Everything the participant page shows, in a fixed number of queries: the records
     per kind, the open signals, and one timeline of all of it, newest first. Without
     `sensitive` (a peer expert sharing the caseload) notes, signals and intake details
     are left out."""
     p = participant
-    trajectories = list(p.trajectories.all())
-    placements = list(
-        p.placements.select_related("employer", "mentor").annotate(mentor_link_used=_link_used())
-    )
-    entries = list(p.entries.select_related("author")[: entries_limit + 1])
-    more_entries = len(entries) > entries_limit
-    entries = entries[:entries_limit]
-    # One query for the open signals and the signals of the entries shown.
-    entry_ids = [e.pk for e in entries]
-    all_signals = list(
-        p.signals.filter(
-            Q(closed_on__isnull=True) | Q(entry_id__in=entry_ids) | Q(entry__isnull=True)
-        ).order_by("kind")
-    )
+    url = _record_urls(p)
+    trajectories = _TRAJECTORIES.objects(p.pk)
+    placements = _PLACEMENTS.objects(p.pk)
+    for pl in placements:
+        pl.mentor_link_used = _moment(pl.mentor_link_used)
+    entries = _ENTRIES.objects(p.pk)
+    more_entries = len(entries) > TIMELINE_ENTRIES
+    entries = entries[:TIMELINE_ENTRIES]
+    all_signals = _SIGNALS.objects(p.pk)
     signals = [sg for sg in all_signals if sg.closed_on is None]
     by_entry: dict[int, list[Signal]] = {}
     for sg in all_signals:
@@ -110,82 +139,38 @@ def participant_file(
         if intake.trial_start:
             events.append(Event(intake.trial_start, "trial", _("Trial period starts"), "", intake))
     for t in trajectories:
-        events.append(
-            Event(
-                t.start,
-                "trajectory",
-                _("%(kind)s started") % {"kind": t.get_kind_display()},
-                t.notes,
-                t,
-                _url("trajectory-edit", p, t.pk),
-                "primary",
-            )
-        )
+        edit = url("trajectory-edit", t.pk)
+        title = _("%(kind)s started") % {"kind": t.get_kind_display()}
+        events.append(Event(t.start, "trajectory", title, t.notes, t, edit, "primary"))
         if t.end:
-            events.append(
-                Event(
-                    t.end,
-                    "trajectory-end",
-                    _("%(kind)s ended: %(outcome)s")
-                    % {"kind": t.get_kind_display(), "outcome": t.get_outcome_display()},
-                    "",
-                    t,
-                    _url("trajectory-edit", p, t.pk),
-                    "primary",
-                )
-            )
+            title = _("%(kind)s ended: %(outcome)s") % {
+                "kind": t.get_kind_display(),
+                "outcome": t.get_outcome_display(),
+            }
+            events.append(Event(t.end, "trajectory-end", title, "", t, edit, "primary"))
     for pl in placements:
-        detail = ", ".join(
-            str(x)
-            for x in (
-                pl.mentor and pl.mentor.name,
-                pl.hours_per_week and _("%(h)s hours/week") % {"h": localize(pl.hours_per_week.normalize())},
-            )
-            if x
-        )
-        events.append(
-            Event(
-                pl.start,
-                "placement",
-                _("Placement at %(employer)s") % {"employer": pl.employer},
-                detail,
-                pl,
-                _url("placement-edit", p, pl.pk),
-                "success",
-            )
-        )
+        hours = pl.hours_per_week and _("%(h)s hours/week") % {"h": localize(pl.hours_per_week.normalize())}
+        detail = ", ".join(x for x in (pl.mentor_name, hours) if x)
+        edit = url("placement-edit", pl.pk)
+        title = _("Placement at %(employer)s") % {"employer": pl.employer_name}
+        events.append(Event(pl.start, "placement", title, detail, pl, edit, "success"))
         if pl.end:
-            events.append(
-                Event(
-                    pl.end,
-                    "placement-end",
-                    _("Placement at %(employer)s ended") % {"employer": pl.employer},
-                    "",
-                    pl,
-                    _url("placement-edit", p, pl.pk),
-                    "success",
-                )
-            )
+            title = _("Placement at %(employer)s ended") % {"employer": pl.employer_name}
+            events.append(Event(pl.end, "placement-end", title, "", pl, edit, "success"))
+    # get_kind_display() would translate every choice for every contact.
+    entry_title, entry_kinds = _("%(kind)s, %(minutes)s min"), dict(ProgressEntry.Kind.choices)
     for e in entries:
+        title = entry_title % {"kind": entry_kinds.get(e.kind, e.kind), "minutes": e.duration_minutes}
+        signals_shown = tuple(by_entry.get(e.pk, ()))
         events.append(
-            Event(
-                e.date,
-                "entry",
-                _("%(kind)s, %(minutes)s min")
-                % {"kind": e.get_kind_display(), "minutes": e.duration_minutes},
-                e.notes,
-                e,
-                _url("entry-edit", p, e.pk),
-                "dark",
-                tuple(by_entry.get(e.pk, ())),
-            )
+            Event(e.date, "entry", title, e.notes, e, url("entry-edit", e.pk), "dark", signals_shown)
         )
     for sg in all_signals:
         if sg.closed_on:
             title = _("Signal closed: %(kind)s") % {"kind": sg.get_kind_display()}
             events.append(Event(sg.closed_on, "signal-closed", title, sg.closing_note, sg, css="secondary"))
     for kind, pk, start, end, text, label, extra in small:
-        events.extend(_small_events(p, kind, pk, start, end, text, label, extra))
+        events.extend(_small_events(url, kind, pk, start, end, text, label, extra))
     today = timezone.localdate()
     events.sort(key=lambda ev: ev.date or datetime.date.min, reverse=True)
     if not sensitive:
@@ -219,16 +204,6 @@ def participant_file(
         "documents": sorted(documents, key=lambda d: d["date"], reverse=True),
         "support_needs": _support_needs(open_needs),
     }
-
-
-def _link_used():
-    """When the placement's mentor last used a link of it (a subquery)."""
-    from django.db.models import Subquery
-
-    from .models import MentorLink
-
-    used = MentorLink.objects.filter(placement=OuterRef("pk"), last_used_at__isnull=False)
-    return Subquery(used.order_by("-last_used_at").values("last_used_at")[:1])
 
 
 def _current_pause(small: list[tuple], today: datetime.date) -> dict | None:
@@ -273,7 +248,27 @@ def _small_records(p: Participant) -> list[tuple]:
     """Credentials, pauses, dropouts, outflows, re-entries, reminders, documents,
     follow-up answers and support needs in one UNION query:
     (kind, pk, date, end date, text, label, extra)."""
-    from django.db.models import Case, CharField, DateField, F, TextField, Value, When
+    # SQLite gives dates as text.
+    rows = _SMALL.rows(p.pk)
+    return [(k, pk, _day(d1), _day(d2), a, b, c) for k, pk, d1, d2, a, b, c in rows]
+
+
+def _day(value) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _moment(value) -> datetime.datetime | None:
+    """A date and time of an annotation: SQLite gives it naive (or as text), in UTC."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return value
+
+
+def _small_query(participant_id: int):
+    """The UNION of `_small_records` as a queryset."""
+    from django.db.models import Case, CharField, DateField, TextField, Value, When
     from django.db.models.functions import Cast, Coalesce, TruncDate
 
     from .models import (
@@ -293,7 +288,11 @@ def _small_records(p: Participant) -> list[tuple]:
     def rows(model, kind, start, end=None, text=None, label=None, extra=None, filters=None, **annotations):
         none_date = Value(None, output_field=DateField())
         empty = Value("", output_field=TextField())
-        qs = model.objects.filter(participant=p, **(filters or {})).order_by().annotate(**annotations)
+        qs = (
+            model.objects.filter(participant_id=participant_id, **(filters or {}))
+            .order_by()
+            .annotate(**annotations)
+        )
         if start == "uploaded_on":
             qs = qs.annotate(uploaded_on=TruncDate("uploaded_at"))
         return qs.annotate(
@@ -305,76 +304,77 @@ def _small_records(p: Participant) -> list[tuple]:
             c=Coalesce(F(extra), empty, output_field=TextField()) if extra else empty,
         ).values_list("k", "pk", "d1", "d2", "a", "b", "c")
 
-    return list(
+    return rows(
+        Credential, "credential", "awarded_on", text="work_processes", label="issuer__name", extra="kind"
+    ).union(
         rows(
-            Credential, "credential", "awarded_on", text="work_processes", label="issuer__name", extra="kind"
-        ).union(
-            rows(
-                Pause,
-                "pause",
-                "start",
-                "end",
-                text="reason",
-                extra="planned",
-                planned=Cast("planned_end", TextField()),
-            ),
-            rows(Dropout, "dropout", "date", text="explanation", label="reason__label", extra="route"),
-            rows(Outflow, "outflow", "date", text="job_title", label="employer__name", extra="kind"),
-            rows(ReEntry, "reentry", "date", text="reason"),
-            rows(
-                LessonAttendance,
-                "lesson",
-                "lesson__date",
-                text="lesson__topic",
-                extra="minutes",
-                filters={"present": True},
-                minutes=Cast("lesson__duration_minutes", TextField()),
-            ),
-            rows(
-                SupportNeed,
-                "supportneed",
-                "since",
-                "closed_on",
-                text="description",
-                label="partner__name",
-                extra="kind",
-            ),
-            rows(Reminder, "reminder", "due_on", "done_on", text="title", label="assigned_to__username"),
-            rows(Attachment, "document", "uploaded_on", text="title", label="original_name"),
-            rows(
-                FollowUp,
-                "followup",
-                "answered_on",
-                text="notes",
-                label="answer",
-                extra="after",
-                answer=Case(When(still_active=True, then=Value("yes")), default=Value("no")),
-                after=Cast("months", TextField()),
-            ),
-            # What the workplace mentor gave through their link.
-            rows(
-                Observation,
-                "mentor-observation",
-                "date",
-                text="note",
-                label="mentor__name",
-                filters={"observer": Observation.Observer.MENTOR_LINK},
-            ),
-            rows(
-                MentorCheckin,
-                "mentor-checkin",
-                "date",
-                text="note",
-                label="mood",
-                extra="contact",
-                contact=Case(When(wants_contact=True, then=Value("yes")), default=Value("no")),
-            ),
-            all=True,
-        )
+            Pause,
+            "pause",
+            "start",
+            "end",
+            text="reason",
+            extra="planned",
+            planned=Cast("planned_end", TextField()),
+        ),
+        rows(Dropout, "dropout", "date", text="explanation", label="reason__label", extra="route"),
+        rows(Outflow, "outflow", "date", text="job_title", label="employer__name", extra="kind"),
+        rows(ReEntry, "reentry", "date", text="reason"),
+        rows(
+            LessonAttendance,
+            "lesson",
+            "lesson__date",
+            text="lesson__topic",
+            extra="minutes",
+            filters={"present": True},
+            minutes=Cast("lesson__duration_minutes", TextField()),
+        ),
+        rows(
+            SupportNeed,
+            "supportneed",
+            "since",
+            "closed_on",
+            text="description",
+            label="partner__name",
+            extra="kind",
+        ),
+        rows(Reminder, "reminder", "due_on", "done_on", text="title", label="assigned_to__username"),
+        rows(Attachment, "document", "uploaded_on", text="title", label="original_name"),
+        rows(
+            FollowUp,
+            "followup",
+            "answered_on",
+            text="notes",
+            label="answer",
+            extra="after",
+            answer=Case(When(still_active=True, then=Value("yes")), default=Value("no")),
+            after=Cast("months", TextField()),
+        ),
+        # What the workplace mentor gave through their link.
+        rows(
+            Observation,
+            "mentor-observation",
+            "date",
+            text="note",
+            label="mentor__name",
+            filters={"observer": Observation.Observer.MENTOR_LINK},
+        ),
+        rows(
+            MentorCheckin,
+            "mentor-checkin",
+            "date",
+            text="note",
+            label="mood",
+            extra="contact",
+            contact=Case(When(wants_contact=True, then=Value("yes")), default=Value("no")),
+        ),
+        all=True,
     )
 
 
-def _small_events(p, kind, pk, start, end, text, label, extra) -> list[Event]:
+_SMALL = Prepared(_small_query)
+
+
+def _small_events(url, kind, pk, start, end, text, label, extra) -> list[Event]:
     from .models import CredentialKind, MentorCheckin, Outflow
 
     if kind == "mentor-observation":
@@ -389,12 +389,12 @@ def _small_events(p, kind, pk, start, end, text, label, extra) -> list[Event]:
     if kind == "credential":
         detail = ", ".join(filter(None, [label, text.replace("\n", "; ")]))
         title = _("%(kind)s awarded") % {"kind": CredentialKind(extra).label}
-        return [Event(start, kind, title, detail, None, _url("credential-edit", p, pk), "success")]
+        return [Event(start, kind, title, detail, None, url("credential-edit", pk), "success")]
     if kind == "pause":
-        url = _url("pause-edit", p, pk)
-        events = [Event(start, kind, _("Pause"), text, None, url, "warning")]
+        address = url("pause-edit", pk)
+        events = [Event(start, kind, _("Pause"), text, None, address, "warning")]
         if end:
-            events.append(Event(end, "pause-end", _("Pause ended"), "", None, url, "warning"))
+            events.append(Event(end, "pause-end", _("Pause ended"), "", None, address, "warning"))
         return events
     if kind == "dropout":
         from .models import DropoutRoute
@@ -402,14 +402,14 @@ def _small_events(p, kind, pk, start, end, text, label, extra) -> list[Event]:
         title = _("Dropout: %(reason)s") % {"reason": label or _("no reason")}
         route = _("Route after dropout: %(route)s") % {"route": DropoutRoute(extra).label}
         detail = " – ".join(x for x in (route, text) if x)
-        return [Event(start, kind, title, detail, None, _url("dropout-edit", p, pk), "danger")]
+        return [Event(start, kind, title, detail, None, url("dropout-edit", pk), "danger")]
     if kind == "outflow":
         title = _("Outflow: %(kind)s") % {"kind": Outflow.Kind(extra).label}
         detail = " – ".join(x for x in (label, text) if x)
-        return [Event(start, kind, title, detail, None, _url("outflow-edit", p, pk), "success")]
+        return [Event(start, kind, title, detail, None, url("outflow-edit", pk), "success")]
     if kind == "document":
         title = _("Document: %(title)s") % {"title": text}
-        return [Event(start, kind, title, label, pk, _url("attachment-download", p, pk), "secondary")]
+        return [Event(start, kind, title, label, pk, url("attachment-download", pk), "secondary")]
     if kind == "reminder":
         title = _("Reminder: %(title)s") % {"title": text}
         detail = (
@@ -417,20 +417,22 @@ def _small_events(p, kind, pk, start, end, text, label, extra) -> list[Event]:
             if end
             else (_("for %(user)s") % {"user": label})
         )
-        return [Event(start, kind, title, detail, pk, _url("reminder-edit", p, pk), "secondary")]
+        return [Event(start, kind, title, detail, pk, url("reminder-edit", pk), "secondary")]
     if kind == "lesson":
         title = _("Group lesson: %(topic)s") % {"topic": text}
         return [Event(start, kind, title, _("%(minutes)s min") % {"minutes": extra}, None, css="dark")]
     if kind == "supportneed":
         from .models import SupportNeed
 
-        url = _url("supportneed-edit", p, pk)
+        address = url("supportneed-edit", pk)
         what = SupportNeed.Kind(extra).label
         detail = " – ".join(x for x in (label, text) if x)
-        events = [Event(start, kind, _("Support need: %(kind)s") % {"kind": what}, detail, None, url, "info")]
+        events = [
+            Event(start, kind, _("Support need: %(kind)s") % {"kind": what}, detail, None, address, "info")
+        ]
         if end:
             title = _("Support need closed: %(kind)s") % {"kind": what}
-            events.append(Event(end, "supportneed-end", title, "", None, url, "info"))
+            events.append(Event(end, "supportneed-end", title, "", None, address, "info"))
         return events
     if kind == "followup":
         if label == "yes":
@@ -447,4 +449,4 @@ def _small_events(p, kind, pk, start, end, text, label, extra) -> list[Event]:
                 css="success" if label == "yes" else "warning",
             )
         ]
-    return [Event(start, kind, _("Re-entry"), text, None, _url("reentry-edit", p, pk), "info")]
+    return [Event(start, kind, _("Re-entry"), text, None, url("reentry-edit", pk), "info")]

@@ -5,11 +5,12 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Q
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from .models import LearningGoal, ObservationStep, Step, Trajectory, TrajectoryKind
+from .prepared import Prepared
 
 GOAL_KINDS = (TrajectoryKind.PRACTICE_STATEMENT, TrajectoryKind.PARTIAL_CERTIFICATE)
 
@@ -58,6 +59,16 @@ class TrajectoryGoals:
         return bool(self.rows) and all(r.step == Step.INDEPENDENT for r in self.rows)
 
 
+# The steps of a participant's observations, oldest first; SQL compiled once.
+_STEPS = Prepared(
+    lambda pk: (
+        ObservationStep.objects.filter(participant_id=pk)
+        .order_by("date", "pk")
+        .values_list("goal_id", "date", "step")
+    )
+)
+
+
 def matrix(participant) -> list[TrajectoryGoals]:
     """The participant's learning goals per trajectory, each with its path of steps, in
     two queries whatever the number of goals and observations."""
@@ -69,12 +80,7 @@ def matrix(participant) -> list[TrajectoryGoals]:
     rows = {g.pk: GoalRow(g) for g in goals}
     if not goals:
         return []
-    steps = (
-        ObservationStep.objects.filter(participant=participant)
-        .order_by("date", "pk")
-        .values_list("goal_id", "date", "step")
-    )
-    for goal_id, date, step in steps:
+    for goal_id, date, step in _STEPS.rows(participant.pk):
         if goal_id in rows:
             rows[goal_id].path.append((date, step))
     grouped: dict[int, TrajectoryGoals] = {}
@@ -93,10 +99,11 @@ def path_svg(path: list[tuple[datetime.date, int]]) -> SafeString:
     width = gap * (len(shown) - 1) + 12
     points = [(6 + i * gap, 3 + (4 - s) * 8) for i, (_d, s) in enumerate(shown)]
     label = _("Steps over time: %(steps)s") % {"steps": ", ".join(str(s) for _d, s in shown)}
-    dots = format_html_join(
-        "",
-        '<circle cx="{}" cy="{}" r="3.5" class="step-dot step-{}"><title>{}: {}</title></circle>',
-        ((x, y, s, d.strftime("%d-%m-%Y"), s) for (x, y), (d, s) in zip(points, shown, strict=True)),
+    # Only numbers and dates go in unescaped: format_html per dot cost ~25 us a dot.
+    dots = "".join(
+        f'<circle cx="{x}" cy="{y}" r="3.5" class="step-dot step-{int(s)}">'
+        f"<title>{d:%d-%m-%Y}: {int(s)}</title></circle>"
+        for (x, y), (d, s) in zip(points, shown, strict=True)
     )
     line = " ".join(f"{x},{y}" for x, y in points)
     return format_html(
@@ -108,7 +115,7 @@ def path_svg(path: list[tuple[datetime.date, int]]) -> SafeString:
         height,
         label,
         line,
-        dots,
+        SafeString(dots),
     )
 
 

@@ -116,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "plp.roles.context_processor",
+                "plp.navigation.menu",
             ],
         },
     },

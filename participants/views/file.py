@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -63,6 +64,7 @@ from ..selectors import (
     may_see_sensitive,
     participant_for_user,
 )
+from ..timeline import timeline_html
 from .common import _form_page, _log_view, _make_record_views, _record_view, _run
 from .support import placement_capacity_warning
 
@@ -104,13 +106,35 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "phase_css": PHASE_CSS[participant.phase],
             "sensitive": sensitive,
             "today": timezone.localdate(),
-            "access_log": AuditEntry.objects.filter(participant_id=participant.pk)[:50]
-            if is_coordinator(request.user)
-            else None,
+            "access_log": _access_log(participant.pk) if is_coordinator(request.user) else None,
             **record,
+            "timeline_html": timeline_html(record["timeline"]),
             **learning_context(request.user, participant, sensitive, record["trajectories"]),
         },
     )
+
+
+def _access_log(participant_id: int) -> list[dict]:
+    """The file's latest 50 audit entries, for coordinators, in words; each label worked
+    out once per distinct role, action and result (the same few repeat)."""
+    labels: dict[tuple[str, str], str] = {}
+
+    def once(key: tuple[str, str], make) -> str:
+        if key not in labels:
+            labels[key] = make()
+        return labels[key]
+
+    return [
+        {
+            "at": date_format(timezone.localtime(a.at), "SHORT_DATETIME_FORMAT"),
+            "username": a.username,
+            "role": once(("role", a.role), lambda a=a: a.role_label),
+            "action": once(("action", a.action), lambda a=a: a.action_label),
+            "record": a.record,
+            "result": once(("result", a.result), a.get_result_display),
+        }
+        for a in AuditEntry.objects.filter(participant_id=participant_id).defer("data", "ip")[:50]
+    ]
 
 
 def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
