@@ -4,13 +4,11 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy
 
 from plp.access import coordinator_required
@@ -31,6 +29,7 @@ from ..models import (
     Pause,
     Phase,
 )
+from ..paging import CappedPaginator, SearchPaginator
 from ..querysets import attention
 from ..selectors import (
     may_see_sensitive,
@@ -51,29 +50,6 @@ FLAGS = {
     "quality": gettext_lazy("Incomplete or inconsistent data"),
     "ready": gettext_lazy("Ready for judgment"),
 }
-
-
-class CappedPaginator(Paginator):
-    """Counts at most `cap` rows (a count over a LIMIT): below that the exact number,
-    above it "more than `cap`", and the pages stop there. A full count of 480,000 open
-    files costs more than the rest of the page."""
-
-    def __init__(self, object_list, per_page: int, cap: int):
-        super().__init__(object_list, per_page)
-        self.cap = cap
-
-    @cached_property
-    def found(self) -> int:
-        """The number of matching rows, counting no further than cap + 1."""
-        return self.object_list.order_by()[: self.cap + 1].count()
-
-    @property
-    def capped(self) -> bool:
-        return self.found > self.cap
-
-    @cached_property
-    def count(self) -> int:
-        return min(self.found, self.cap)
 
 
 def coach_filter(text: str):
@@ -125,7 +101,10 @@ def caseload(request: HttpRequest) -> HttpResponse:
             coach["name"] = f"{coach['first_name']} {coach['last_name']}".strip() or coach["username"]
     # The page's ids first (an index walk), then the overview for those 25 rows only: the
     # count and OFFSET then skip the per-row subqueries, and deep pages stay cheap.
-    paginator = CappedPaginator(qs.values_list("pk", flat=True), PAGE_SIZE, COUNT_CAP)
+    if q:
+        paginator = SearchPaginator(qs, PAGE_SIZE, COUNT_CAP)
+    else:
+        paginator = CappedPaginator(qs.values_list("pk", flat=True), PAGE_SIZE, COUNT_CAP)
     page = paginator.get_page(request.GET.get("page"))
     ids = list(page.object_list)
     rows = Participant.objects.with_overview().select_related("coach").in_bulk(ids)

@@ -198,3 +198,22 @@ def test_one_coach_costs_one_query_more_to_name_them(coordinator_client):
     coach = UserFactory(username="c", role=COORDINATOR)
     people(3, coach)
     assert count(coordinator_client, URL, coach=coach.pk) == count(coordinator_client, URL) + 1
+
+
+@pytest.mark.parametrize("words", ["zoek", "ZOEK eva1", "eva"])
+def test_a_search_above_the_cap_lists_exactly_the_first_in_name_order(coordinator_client, cap, words):
+    """The search reads the first matches the database finds to bound each page: here
+    those are the last in name order (made first), and the pages are still exact."""
+    for i in reversed(range(2 * cap)):
+        ParticipantFactory(first_name=f"Eva{i % 3}", last_name=f"Zoek{i:03d}")
+    people(40)  # Anna.. Naam..: no match
+    ParticipantFactory(first_name="Eva", last_name="Aaa")  # made last, first in name order
+    terms = words.lower().split()
+    expected = in_name_order(
+        p for p in Participant.objects.all() if all(t in p.search_text.lower() for t in terms)
+    )
+    response = coordinator_client.get(URL, {"q": words, "phase": "all", "page": 2})
+    paginator = response.context["page"].paginator
+    assert paginator.capped == (len(expected) > cap) and paginator.count == min(len(expected), cap)
+    assert [p.number for p in response.context["page"].object_list] == expected[25:50]
+    assert listed(coordinator_client, q=words, phase="all") == expected[:cap]
