@@ -14,14 +14,14 @@ from django.utils.translation import gettext_lazy
 from plp.access import coordinator_required
 from plp.audit import log_action, search_fingerprint
 from plp.roles import (
+    COACH,
+    COORDINATOR,
+    PEER_EXPERT,
     is_coordinator,
     sees_signals,
 )
 
 from .. import quality, services
-from ..forms import (
-    coaches,
-)
 from ..goals import ready_for_judgment
 from ..models import (
     PHASE_CSS,
@@ -140,16 +140,19 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 @coordinator_required
 def coach_options(request: HttpRequest) -> HttpResponse:
-    """The coach filter's suggestions: `<option>`s of the first coaches whose name or
-    username contains every word typed, for the field's datalist."""
-    users = coaches()
+    """The coach filter's suggestions: `<option>`s of the first coaches (by username)
+    whose name or username contains every word typed, for the field's datalist. In
+    username order, which an index serves: with 25,000 coaches a sort by name costs
+    more than the rest."""
+    roles = get_user_model().groups.through.objects.filter(
+        user=OuterRef("pk"), group__name__in=[COACH, COORDINATOR, PEER_EXPERT]
+    )
+    users = get_user_model().objects.filter(Exists(roles), is_active=True)
     for word in request.GET.get("coach", "").split()[:5]:
         users = users.filter(
             Q(username__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word)
         )
-    found = users.order_by("first_name", "last_name", "username").values_list(
-        "username", "first_name", "last_name"
-    )
+    found = users.order_by("username").values_list("username", "first_name", "last_name")
     return render(request, "participants/_coach_options.html", {"coaches": found[:COACH_OPTIONS_MAX]})
 
 

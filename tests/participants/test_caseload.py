@@ -217,3 +217,18 @@ def test_a_search_above_the_cap_lists_exactly_the_first_in_name_order(coordinato
     assert paginator.capped == (len(expected) > cap) and paginator.count == min(len(expected), cap)
     assert [p.number for p in response.context["page"].object_list] == expected[25:50]
     assert listed(coordinator_client, q=words, phase="all") == expected[:cap]
+
+
+def test_a_search_combines_with_the_flags_phases_and_coach(coordinator_client, coach, cap):
+    today = timezone.localdate()
+    for p in people(20, coach) + people(20):
+        TrajectoryFactory(participant=p, start=D(2024, 2, 1))
+    fill_ready(coach, 3)
+    rows = list(Participant.objects.with_phase(today))
+    named = [p for p in rows if "naam0" in p.search_text.lower()]
+    ready = in_name_order(p for p in rows if p.ready_for_judgment and "naam" in p.search_text.lower())
+    assert listed(coordinator_client, q="naam0", phase="in_trajectory") == in_name_order(named)
+    mine = in_name_order(p for p in named if p.coach_id == coach.pk)
+    assert 0 < len(mine) < len(named) and listed(coordinator_client, q="naam0", coach=coach.pk) == mine
+    assert listed(coordinator_client, q="naam", flag="ready") == ready
+    assert listed(coordinator_client, q="naam0", flag="no_contact") == in_name_order(named)
