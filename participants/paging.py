@@ -43,7 +43,8 @@ class SearchPaginator(CappedPaginator):
     sort at or before it, so the page among the matches up to it is the page among all.
     The trigram and name-order indexes then serve the page together (a bitmap AND),
     reading only the matches up to the bound. Two queries; the same rows as a plain
-    ORDER BY with OFFSET."""
+    ORDER BY with OFFSET. Only for words of three letters or more (trigrams): a shorter
+    word matches so many that walking the name index finds a page at once."""
 
     @cached_property
     def sample(self) -> list[tuple]:

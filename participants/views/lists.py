@@ -101,7 +101,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
             coach["name"] = f"{coach['first_name']} {coach['last_name']}".strip() or coach["username"]
     # The page's ids first (an index walk), then the overview for those 25 rows only: the
     # count and OFFSET then skip the per-row subqueries, and deep pages stay cheap.
-    if q:
+    if any(len(word) >= 3 for word in q.split()):  # a trigram index can serve it
         paginator = SearchPaginator(qs, PAGE_SIZE, COUNT_CAP)
     else:
         paginator = CappedPaginator(qs.values_list("pk", flat=True), PAGE_SIZE, COUNT_CAP)
