@@ -107,9 +107,6 @@ class Participant(models.Model):
             models.Index(fields=["last_name", "first_name", "number"], name="participant_name_order"),
             models.Index(fields=["stored_phase"], name="participant_stored_phase"),
             models.Index(fields=["phase_until"], name="participant_phase_until"),
-            # With the two above, a phase filter finds a rare phase's files and the few
-            # whose stored phase does not hold (querysets._stale) without a full scan.
-            models.Index(fields=["phase_on"], name="participant_phase_on"),
             # The caseload's "ready for judgment": counted and paged in name order.
             models.Index(
                 fields=["last_name", "first_name", "number"],

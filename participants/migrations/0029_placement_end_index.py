@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("participants", "0029_participant_phase_on_index"),
+        ("participants", "0028_merge_rollups"),
     ]
 
     operations = [
