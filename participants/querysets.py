@@ -165,8 +165,13 @@ def attention(today: datetime.date) -> dict[str, Q]:
     # "Last contact before `since`", as an anti-join: it probes the entry index instead of
     # finding every participant's latest entry.
     recent = _model("ProgressEntry").objects.filter(participant=OuterRef("pk"), date__gte=since)
+    # Implied by the rule, and found through the placements' end dates: the few files it
+    # passes are then checked exactly, instead of every file's current placement.
+    ending = _model("Placement").objects.filter(
+        participant=OuterRef("pk"), start__lte=today, end__gte=today, end__lte=ending_before
+    )
     return {
         "signals": Q(open_signals__gt=0),
         "no_contact": _open(today) & lifecycle.in_open_phase(today) & ~Exists(recent),
-        "placement_ending": Q(placement_end__isnull=False, placement_end__lte=ending_before),
+        "placement_ending": Exists(ending) & Q(placement_end__isnull=False, placement_end__lte=ending_before),
     }

@@ -19,6 +19,7 @@ def record_urls(name: str, create, edit) -> list:
 
 urlpatterns = [
     path("", views.caseload, name="caseload"),
+    path("coaches/", views.coach_options, name="coach-options"),
     path("vandaag/", views.today, name="today"),
     path("nieuw/", views.participant_create, name="participant-create"),
     path("<int:pk>/", views.participant_detail, name="participant-detail"),

@@ -58,6 +58,7 @@ EXPECT = {
 # Every named URL, by kind. A new URL that is not listed here fails the matrix test.
 KINDS = {
     "participants:caseload": "everyone",
+    "participants:coach-options": "coordinator",
     "participants:today": "everyone",
     "participants:reminder-create": "participant",
     "participants:reminder-edit": "sensitive",

@@ -104,6 +104,10 @@ class Placement(models.Model):
         ordering = ["-start", "-pk"]
         verbose_name = _("placement")
         verbose_name_plural = _("placements")
+        indexes = [
+            # The caseload's "placement ends within 14 days" finds its few files here.
+            models.Index(fields=["end"], condition=Q(end__isnull=False), name="placement_end"),
+        ]
         constraints = [
             end_after_start("placement"),
             models.UniqueConstraint(

@@ -37,10 +37,11 @@ from .file import (  # noqa: F401
     trajectory_edit,
 )
 from .lists import (  # noqa: F401
-    COACH_SELECT_MAX,
+    COUNT_CAP,
     FLAGS,
     PAGE_SIZE,
     caseload,
+    coach_options,
     today,
 )
 from .management import (  # noqa: F401

@@ -53,3 +53,47 @@ def test_make_a_pdf_and_watch_its_progress(live_server, browser, screenshot, set
         link.click()
     assert open(download.value.path(), "rb").read(5) == b"%PDF-"
     page.close()
+
+
+def test_filter_the_caseload_by_a_coach_on_a_phone(live_server, browser, screenshot, demo_dump, monkeypatch):
+    """The coach field suggests coaches as one types (no list of every coach); without
+    JavaScript a typed username or last name filters the same."""
+    from playwright.sync_api import expect
+
+    from participants.models import Participant
+
+    load_demo(demo_dump)
+    naima = Participant.objects.filter(coach__username="coach2", closed_on__isnull=True).count()
+    for javascript in (True, False):
+        page = browser.new_page(
+            viewport={"width": 390, "height": 844}, locale="nl-NL", java_script_enabled=javascript
+        )
+        page.set_default_timeout(15_000)
+        log_in(page, live_server.url, "coordinator", "demo-plp-2026!")
+        page.goto(f"{live_server.url}/deelnemers/")
+        if javascript:
+            page.fill("#coach", "naim")
+            expect(page.locator("#coach-options option")).to_have_count(1)
+            assert page.locator("#coach-options option").inner_text() == "Naima El Amrani"
+            page.fill("#coach", "coach2")  # what choosing the suggestion puts in the field
+        else:
+            page.fill("#coach", "el amrani")
+        page.click("button:has-text('Filteren')")
+        page.wait_for_selector("#coach-chosen:has-text('Naima El Amrani')")
+        assert f"{naima} deelnemers" in page.inner_text("main p[role=status]")
+        assert page.locator("tbody tr").count() == min(naima, 25)
+        screenshot(page, f"caseload-coach-filter-390{'' if javascript else '-no-js'}")
+        page.close()
+    # More files than the pager counts: it says so and pages up to the cap.
+    monkeypatch.setattr("participants.views.lists.COUNT_CAP", 20)
+    monkeypatch.setattr("participants.views.lists.PAGE_SIZE", 10)
+    page = browser.new_page(viewport={"width": 390, "height": 844}, locale="nl-NL")
+    log_in(page, live_server.url, "coordinator", "demo-plp-2026!")
+    page.goto(f"{live_server.url}/deelnemers/?phase=all")
+    assert "Meer dan 20 deelnemers voldoen" in page.inner_text("main p[role=status]")
+    assert "Pagina 1 van 2" in page.inner_text("ul.pagination")
+    page.click("a:has-text('Volgende')")
+    page.wait_for_selector("ul.pagination:has-text('Pagina 2 van 2')")
+    assert page.locator("tbody tr").count() == 10 and "Volgende" not in page.inner_text("ul.pagination")
+    screenshot(page, "caseload-capped-390")
+    page.close()

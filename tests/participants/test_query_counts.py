@@ -70,7 +70,7 @@ def test_coordinator_caseload_queries_do_not_grow(coordinator_client, coach):
     fill_caseload(coach, 5)
     small = count(coordinator_client, url)
     fill_caseload(coach, 195)
-    assert count(coordinator_client, url) == small <= 7
+    assert count(coordinator_client, url) == small <= 6
 
 
 def test_participant_page_queries_do_not_grow(coach_client, participant):

@@ -530,19 +530,6 @@ def test_second_save_over_a_colleagues_change_is_refused_and_input_kept(coach, c
     assert t.notes == "tweede getypt"
 
 
-def test_many_coaches_turn_the_coach_filter_into_a_text_field(coordinator_client, settings):
-    from participants import views
-    from plp.roles import COACH
-    from tests.factories import ParticipantFactory, UserFactory
-
-    coaches = [UserFactory(username=f"c{i}", role=COACH) for i in range(views.COACH_SELECT_MAX + 1)]
-    ParticipantFactory(coach=coaches[0], first_name="Eerste")
-    ParticipantFactory(coach=coaches[1], first_name="Tweede")
-    response = coordinator_client.get(reverse("participants:caseload"), {"coach": "c0", "phase": "all"})
-    assert response.context["coach_text"] and not response.context["coach_choices"]
-    assert [p.first_name for p in response.context["page"]] == ["Eerste"]
-
-
 @pytest.mark.parametrize("path, field", [("entry/nieuw/", "date"), ("reminder/nieuw/", "due_on")])
 def test_new_records_are_dated_today(coach_client, participant, path, field):
     html = coach_client.get(f"{participant.get_absolute_url()}{path}").content.decode()
