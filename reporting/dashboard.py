@@ -6,14 +6,22 @@ from collections import Counter
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
 
 from participants import quality
 from participants.lifecycle import OPEN_PHASES
-from participants.models import Participant, Placement, ProgressEntry, Signal, TrajectoryKind
+from participants.models import (
+    CoachOpenFiles,
+    OpenPhaseDay,
+    Participant,
+    Placement,
+    ProgressEntry,
+    Signal,
+    TrajectoryKind,
+)
 from participants.querysets import attention_dates
 
 from .counts import per_month
@@ -110,6 +118,15 @@ def _coach_names(pks: list[int]) -> dict[int, str]:
     }
 
 
+def _with_open_files(today: datetime.date) -> Q:
+    """Users who coach an open file on `today`: a file not closed at all (CoachOpenFiles,
+    kept by the database) or one that closes after today (found through `closed_on`'s
+    index), instead of probing every coach's caseload."""
+    kept = CoachOpenFiles.objects.filter(n__gt=0).values("coach_id")
+    later = Participant.objects.filter(closed_on__gt=today).values("coach")
+    return Q(pk__in=kept) | Q(pk__in=later)
+
+
 def coach_table(today: datetime.date, page_number=None) -> Page:
     """One page of the coach table: the coaches with open files or with participants
     failing a data-quality check (open or closed files), by name, "no coach" last, each
@@ -117,10 +134,9 @@ def coach_table(today: datetime.date, page_number=None) -> Page:
     queries; the counts are computed for the page's coaches only, so a programme with
     2,500 coaches costs what one with 25 does."""
     failing = quality.per_coach()
-    has_files = Participant.objects.open_files(today).filter(coach=OuterRef("pk"))
     coaches = (
         get_user_model()
-        .objects.filter(Q(Exists(has_files)) | Q(pk__in=[pk for pk in failing if pk]))
+        .objects.filter(_with_open_files(today) | Q(pk__in=[pk for pk in failing if pk]))
         .values_list("pk", "first_name", "last_name", "username")
     )
     names = {pk: _coach_name(*name) for pk, *name in coaches}
@@ -143,9 +159,33 @@ def coach_table(today: datetime.date, page_number=None) -> Page:
     return page
 
 
+def phase_counts(today: datetime.date) -> Counter:
+    """Open files per phase on `today`, as `Participant.objects.open_files(today)
+    .phase_counts(today)` gives them: where the stored phase holds, summed from
+    OpenPhaseDay (a few rows per day, kept by the database); the rest (stored phase
+    empty, ahead or expired since the nightly refresh) computed live, found through the
+    indexes on phase_on and phase_until."""
+    counts = Counter(
+        dict(
+            OpenPhaseDay.objects.filter(date__lte=today).values_list("phase").annotate(n=Sum("n")).order_by()
+        )
+    )
+    counts.update(
+        dict(
+            Participant.objects.open_files(today)
+            .phase_stale(today)
+            .with_phase(today)
+            .values_list("phase")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+    )
+    return +counts
+
+
 def per_phase(today: datetime.date) -> list[dict]:
-    """Open files per phase (stored phases where they hold: two cheap queries)."""
-    counts = Participant.objects.open_files(today).phase_counts(today)
+    """Open files per phase (two cheap queries)."""
+    counts = phase_counts(today)
     return [{"phase": p.value, "label": p.label, "count": counts.get(p.value, 0)} for p in OPEN_PHASES]
 
 
