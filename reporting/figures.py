@@ -25,6 +25,7 @@ from participants.models import (
     FollowUp,
     LearningGoal,
     ObservationStep,
+    Organisation,
     Outflow,
     Participant,
     ProgressDay,
@@ -225,27 +226,33 @@ def target_figures(period: Period) -> dict[str, int]:
 def employer_outflow(period: Period, top: int = TOP_EMPLOYERS) -> dict:
     """Rule 9: per employer the distinct participants with an outflow to it in the period,
     the `top` with the most (then by name) with their job titles, and the others in one
-    line. Two queries: the counts per employer, then the titles of the few listed."""
+    line. Three queries: the counts per employer id (grouping on the id alone sorts less
+    than on the name too), the names of the employers that may be listed (those with at
+    least the count of the `top`-th), and the titles of those listed."""
     outflows = Outflow.objects.filter(_in(period, "date"), employer__isnull=False)
-    counts = sorted(
-        outflows.values_list("employer__name", "employer").annotate(n=_distinct()).order_by(),
-        key=lambda row: (-row[2], row[0]),
+    counts = dict(outflows.values_list("employer").annotate(n=_distinct()).order_by())
+    cutoff = sorted(counts.values(), reverse=True)[top - 1] if len(counts) > top else 0
+    names = dict(
+        Organisation.objects.filter(pk__in=[pk for pk, n in counts.items() if n >= cutoff]).values_list(
+            "pk", "name"
+        )
     )
-    listed, rest = counts[:top], counts[top:]
-    titles: dict[int, list[str]] = {pk: [] for _name, pk, _n in listed}
+    listed = sorted(names, key=lambda pk: (-counts[pk], names[pk]))[:top]
+    titles: dict[int, list[str]] = {pk: [] for pk in listed}
     for pk, title in (
-        outflows.filter(employer__in=list(titles))
+        outflows.filter(employer__in=listed)
         .exclude(job_title="")
         .values_list("employer", "job_title")
         .distinct()
         .order_by("employer", "job_title")
     ):
         titles[pk].append(title)
+    rest = [n for pk, n in counts.items() if pk not in titles]
     return {
         "werkgevers_met_uitstroom": tuple(
-            EmployerOutflow(name, n, tuple(titles[pk])) for name, pk, n in listed
+            EmployerOutflow(names[pk], counts[pk], tuple(titles[pk])) for pk in listed
         ),
-        "werkgevers_overig": OtherEmployers(len(rest), sum(n for _name, _pk, n in rest)),
+        "werkgevers_overig": OtherEmployers(len(rest), sum(rest)),
     }
 
 
