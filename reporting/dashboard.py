@@ -6,18 +6,28 @@ from collections import Counter
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from participants import quality
 from participants.lifecycle import OPEN_PHASES
-from participants.models import Participant, Placement, ProgressEntry, Signal, TrajectoryKind
+from participants.models import (
+    CoachOpenFiles,
+    OpenPhaseDay,
+    Participant,
+    Placement,
+    ProgressEntry,
+    Signal,
+    TrajectoryKind,
+)
 from participants.querysets import attention_dates
 
-from .counts import per_month
-from .figures import Period, compute_figures
+from .counts import active_on, event_counts, per_month
+from .figures import CREDENTIAL_KINDS, PRE, Period
 from .report import Cell, bar_chart, figure_label, targets, trajectories_label
 
 
@@ -39,24 +49,18 @@ def _of(coaches: list[int | None] | None, prefix: str = "") -> Q:
 def attention_per_coach(
     today: datetime.date | None = None, coaches: list | None = None, names: dict | None = None
 ) -> list[dict]:
-    """Per coach (of `coaches`, default all): open files, open signals, no contact in 14
-    days, placements ending. Four grouped queries, each from the side where the rows are
-    few (open signals, placements ending soon, files with recent contact), instead of the
-    caseload's per-row overview over every open file; the same rule as
-    `querysets.attention()` (tested to agree). "No contact" is the files in an open phase
-    minus those with a recent contact: counting those is a semi-join over the last weeks'
-    entries, where a filter inside the count would probe the entries once per file."""
+    """Per coach (of `coaches`, default all; the dashboard asks for a page of 25): open
+    files, open signals, no contact in 14 days, placements ending; the same rule as
+    `querysets.attention()` (tested to agree). Two queries: the coaches' open files with
+    their phase, whether they had a recent contact and their number of open signals, each
+    looked up through the participant's index (a grouped count over every open signal or
+    every file in an open phase reads far more rows than the page's files); and the
+    placements ending soon, counted from their side, where they are few."""
     today = today or timezone.localdate()
     since, ending_before = attention_dates(today)
     open_files = Participant.objects.open_files(today).filter(_of(coaches))
     open_file = (Q(participant__closed_on__isnull=True) | Q(participant__closed_on__gt=today)) & _of(
         coaches, "participant__"
-    )
-    signals = dict(
-        Signal.objects.filter(open_file, closed_on__isnull=True)
-        .values_list("participant__coach")
-        .annotate(n=Count("pk"))
-        .order_by()
     )
     # A placement ending soon counts when it is the participant's current placement:
     # no other current placement started after it.
@@ -72,19 +76,24 @@ def attention_per_coach(
         .order_by()
     )
     recent = ProgressEntry.objects.filter(participant=OuterRef("pk"), date__gte=since)
-    in_touch = dict(
-        open_files.in_phase(OPEN_PHASES, today)
-        .filter(Exists(recent))
-        .values_list("coach")
-        .annotate(n=Count("pk"))
+    signals = (
+        Signal.objects.filter(participant=OuterRef("pk"), closed_on__isnull=True)
         .order_by()
+        .values("participant")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
-    files, in_open_phase = Counter(), Counter()
-    for coach, phase, n in (
-        open_files.with_phase(today).values_list("coach", "phase").annotate(n=Count("pk")).order_by()
+    files, in_open_phase, in_touch, open_signals = Counter(), Counter(), Counter(), Counter()
+    for coach, phase, touched, n in (
+        open_files.with_phase(today)
+        .annotate(touched=Exists(recent), open_signals=Subquery(signals, output_field=IntegerField()))
+        .values_list("coach", "phase", "touched", "open_signals")
     ):
-        files[coach] += n
-        in_open_phase[coach] += n if phase in OPEN_PHASES else 0
+        files[coach] += 1
+        open_signals[coach] += n or 0
+        if phase in OPEN_PHASES:
+            in_open_phase[coach] += 1
+            in_touch[coach] += touched
     if names is None:  # the coach table passes the names it has already read
         names = _coach_names([coach for coach in files if coach])
     found = [
@@ -92,8 +101,8 @@ def attention_per_coach(
             "coach_id": coach,
             "coach": names.get(coach, "–"),
             "files": n,
-            "signals": signals.get(coach, 0),
-            "no_contact": in_open_phase[coach] - in_touch.get(coach, 0),
+            "signals": open_signals[coach],
+            "no_contact": in_open_phase[coach] - in_touch[coach],
             "ending": ending.get(coach, 0),
         }
         for coach, n in files.items()
@@ -110,25 +119,55 @@ def _coach_names(pks: list[int]) -> dict[int, str]:
     }
 
 
+def _with_open_files(today: datetime.date) -> Q:
+    """Users who coach an open file on `today`: a file not closed at all (CoachOpenFiles,
+    kept by the database) or one that closes after today (found through `closed_on`'s
+    index), instead of probing every coach's caseload."""
+    kept = CoachOpenFiles.objects.filter(n__gt=0).values("coach_id")
+    later = Participant.objects.filter(closed_on__gt=today).values("coach")
+    return Q(pk__in=kept) | Q(pk__in=later)
+
+
+class _Listed:
+    """The coaches of the table in name order (as `_coach_name` reads, lower case, then
+    id), "no coach" (None) last, read from the database a page at a time: a count and the
+    page's rows, instead of every coach's name sorted in Python."""
+
+    def __init__(self, coaches, no_coach: bool):
+        name = Trim(Concat("first_name", Value(" "), "last_name"))
+        self.coaches = coaches.annotate(sort_name=Lower(Coalesce(NullIf(name, Value("")), "username")))
+        self.coaches = self.coaches.order_by("sort_name", "pk").values_list(
+            "pk", "first_name", "last_name", "username"
+        )
+        self.no_coach = no_coach
+
+    @cached_property
+    def found(self) -> int:
+        return self.coaches.count()
+
+    def __len__(self) -> int:
+        return self.found + self.no_coach
+
+    def __getitem__(self, part: slice) -> list:
+        rows = list(self.coaches[part.start : min(part.stop, self.found)]) if part.start < self.found else []
+        return rows + [None] if self.no_coach and part.stop > self.found else rows
+
+
 def coach_table(today: datetime.date, page_number=None) -> Page:
     """One page of the coach table: the coaches with open files or with participants
     failing a data-quality check (open or closed files), by name, "no coach" last, each
-    with what needs attention and the number failing. Listing the coaches takes two
-    queries; the counts are computed for the page's coaches only, so a programme with
-    2,500 coaches costs what one with 25 does."""
+    with what needs attention and the number failing. Listing the page's coaches takes
+    three queries; the counts are computed for the page's coaches only, so a programme
+    with 25,000 coaches costs about what one with 25 does."""
     failing = quality.per_coach()
-    has_files = Participant.objects.open_files(today).filter(coach=OuterRef("pk"))
-    coaches = (
-        get_user_model()
-        .objects.filter(Q(Exists(has_files)) | Q(pk__in=[pk for pk in failing if pk]))
-        .values_list("pk", "first_name", "last_name", "username")
+    coaches = get_user_model().objects.filter(
+        _with_open_files(today) | Q(pk__in=[pk for pk in failing if pk])
     )
-    names = {pk: _coach_name(*name) for pk, *name in coaches}
-    listed = sorted(names, key=lambda pk: (names[pk].lower(), pk))
-    if None in failing or Participant.objects.open_files(today).filter(coach__isnull=True).exists():
-        listed.append(None)
-    page = Paginator(listed, COACHES_PER_PAGE).get_page(page_number)
-    counts = {r["coach_id"]: r for r in attention_per_coach(today, list(page.object_list), names)}
+    no_coach = None in failing or Participant.objects.open_files(today).filter(coach__isnull=True).exists()
+    page = Paginator(_Listed(coaches, no_coach), COACHES_PER_PAGE).get_page(page_number)
+    names = {row[0]: _coach_name(*row[1:]) for row in page.object_list if row is not None}
+    listed = [row and row[0] for row in page.object_list]
+    counts = {r["coach_id"]: r for r in attention_per_coach(today, listed, names)}
     none = {"files": 0, "signals": 0, "no_contact": 0, "ending": 0}
     page.object_list = [
         {
@@ -138,21 +177,73 @@ def coach_table(today: datetime.date, page_number=None) -> Page:
             **counts.get(pk, {}),
             "quality": failing.get(pk, 0),
         }
-        for pk in page.object_list
+        for pk in listed
     ]
     return page
 
 
+def phase_counts(today: datetime.date) -> Counter:
+    """Open files per phase on `today`, as `Participant.objects.open_files(today)
+    .phase_counts(today)` gives them: where the stored phase holds, summed from
+    OpenPhaseDay (a few rows per day, kept by the database); the rest (stored phase
+    empty, ahead or expired since the nightly refresh) computed live, found through the
+    indexes on phase_on and phase_until."""
+    counts = Counter(
+        dict(
+            OpenPhaseDay.objects.filter(date__lte=today).values_list("phase").annotate(n=Sum("n")).order_by()
+        )
+    )
+    counts.update(
+        dict(
+            Participant.objects.open_files(today)
+            .phase_stale(today)
+            .with_phase(today)
+            .values_list("phase")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+    )
+    return +counts
+
+
 def per_phase(today: datetime.date) -> list[dict]:
-    """Open files per phase (stored phases where they hold: two cheap queries)."""
-    counts = Participant.objects.open_files(today).phase_counts(today)
+    """Open files per phase (two cheap queries)."""
+    counts = phase_counts(today)
     return [{"phase": p.value, "label": p.label, "count": counts.get(p.value, 0)} for p in OPEN_PHASES]
+
+
+def year_cells(year: Period, today: datetime.date) -> list[tuple[str, Cell]]:
+    """This year's figures of rules 1-3, 5, 6 and 7 (on today), read from the events the
+    database keeps (reporting/counts.py) as compute_figures reads them: the dashboard
+    needs these few, not the whole report (employers, hours, credentials)."""
+    counts = event_counts(year.start, year.end, ["instroom", "traject", "uitval", "uitstroom_werk"])
+    active = active_on(today)
+
+    def cell(figure: str, n: int, key: str = "") -> Cell:
+        return Cell(n, str(n), figure, key)
+
+    return [
+        (_("New participants (inflow)"), cell("instroom", counts.of(None, "instroom"))),
+        (TrajectoryKind.PRE_TRAJECTORY.label, cell("voortraject", counts.of(None, "traject", PRE))),
+        *[
+            (trajectories_label(k), cell("trajecten", counts.of(None, "traject", k), k))
+            for k in CREDENTIAL_KINDS
+        ],
+        (_("Dropout"), cell("uitval", counts.of(None, "uitval"))),
+        (
+            _("Outflow to work or education"),
+            cell("uitstroom_werk_of_opleiding", counts.of(None, "uitstroom_werk")),
+        ),
+        *[
+            (figure_label("lopend_op_peildatum", k), cell("lopend_op_peildatum", active.get(k, 0), k))
+            for k in TrajectoryKind.values
+        ],
+    ]
 
 
 def dashboard(today: datetime.date | None = None, page_number=None) -> dict:
     today = today or timezone.localdate()
     year = Period.year(today.year)
-    figures = compute_figures(year, today)
     monthly = per_month(today.year, ["instroom", "uitstroom"])
     inflow, outflow = monthly["instroom"], monthly["uitstroom"]
     months = list(range(1, 13))
@@ -165,30 +256,10 @@ def dashboard(today: datetime.date | None = None, page_number=None) -> dict:
         ],
         {"suppress": False, "threshold": 5},
     )
-    t = figures.totals
-    cells = [
-        (_("New participants (inflow)"), Cell(t.instroom, str(t.instroom), "instroom")),
-        (TrajectoryKind.PRE_TRAJECTORY.label, Cell(t.voortraject, str(t.voortraject), "voortraject")),
-        *[(trajectories_label(k), Cell(n, str(n), "trajecten", k)) for k, n in t.trajecten.items()],
-        (_("Dropout"), Cell(t.uitval, str(t.uitval), "uitval")),
-        (
-            _("Outflow to work or education"),
-            Cell(
-                t.uitstroom_werk_of_opleiding,
-                str(t.uitstroom_werk_of_opleiding),
-                "uitstroom_werk_of_opleiding",
-            ),
-        ),
-        *[
-            (figure_label("lopend_op_peildatum", k), Cell(n, str(n), "lopend_op_peildatum", k))
-            for k, n in figures.lopend_op_peildatum.items()
-        ],
-    ]
     return {
         "today": today,
         "year": year,
-        "figures": figures,
-        "cells": cells,
+        "cells": year_cells(year, today),
         "targets": targets(Period(today, today)),
         "chart": chart,
         "page": (page := coach_table(today, page_number)),

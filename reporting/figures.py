@@ -25,6 +25,7 @@ from participants.models import (
     FollowUp,
     LearningGoal,
     ObservationStep,
+    Organisation,
     Outflow,
     Participant,
     ProgressDay,
@@ -100,13 +101,27 @@ class EmployerOutflow:
 
 
 @dataclass(frozen=True)
+class OtherEmployers:
+    """The employers with outflow after the first TOP_EMPLOYERS: how many, and the sum of
+    their participants (so that the list and this line add up to every employer's)."""
+
+    werkgevers: int = 0
+    deelnemers: int = 0
+
+
+# Rule 9 lists the employers with the most participants; the rest are one line.
+TOP_EMPLOYERS = 25
+
+
+@dataclass(frozen=True)
 class Figures:
     period: Period
     reference_date: datetime.date
     years: tuple[RowFigures, ...]
     totals: RowFigures
     lopend_op_peildatum: dict[str, int]
-    werkgevers_met_uitstroom: tuple[EmployerOutflow, ...]
+    werkgevers_met_uitstroom: tuple[EmployerOutflow, ...]  # the first TOP_EMPLOYERS
+    werkgevers_overig: OtherEmployers
     uren: dict[str, float]
     reasons: dict[str, str]  # reason code -> label, in report order
     # Rules 12, 13 and 15 (reporting/figures_support.py).
@@ -131,6 +146,7 @@ class Figures:
                 {"werkgever": e.werkgever, "aantal": e.aantal, "functies": list(e.functies)}
                 for e in self.werkgevers_met_uitstroom
             ],
+            "werkgevers_overig": asdict(self.werkgevers_overig),
             "uren": self.uren,
             "lesuren": self.lesuren,
             "deelnemersuren_lessen": self.deelnemersuren_lessen,
@@ -207,6 +223,39 @@ def target_figures(period: Period) -> dict[str, int]:
     }
 
 
+def employer_outflow(period: Period, top: int = TOP_EMPLOYERS) -> dict:
+    """Rule 9: per employer the distinct participants with an outflow to it in the period,
+    the `top` with the most (then by name) with their job titles, and the others in one
+    line. Three queries: the counts per employer id (grouping on the id alone sorts less
+    than on the name too), the names of the employers that may be listed (those with at
+    least the count of the `top`-th), and the titles of those listed."""
+    outflows = Outflow.objects.filter(_in(period, "date"), employer__isnull=False)
+    counts = dict(outflows.values_list("employer").annotate(n=_distinct()).order_by())
+    cutoff = sorted(counts.values(), reverse=True)[top - 1] if len(counts) > top else 0
+    names = dict(
+        Organisation.objects.filter(pk__in=[pk for pk, n in counts.items() if n >= cutoff]).values_list(
+            "pk", "name"
+        )
+    )
+    listed = sorted(names, key=lambda pk: (-counts[pk], names[pk]))[:top]
+    titles: dict[int, list[str]] = {pk: [] for pk in listed}
+    for pk, title in (
+        outflows.filter(employer__in=listed)
+        .exclude(job_title="")
+        .values_list("employer", "job_title")
+        .distinct()
+        .order_by("employer", "job_title")
+    ):
+        titles[pk].append(title)
+    rest = [n for pk, n in counts.items() if pk not in titles]
+    return {
+        "werkgevers_met_uitstroom": tuple(
+            EmployerOutflow(names[pk], counts[pk], tuple(titles[pk])) for pk in listed
+        ),
+        "werkgevers_overig": OtherEmployers(len(rest), sum(rest)),
+    }
+
+
 def compute_figures(period: Period, reference_date: datetime.date | None = None) -> Figures:
     """All figures of the counting rules for a period and a reference date (peildatum).
 
@@ -265,28 +314,13 @@ def compute_figures(period: Period, reference_date: datetime.date | None = None)
         .order_by()
     )
 
-    employers: dict[str, dict] = {}
-    for name, title, n in (
-        Outflow.objects.filter(_in(period, "date"), employer__isnull=False)
-        .values_list("employer__name", "job_title")
-        .annotate(n=_distinct())
-        .order_by("employer__name", "job_title")
-    ):
-        item = employers.setdefault(name, {"titles": [], "n": 0})
-        item["n"] += n
-        if title and title not in item["titles"]:
-            item["titles"].append(title)
-
     return Figures(
         period=period,
         reference_date=reference_date,
         years=year_rows,
         totals=totals,
         lopend_op_peildatum={k: active.get(k, 0) for k in TRAJECTORY_KINDS},
-        werkgevers_met_uitstroom=tuple(
-            EmployerOutflow(name, v["n"], tuple(v["titles"]))
-            for name, v in sorted(employers.items(), key=lambda kv: (-kv[1]["n"], kv[0]))
-        ),
+        **employer_outflow(period),
         uren={k: round((minutes.get(k) or 0) / 60, 1) for k in ProgressEntry.Kind.values},
         reasons=reasons
         | ({NO_REASON: _("No reason recorded")} if NO_REASON in totals.uitval_per_reden else {}),
@@ -312,6 +346,7 @@ FIGURES = [
     "uitstroom_duurzaam",
     "lopend_op_peildatum",
     "werkgever",
+    "werkgevers_overig",
     "ondersteuning_gestart",
     "ondersteuning_geregeld",
     "lesuren",
@@ -350,6 +385,7 @@ def participants_in(
             | "uitstroom_per_soort"
             | "uitstroom_werk_of_opleiding"
             | "werkgever"
+            | "werkgevers_overig"
             | "uitstroom_duurzaam"
         ):
             outs = Outflow.objects.filter(_in(period, "date"))
@@ -358,7 +394,11 @@ def participants_in(
             elif figure == "uitstroom_werk_of_opleiding":
                 outs = outs.filter(kind__in=WORK_OR_EDUCATION)
             elif figure == "werkgever":
-                outs = outs.filter(employer__name=key)
+                # One employer; without a key every employer (the table's total).
+                outs = outs.filter(employer__name=key) if key else outs.filter(employer__isnull=False)
+            elif figure == "werkgevers_overig":
+                listed = [e.werkgever for e in employer_outflow(period)["werkgevers_met_uitstroom"]]
+                outs = outs.filter(employer__isnull=False).exclude(employer__name__in=listed)
             elif figure == "uitstroom_duurzaam":
                 still = FollowUp.objects.filter(outflow=OuterRef("pk"), still_active=True)
                 outs = outs.filter(Exists(still.filter(months=6)), Exists(still.filter(months=12)))

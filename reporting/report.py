@@ -5,6 +5,7 @@ The same context feeds the PDF, the browser version and the HTML export."""
 import datetime
 
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -12,7 +13,15 @@ from participants import quality
 from participants.models import DropoutReason, Organisation, Outflow, ProgressEntry, TrajectoryKind
 
 from .cells import Cell
-from .figures import CREDENTIAL_KINDS, NO_REASON, Figures, Period, compute_figures, target_figures
+from .figures import (
+    CREDENTIAL_KINDS,
+    NO_REASON,
+    TOP_EMPLOYERS,
+    Figures,
+    Period,
+    compute_figures,
+    target_figures,
+)
 from .models import TARGET_FIELDS, ProjectYear, ReportEdition
 from .report_support import COUNTING_RULES as SUPPORT_RULES
 from .report_support import support_context, support_label
@@ -94,8 +103,12 @@ def figure_label(figure: str, key: str = "") -> str:
             return _("Outflow to work or education")
         case "uitstroom_duurzaam":
             return _("Sustained outflow (after 6 and 12 months)")
-        case "werkgever":
+        case "werkgever" if key:
             return f"{_('Employer')}: {key}"
+        case "werkgever":
+            return _("Employers with outflow")
+        case "werkgevers_overig":
+            return _("Employers with outflow outside the list")
         case "werkprocessen_beheerst" | "deelnemers_met_beheerst_werkproces" | "gegroeid":
             return str(LEARNING_LABELS[figure])
     return support_label(figure, key) or figure
@@ -333,8 +346,12 @@ COUNTING_RULES = [
     ),
     (
         gettext_lazy("Employers with outflow"),
-        gettext_lazy(
-            "The employers of the outflow in the period, with the job titles and the number of participants."
+        format_lazy(
+            gettext_lazy(
+                "The employers of the outflow in the period, with the job titles and the number of "
+                "participants: the {n} with the most participants by name, the others together in one line."
+            ),
+            n=TOP_EMPLOYERS,
         ),
     ),
     (
@@ -439,14 +456,6 @@ def report_context(
         )
         for k, label in TrajectoryKind.choices
     ]
-    employers = [
-        {
-            "name": e.werkgever,
-            "titles": e.functies,
-            "count": _row("", "werkgever", e.werkgever, [], e.aantal, [], options)["total"],
-        }
-        for e in figures.werkgevers_met_uitstroom
-    ]
     return {
         "title": edition.title if edition else _("Praktijk Leren Plus report"),
         "organisation_name": (edition.organisation_name if edition else "") or "Praktijk Leren Plus",
@@ -463,7 +472,6 @@ def report_context(
         "learning": learning_table(figures, options),
         "learning_chart": learning_chart,
         "active": active,
-        "employers": employers,
         "hours": [(HOURS_LABELS[k], v) for k, v in figures.uren.items()],
         "hours_total": round(sum(figures.uren.values()), 1),
         "targets": targets(period),

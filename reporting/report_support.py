@@ -1,11 +1,11 @@
 """The report's parts about what surrounds the participant: routes after dropout
-(chapter 4), learning places against the target (chapter 7), lesson hours and support
-(chapter 10), and the appendix texts of rules 12-15. Laid out from `Figures` only;
-support is shown as counts per kind, nothing more."""
+(chapter 4), the employers who hired (chapter 5), learning places against the target
+(chapter 7), lesson hours and support (chapter 10), and the appendix texts of rules 12-15.
+Laid out from `Figures` only; support is shown as counts per kind, nothing more."""
 
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from participants.models import DropoutRoute, SupportNeed
 
@@ -107,9 +107,36 @@ def lesson_cells(figures: Figures) -> dict:
     }
 
 
+def employer_table(figures: Figures, options: dict, row) -> dict:
+    """Chapter 5 (rule 9): the employers with the most participants, with their job
+    titles; the other employers in one line; and the total, which the lines add up to."""
+    listed = [
+        {
+            "name": e.werkgever,
+            "titles": e.functies,
+            "count": row("", "werkgever", e.werkgever, [], e.aantal, [], options)["total"],
+        }
+        for e in figures.werkgevers_met_uitstroom
+    ]
+    other = figures.werkgevers_overig
+    total = sum(e.aantal for e in figures.werkgevers_met_uitstroom) + other.deelnemers
+    return {
+        "employers": listed,
+        "employers_other": other.werkgevers
+        and {
+            "label": ngettext("%(n)s other employer", "%(n)s other employers", other.werkgevers)
+            % {"n": other.werkgevers},
+            "count": row("", "werkgevers_overig", "", [], other.deelnemers, [], options)["total"],
+        },
+        "employers_total": row("", "werkgever", "", [], total, [], options)["total"],
+        "employers_count": len(listed) + other.werkgevers,
+    }
+
+
 def support_context(figures: Figures, options: dict, row, period: Period) -> dict:
     """The template context of these parts."""
     return {
+        **employer_table(figures, options, row),
         "dropout_routes": dropout_routes(figures, options, row),
         "support_rows": support_table(figures, options, row),
         "places_targets": places_against_targets(figures, period),

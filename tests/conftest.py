@@ -68,6 +68,8 @@ DEMO_DUMP_EXCLUDE = [
     "participants.figuremonth",
     "participants.qualityissue",
     "participants.lessonday",
+    "participants.openphaseday",
+    "participants.coachopenfiles",
     "participants.pendingimport",
     "reporting.pdfjob",
 ]

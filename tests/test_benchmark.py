@@ -14,6 +14,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from participants.models import (
+    CoachOpenFiles,
     Dropout,
     FigureEvent,
     GroupLesson,
@@ -21,6 +22,7 @@ from participants.models import (
     LearningPlace,
     LessonAttendance,
     Observation,
+    OpenPhaseDay,
     Outflow,
     Participant,
     ProgressDay,
@@ -186,6 +188,18 @@ def test_the_stored_phase_is_what_refresh_state_computes(generated):
     assert not people.phase_stale().exists()
     assert people.refresh_state() == N
     assert list(people.values_list(*fields)) == stored
+
+
+def test_the_open_files_per_phase_and_coach_are_what_the_participants_give(generated):
+    """The dashboard's rollups (migration 0029), filled with the insert trigger's own
+    statements after the stored phase on PostgreSQL, equal the live computation."""
+    from tests.reporting.test_open_file_rollup import assert_rollups_are_live
+
+    today = timezone.localdate()
+    assert OpenPhaseDay.objects.exists() and CoachOpenFiles.objects.exists()
+    assert_rollups_are_live(
+        [today, today - datetime.timedelta(days=400), today + datetime.timedelta(days=400)]
+    )
 
 
 def test_the_schema_is_back_as_it_was(generated):

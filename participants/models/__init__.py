@@ -53,9 +53,11 @@ from .progress import (  # noqa: F401
 )
 from .rollups import (  # noqa: F401
     NO_PREVIOUS,
+    CoachOpenFiles,
     FigureEvent,
     FigureMonth,
     LessonDay,
+    OpenPhaseDay,
     QualityIssue,
 )
 from .support import (  # noqa: F401

@@ -108,3 +108,35 @@ class LessonDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date}: {self.lesson_minutes} / {self.participant_minutes}"
+
+
+class OpenPhaseDay(models.Model):
+    """Open files whose stored phase holds, per phase, as changes per day (migration
+    0029): a file counts +1 on its `phase_on` and -1 on the day its stored phase stops
+    holding or the file closes (the earlier of `phase_until` and `closed_on`). Summed
+    over the days up to D: per phase, the open files whose stored phase holds on D; the
+    others (stale) are computed live. Kept by triggers on the participants, so the
+    dashboard's phase counts read a few rows per day instead of every open file."""
+
+    phase = models.CharField(max_length=20)
+    date = models.DateField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["phase", "date"], name="open_phase_day_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.phase} {self.date}: {self.n:+d}"
+
+
+class CoachOpenFiles(models.Model):
+    """Per coach, the participants whose file is not closed (`closed_on` empty), kept by
+    the same triggers (migration 0029), so the dashboard lists the coaches with open files
+    without probing every coach's caseload. A file closing on a later day counts as open
+    until then: those few are found through `closed_on`'s index."""
+
+    coach_id = models.IntegerField(unique=True)
+    n = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.coach_id}: {self.n}"

@@ -7,7 +7,8 @@ The load is one transaction. On PostgreSQL the tables' indexes, foreign keys and
 hours rollup's triggers are set aside for it and put back after (bulk.BulkLoad); the
 rollup (ProgressDay) is then filled with the insert trigger's own statement over the new
 contact moments, and the stored phase is computed in one UPDATE (`refresh_state`), both
-as the triggers and the per-batch updates would have left them (tests/test_benchmark.py).
+as the triggers and the per-batch updates would have left them (tests/test_benchmark.py);
+so are the dashboard's open files per phase and coach, after the stored phase.
 A thread makes the rows of the next batch while the database takes in the last one.
 Deterministic: the same n gives the same rows."""
 
@@ -150,7 +151,10 @@ def generate(n: int, progress=lambda done, n: None) -> Clock:
             started = clock.add("ready for judgment", started)
         people = Participant.objects.filter(pk__gte=context["first_id"], pk__lt=context["first_id"] + n)
         people.refresh_state()
-        clock.add("stored phase (refresh_state)", started)
+        started = clock.add("stored phase (refresh_state)", started)
+        if load.active:
+            _fill_open_files(context["first_id"], n)
+            clock.add("open files per phase and coach", started)
         load.restore()
         _reset_sequences()
     return clock
@@ -367,6 +371,17 @@ def _fill_figures(first_id: int, n: int, first_lesson: int) -> None:
         cursor.execute(
             lessons.ADD.format(delta=lessons.DELTA[GroupLesson._meta.db_table].format(rows=new_lessons))
         )
+
+
+def _fill_open_files(first_id: int, n: int) -> None:
+    """Open files per phase and per coach (migration 0029) of the new participants, with
+    the statements of the insert trigger itself, once their stored phase is written."""
+    migration = importlib.import_module("participants.migrations.0029_open_file_rollups")
+    ids = f"id >= {int(first_id)} AND id < {int(first_id + n)}"
+    new = f"(SELECT * FROM {Participant._meta.db_table} WHERE {ids}) r"
+    with connection.cursor() as cursor:
+        for statement in migration.fill_statements(new):
+            cursor.execute(statement)
 
 
 def _fill_ready(rollup: str, ids: str) -> None:

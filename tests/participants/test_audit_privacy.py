@@ -16,6 +16,7 @@ from django.urls import reverse
 from participants import services
 from participants.models import (
     Attachment,
+    CoachOpenFiles,
     Credential,
     DropoutReason,
     FigureEvent,
@@ -29,6 +30,7 @@ from participants.models import (
     Mentor,
     MentorCheckin,
     Observation,
+    OpenPhaseDay,
     Organisation,
     Participant,
     PendingImport,
@@ -72,6 +74,8 @@ NOT_TYPED = {
     FigureMonth,
     QualityIssue,
     LessonDay,
+    OpenPhaseDay,
+    CoachOpenFiles,
 }
 # A document's type is detected from its content by the server.
 NOT_TYPED_FIELDS = {"participants.attachment.content_type"}

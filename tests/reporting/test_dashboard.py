@@ -223,3 +223,30 @@ def test_phase_counts_agree_with_the_computed_phase_stored_or_stale(coach):
         expected[phase] = expected.get(phase, 0) + 1
     assert Participant.objects.phase_stale(today).count() == 2
     assert dict(Participant.objects.all().phase_counts(today)) == expected
+
+
+@pytest.mark.parametrize("year", [2023, 2024, 2025])
+def test_the_years_figures_are_the_reports(demo, year):
+    """The dashboard reads only the few figures it shows, from the same events as the
+    report: the same numbers as compute_figures for the year and the reference date."""
+    from reporting.dashboard import year_cells
+    from reporting.figures import Period, compute_figures
+
+    period, today = Period.year(year), datetime.date(year, 8, 1)
+    f = compute_figures(period, today)
+    t = f.totals
+    expected = [
+        t.instroom,
+        t.voortraject,
+        *t.trajecten.values(),
+        t.uitval,
+        t.uitstroom_werk_of_opleiding,
+        *f.lopend_op_peildatum.values(),
+    ]
+    cells = year_cells(period, today)
+    assert [c.value for _label, c in cells] == expected and sum(expected) > 0
+    assert [(c.figure, c.key) for _label, c in cells][:3] == [
+        ("instroom", ""),
+        ("voortraject", ""),
+        ("trajecten", "praktijkverklaring"),
+    ]
