@@ -180,10 +180,9 @@ def edition_differences(edition: ReportEdition) -> list[str]:
     if hashlib.sha256(canonical(current)).hexdigest() == edition.figures_sha256:
         return []
     frozen = edition.figures_json or {}
-    # A figure the export gained after the edition was frozen (such as the employers
-    # outside the list) is not a difference in its figures.
-    keys = [key for key in current if key in frozen] if frozen else list(current)
-    return sorted(key for key in keys if canonical({key: current[key]}) != canonical({key: frozen.get(key)}))
+    return sorted(
+        key for key in current if canonical({key: current[key]}) != canonical({key: frozen.get(key)})
+    )
 
 
 @transaction.atomic
