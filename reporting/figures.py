@@ -132,7 +132,11 @@ class Figures:
     ondersteuning_geregeld: dict | None = None
 
     def as_json(self) -> dict:
-        """The JSON export (keys are an interface: scripts rely on them)."""
+        """The JSON export (keys are an interface: scripts rely on them). It lists every
+        employer with an outflow; the page and the PDF only the first TOP_EMPLOYERS."""
+        employers = self.werkgevers_met_uitstroom
+        if self.werkgevers_overig.werkgevers:
+            employers = employer_outflow(self.period, top=None)["werkgevers_met_uitstroom"]
         rows = [asdict(r) for r in self.years]
         totals = asdict(self.totals)
         totals.pop("year")
@@ -144,9 +148,8 @@ class Figures:
             "lopend_op_peildatum": self.lopend_op_peildatum,
             "werkgevers_met_uitstroom": [
                 {"werkgever": e.werkgever, "aantal": e.aantal, "functies": list(e.functies)}
-                for e in self.werkgevers_met_uitstroom
+                for e in employers
             ],
-            "werkgevers_overig": asdict(self.werkgevers_overig),
             "uren": self.uren,
             "lesuren": self.lesuren,
             "deelnemersuren_lessen": self.deelnemersuren_lessen,
@@ -223,15 +226,16 @@ def target_figures(period: Period) -> dict[str, int]:
     }
 
 
-def employer_outflow(period: Period, top: int = TOP_EMPLOYERS) -> dict:
+def employer_outflow(period: Period, top: int | None = TOP_EMPLOYERS) -> dict:
     """Rule 9: per employer the distinct participants with an outflow to it in the period,
     the `top` with the most (then by name) with their job titles, and the others in one
-    line. Three queries: the counts per employer id (grouping on the id alone sorts less
-    than on the name too), the names of the employers that may be listed (those with at
-    least the count of the `top`-th), and the titles of those listed."""
+    line (`top=None`: every employer). Three queries: the counts per employer id
+    (grouping on the id alone sorts less than on the name too), the names of the
+    employers that may be listed (those with at least the count of the `top`-th), and the
+    titles of those listed."""
     outflows = Outflow.objects.filter(_in(period, "date"), employer__isnull=False)
     counts = dict(outflows.values_list("employer").annotate(n=_distinct()).order_by())
-    cutoff = sorted(counts.values(), reverse=True)[top - 1] if len(counts) > top else 0
+    cutoff = sorted(counts.values(), reverse=True)[top - 1] if top and len(counts) > top else 0
     names = dict(
         Organisation.objects.filter(pk__in=[pk for pk, n in counts.items() if n >= cutoff]).values_list(
             "pk", "name"

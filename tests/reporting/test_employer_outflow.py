@@ -71,7 +71,11 @@ def test_the_top_employers_by_name_and_the_others_in_one_line(employers):
     total = sum(e.aantal for e in listed) + f.werkgevers_overig.deelnemers
     # Every employer's participants: the one who went to two employers counts at both.
     assert participants_in("werkgever", YEAR).count() == total - 1
-    assert f.as_json()["werkgevers_overig"] == {"werkgevers": 3, "deelnemers": sum(rest.values())}
+    # The JSON export (an interface for scripts) lists every employer, in the same order.
+    exported = f.as_json()["werkgevers_met_uitstroom"]
+    assert [e["werkgever"] for e in exported[:TOP_EMPLOYERS]] == [e.werkgever for e in listed]
+    assert sorted(e["werkgever"] for e in exported[TOP_EMPLOYERS:]) == sorted(rest)
+    assert sum(e["aantal"] for e in exported) == total and "werkgevers_overig" not in f.as_json()
 
 
 def test_the_pdf_lists_the_top_employers_the_others_and_the_total(employers, tmp_path):

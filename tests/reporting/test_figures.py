@@ -151,7 +151,6 @@ def test_json_keys_are_the_interface():
         "totals",
         "lopend_op_peildatum",
         "werkgevers_met_uitstroom",
-        "werkgevers_overig",
         "uren",
         "lesuren",
         "deelnemersuren_lessen",
