@@ -3,11 +3,16 @@
 updated in bulk, and the stored phase is recomputed for the imported participants.
 The database's triggers keep the rollups, as for any other write."""
 
+import datetime
+
 from django.db import transaction
+from django.utils import timezone
 
 from plp.audit import log_actions
 from plp.bulk_insert import insert_rows
 
+from ..lifecycle import PRE_TRAJECTORY_KIND as PRE
+from ..lifecycle import Phase
 from ..models import (
     Credential,
     Dropout,
@@ -37,6 +42,10 @@ NEW_FIELDS = {
         "coach_id",
         "referrer_id",
         "registration_date",
+        "closed_on",
+        "stored_phase",
+        "phase_on",
+        "phase_until",
     ),
     Intake: ("participant_id", "date", "outcome"),
     Trajectory: ("participant_id", "kind", "start", "end", "outcome"),
@@ -79,6 +88,46 @@ class Writes:
         ids = insert_rows(model, list(fields), [tuple(r[f] for f in fields) for r in rows], returning)
         for row, pk in zip(rows, ids or [], strict=False):
             row["id"] = pk
+
+
+def stored_state(v: dict, today: datetime.date) -> dict:
+    """What `refresh_state()` stores for a participant the import creates, from the
+    row's typed values: the records it creates are all they have (an intake, a
+    voortraject, a trajectory, a dropout, an outflow; no pause, no re-entry). The rules
+    of `lifecycle.closed_on`, `lifecycle.phase` and `lifecycle.next_changes` for that
+    case; tests/participants/test_register_rows.py checks them against refresh_state."""
+    trajectories = []  # (kind, start, end) of the trajectories the row creates
+    if v.get("voortraject_start"):
+        trajectories.append((PRE, v["voortraject_start"], v.get("voortraject_eind")))
+    if v.get("traject"):
+        end = v.get("traject_eind") or v.get("behaald_datum")
+        trajectories.append((v["traject"].lower(), v.get("traject_start"), end))
+    exits = {kind: v.get(column) for kind, column in [("out", "uitstroom_datum"), ("drop", "uitval_datum")]}
+    past = {kind: date for kind, date in exits.items() if date and date <= today}
+    running = {
+        kind for kind, start, end in trajectories if start and start <= today and not (end and end < today)
+    }
+    if past:
+        phase = Phase.OUTFLOWED if past.get("out") == max(past.values()) else Phase.DROPPED_OUT
+    elif running - {PRE}:
+        phase = Phase.IN_TRAJECTORY
+    elif running:
+        phase = Phase.PRE_TRAJECTORY
+    elif any(start and start <= today for _kind, start, _end in trajectories):
+        phase = Phase.COMPLETED
+    else:
+        phase = Phase.INTAKE if v.get("intakedatum") else Phase.REGISTERED
+    changes = [start for _kind, start, _end in trajectories if start and start > today]
+    changes += [
+        end + datetime.timedelta(days=1) for _kind, _start, end in trajectories if end and end >= today
+    ]
+    changes += [date for date in exits.values() if date and date > today]
+    return {
+        "closed_on": max((date for date in exits.values() if date), default=None),
+        "stored_phase": phase,
+        "phase_on": today,
+        "phase_until": min(changes, default=None),
+    }
 
 
 def _new_organisations(plan) -> dict[str, int]:
@@ -142,11 +191,13 @@ def apply_import(plan, *, by) -> dict:
 
     new = [r for r in todo if r.status == "nieuw"]
     blank = dict.fromkeys(NEW_FIELDS[Participant])
+    today = timezone.localdate()
+    rows = [
+        blank | participant_attrs(r.values) | stored_state(r.values, today) | {"number": r.number}
+        for r in new
+    ]
     created = insert_rows(
-        Participant,
-        list(NEW_FIELDS[Participant]),
-        [tuple((blank | participant_attrs(r.values) | {"number": r.number}).values()) for r in new],
-        returning=True,
+        Participant, list(NEW_FIELDS[Participant]), [tuple(row.values()) for row in rows], returning=True
     )
     ids = {number: p.pk for number, p in lookups.participants.items()}
     ids |= {r.number: pk for r, pk in zip(new, created, strict=True)}
@@ -257,7 +308,10 @@ def apply_import(plan, *, by) -> dict:
         )
     writes.save(Credential)
 
-    Participant.objects.filter(pk__in=[ids[r.number] for r in todo]).refresh_state()
+    # The stored phase of new participants was written with them.
+    changed = [ids[r.number] for r in todo if r.status != "nieuw"]
+    if changed:
+        Participant.objects.filter(pk__in=changed).refresh_state()
     summary = plan.summary
     label = Participant._meta.label_lower
     log_actions(

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from participants import register
 from participants.models import (
@@ -288,3 +290,53 @@ def test_a_failure_late_in_the_import_saves_nothing(alice, monkeypatch):  # noqa
     assert not FigureEvent.objects.exists() and not Intake.objects.filter(
         participant__number__startswith="L-"
     )
+
+
+def _day(offset: int | None) -> str:
+    return "" if offset is None else (timezone.localdate() + datetime.timedelta(days=offset)).isoformat()
+
+
+MAYBE = st.one_of(st.none(), st.integers(0, 4))
+
+
+@st.composite
+def register_rows(draw) -> dict:
+    """A valid row around today: starts from a base day, ends and exits after them."""
+    base = draw(st.integers(-5, 3))
+    pre, kind, traject_start = draw(MAYBE), draw(st.sampled_from(["", "praktijkverklaring"])), draw(MAYBE)
+    pre_start = base if pre is not None else None
+    kind = kind if traject_start is not None else ""
+    start = base + traject_start if kind and traject_start is not None else None
+    end, achieved = draw(MAYBE), draw(st.booleans())
+    starts = [d for d in (pre_start, start) if d is not None]
+    row = {
+        "intakedatum": _day(draw(st.sampled_from([None, base - 1]))),
+        "voortraject_start": _day(pre_start),
+        "voortraject_eind": _day(pre_start + pre if pre_start is not None and draw(st.booleans()) else None),
+        "traject": kind,
+        "traject_start": _day(start),
+    }
+    if start is not None and end is not None:
+        row["behaald_datum" if achieved else "traject_eind"] = _day(start + end)
+    for column, extra in [("uitval_datum", {"uitval_reden": "mismatch"}), ("uitstroom_datum", {})]:
+        after = draw(MAYBE)
+        if starts and after is not None:
+            row |= {column: _day(max(starts) + after), **extra}
+            if column == "uitstroom_datum":
+                row["uitstroom_soort"] = "betaald werk"
+    return row
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(register_rows(), min_size=1, max_size=12))
+def test_the_stored_phase_of_new_participants_is_what_refresh_state_computes(rows):
+    cells = [
+        row | {"deelnemernummer": f"H-{i}", "voornaam": "A", "achternaam": "B"} for i, row in enumerate(rows)
+    ]
+    with transaction.atomic():
+        run(csv_bytes(cells))
+        stored = "closed_on", "stored_phase", "phase_on", "phase_until"
+        written = {p["number"]: p for p in Participant.objects.values("number", *stored)}
+        Participant.objects.all().refresh_state()
+        assert {p["number"]: p for p in Participant.objects.values("number", *stored)} == written
+        transaction.set_rollback(True)
