@@ -340,3 +340,38 @@ def test_the_stored_phase_of_new_participants_is_what_refresh_state_computes(row
         Participant.objects.all().refresh_state()
         assert {p["number"]: p for p in Participant.objects.values("number", *stored)} == written
         transaction.set_rollback(True)
+
+
+@pytest.mark.parametrize(
+    "xml",
+    [
+        '<c r="B3" t="s"><v>1</v></c>',
+        '<c t="s"><v>0</v></c>',
+        '<c r="F1" t="s"/>',
+        '<c t="inlineStr"><is><t>plain</t></is></c>',
+        '<c r="C1" t="inlineStr"><is><r><t>A</t></r><r><rPr/><t xml:space="preserve"> b </t></r></is></c>',
+        '<c r="D1" t="inlineStr"><is><t>x</t><rPh sb="0" eb="1"><t>ph</t></rPh></is></c>',
+        '<c r="AB7" t="inlineStr"><is><t/></is></c>',
+        '<c r="E1" t="inlineStr"/>',
+        '<c r="G1"><v>42</v></c>',
+        '<c r="H1" t="b"><v>1</v></c>',
+        '<c r="I1" t="str"><f>A1</f><v>formula text</v></c>',
+    ],
+)
+def test_text_cells_are_read_as_openpyxl_reads_them(xml):
+    from defusedxml.ElementTree import fromstring
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    from participants.spreadsheet import SHEET_NS, _cell
+
+    element = fromstring(xml.replace("<c ", f'<c xmlns="{SHEET_NS[1:-1]}" ', 1))
+
+    def parser():
+        cells = WorkSheetParser(None, ["first", "second"], data_only=True)
+        cells.row_counter, cells.col_counter = 3, 4
+        return cells
+
+    ours, theirs = parser(), parser()
+    expected = theirs.parse_cell(element)
+    assert _cell(ours, element) == (expected["column"], expected["value"])
+    assert ours.col_counter == theirs.col_counter
