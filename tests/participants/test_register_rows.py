@@ -375,3 +375,32 @@ def test_text_cells_are_read_as_openpyxl_reads_them(xml):
     expected = theirs.parse_cell(element)
     assert _cell(ours, element) == (expected["column"], expected["value"])
     assert ours.col_counter == theirs.col_counter
+
+
+def _queries(content: bytes) -> tuple[int, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as planning:
+        p = plan(content)
+    with CaptureQueriesContext(connection) as applying:
+        register.apply_import(p, by=None)
+    return len(planning), len(applying)
+
+
+def test_the_number_of_queries_does_not_grow_with_the_rows(alice):  # noqa: F811
+    def rows(n: int, start: int, **change) -> bytes:
+        return csv_bytes(
+            [
+                {**BASE, "deelnemernummer": f"Q-{i}", "leermeester": f"M{i}", "uitval_datum": "2024-06-01"}
+                | {"uitval_reden": "mismatch", **change}
+                for i in range(start, start + n)
+            ]
+        )
+
+    run(rows(1, 1000))  # the file's organisations exist from here on
+    new = [_queries(rows(n, start)) for n, start in [(3, 0), (30, 100)]]
+    assert new[0] == new[1]
+    changed = [_queries(rows(n, start, voornaam="Ander")) for n, start in [(3, 0), (30, 100)]]
+    assert changed[0] == changed[1]
+    assert sum(new[0]) <= 14 and sum(changed[0]) <= 18, (new, changed)
