@@ -104,3 +104,41 @@ def insert_rows(model: type[models.Model], fields: list[str], rows: list[tuple],
             )
             ids.extend(i for (i,) in cursor.fetchall())
         return ids
+
+
+def update_rows(model: type[models.Model], fields: list[str], rows: list[tuple]) -> None:
+    """Set `fields` on existing rows of `model`: each tuple is the row's id, then the
+    values of `fields`. On PostgreSQL one UPDATE for all rows (the values passed as
+    arrays), so statement triggers run once; on SQLite one UPDATE per row."""
+    if not rows:
+        return
+    table, quote = model._meta.db_table, connection.ops.quote_name
+    given = [model._meta.get_field(name) for name in fields]
+    rows = _prepared_updates(rows, [_prep(f) for f in given])
+    pk = quote(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Arrays of the base types (varchar, not varchar(100)): a cast would cut a
+            # long text short, an assignment refuses it.
+            types = [model._meta.pk.rel_db_type(connection)] + [f.db_type(connection) for f in given]
+            types = [db_type.split("(")[0] for db_type in types]
+            arrays = ", ".join(f"%s::{db_type}[]" for db_type in types)
+            names = ", ".join(quote(f.column) for f in given)
+            sets = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in given)
+            cursor.execute(
+                f"UPDATE {quote(table)} SET {sets} FROM unnest({arrays}) AS v({pk}, {names}) "  # noqa: S608
+                f"WHERE {quote(table)}.{pk} = v.{pk}",
+                [list(column) for column in zip(*rows, strict=True)],
+            )
+        else:
+            sets = ", ".join(f"{quote(f.column)} = %s" for f in given)
+            cursor.executemany(
+                f"UPDATE {quote(table)} SET {sets} WHERE {pk} = %s",  # noqa: S608
+                [(*values, row_pk) for row_pk, *values in rows],
+            )
+
+
+def _prepared_updates(rows: list[tuple], preps: list) -> list[tuple]:
+    return [
+        (row[0], *values) for row, values in zip(rows, _prepared([r[1:] for r in rows], preps), strict=True)
+    ]

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from plp.audit import log_actions
-from plp.bulk_insert import insert_rows
+from plp.bulk_insert import insert_rows, update_rows
 
 from ..lifecycle import PRE_TRAJECTORY_KIND as PRE
 from ..lifecycle import Phase
@@ -82,7 +82,9 @@ class Writes:
 
     def save(self, model, returning: bool = False) -> None:
         if self.changed.get(model):
-            model.objects.bulk_update(self.changed[model], sorted(self.fields[model]), batch_size=1000)
+            fields = sorted(self.fields[model])
+            rows = [(obj.pk, *(getattr(obj, f) for f in fields)) for obj in self.changed[model]]
+            update_rows(model, fields, rows)
         fields = NEW_FIELDS[model]
         rows = self.new[model]
         ids = insert_rows(model, list(fields), [tuple(r[f] for f in fields) for r in rows], returning)

@@ -113,6 +113,12 @@ class Lookups:
 
 
 MAPPABLE = ("uitval_reden", "uitstroom_soort")
+# Columns whose field holds fewer than the 200 characters any other cell may have.
+MAX_LENGTH = {
+    "deelnemernummer": Participant._meta.get_field("number").max_length,
+    "voornaam": Participant._meta.get_field("first_name").max_length,
+    "achternaam": Participant._meta.get_field("last_name").max_length,
+}
 
 
 def closest(value: str, candidates: dict[str, str], n: int = 3) -> list[str]:
@@ -162,8 +168,9 @@ def _parse_row(row: int, raw: dict, lookups: Lookups, plan: ImportPlan) -> dict 
                 error(column, f"ongeldige datum '{_text(value)[:40]}' (gebruik bijvoorbeeld 01-03-2024)")
         else:
             text = _text(value)
-            if len(text) > 200 and column != "uitval_toelichting":
-                error(column, "de waarde is langer dan 200 tekens")
+            limit = MAX_LENGTH.get(column, 200)
+            if len(text) > limit and column != "uitval_toelichting":
+                error(column, f"de waarde is langer dan {limit} tekens")
             values[column] = text
     _apply_mapping(values, plan)
     for column in REQUIRED:

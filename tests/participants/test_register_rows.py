@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -404,3 +404,31 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(alice):  # noqa: F811
     changed = [_queries(rows(n, start, voornaam="Ander")) for n, start in [(3, 0), (30, 100)]]
     assert changed[0] == changed[1]
     assert sum(new[0]) <= 14 and sum(changed[0]) <= 18, (new, changed)
+
+
+@pytest.mark.parametrize(
+    "column, length, limit",
+    [
+        ("deelnemernummer", 31, 30),
+        ("voornaam", 101, 100),
+        ("achternaam", 101, 100),
+        ("leerbedrijf", 201, 200),
+    ],
+)
+def test_a_value_longer_than_its_field_is_named_not_cut_or_crashed_on(alice, column, length, limit):  # noqa: F811
+    p = plan(csv_bytes([{**BASE, column: "x" * length}]))
+    assert p.messages() == [f"rij 2, kolom {column}: de waarde is langer dan {limit} tekens"]
+    assert run(csv_bytes([{**BASE, column: "x" * limit}]))["nieuw"] == 1
+
+
+def test_updates_refuse_a_text_too_long_for_its_column_instead_of_cutting_it(alice):  # noqa: F811
+    from plp.bulk_insert import update_rows
+
+    run(csv_bytes([BASE]))
+    p = Participant.objects.get()
+    if connection.vendor == "postgresql":  # SQLite does not enforce lengths
+        with pytest.raises(DataError), transaction.atomic():
+            update_rows(Participant, ["first_name"], [(p.pk, "x" * 101)])
+    update_rows(Participant, ["first_name", "birth_date"], [(p.pk, "Saar", datetime.date(1991, 1, 2))])
+    p.refresh_from_db()
+    assert (p.first_name, p.birth_date, p.last_name) == ("Saar", datetime.date(1991, 1, 2), "Jansen")
