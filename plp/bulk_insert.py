@@ -1,6 +1,7 @@
-"""Insert many rows given as tuples, without building a model instance per row: COPY on
-PostgreSQL, multi-row INSERT on SQLite. For imports of thousands of rows, where Django's
-per-object work in `bulk_create` costs more than the database's.
+"""Insert or update many rows given as tuples, without building a model instance per
+row: COPY and one UPDATE from arrays on PostgreSQL, multi-row INSERT and one UPDATE per
+row on SQLite. For imports of thousands of rows, where Django's per-object work in
+`bulk_create` and `bulk_update` costs more than the database's.
 
 The caller gives plain values (str, int, date, None, bool, dict for JSON) of the listed
 fields, foreign keys by their ids (`coach_id`); every other column gets its field's

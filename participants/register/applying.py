@@ -1,7 +1,8 @@
 """Saving a checked register plan in one transaction: new records are written as rows
 (`plp.bulk_insert`: COPY on PostgreSQL), records the register already describes are
-updated in bulk, and the stored phase is recomputed for the imported participants.
-The database's triggers keep the rollups, as for any other write."""
+updated in one statement per table (`update_rows`). New participants are written with
+their stored phase (`stored_state`); it is recomputed for the changed ones. The
+database's triggers keep the rollups, as for any other write."""
 
 import datetime
 
