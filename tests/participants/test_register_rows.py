@@ -57,6 +57,15 @@ FIRST = [
         "uitval_vervolg": "zorg",
     },
     {"deelnemernummer": "E-4", "voornaam": "Dirk", "achternaam": "Mol"},
+    {
+        "deelnemernummer": "E-5",
+        "voornaam": "Els",
+        "achternaam": "Nap",
+        "traject": "praktijkverklaring",
+        "traject_start": "2024-02-01",
+        "uitval_datum": "2024-03-01",
+        "uitval_reden": "mismatch",
+    },
 ]
 SECOND = [
     {
@@ -79,6 +88,8 @@ SECOND = [
         "traject_start": "2024-03-05",
     },
     FIRST[2],
+    # The trajectory moves past the dropout (not in this row): a stored quality issue.
+    {**FIRST[4], "uitval_datum": "", "uitval_reden": "", "traject_start": "2024-04-01"},
     {
         "deelnemernummer": "E-4",
         "voornaam": "Dirk",
@@ -237,10 +248,10 @@ def dump() -> dict:
 
 def test_the_rows_written_equal_what_the_import_wrote_through_model_instances(alice):  # noqa: F811
     coordinator = UserFactory(username="coco", role=COORDINATOR)
-    assert run(csv_bytes(FIRST), coordinator) == {"nieuw": 4, "gewijzigd": 0, "ongewijzigd": 0}
-    assert run(csv_bytes(SECOND), coordinator) == {"nieuw": 5, "gewijzigd": 3, "ongewijzigd": 1}
+    assert run(csv_bytes(FIRST), coordinator) == {"nieuw": 5, "gewijzigd": 0, "ongewijzigd": 0}
+    assert run(csv_bytes(SECOND), coordinator) == {"nieuw": 5, "gewijzigd": 4, "ongewijzigd": 1}
     imported = AuditEntry.objects.filter(action="participants.register.imported").order_by("pk")
-    assert [e.data["nieuw"] for e in imported] == [4, 5]
+    assert [e.data["nieuw"] for e in imported] == [5, 5]
     got = dump()
     if os.environ.get("WRITE_REGISTER_GOLDEN"):
         GOLDEN.write_text(json.dumps(got, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
