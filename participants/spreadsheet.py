@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 ROW, CELL = f"{SHEET_NS}row", f"{SHEET_NS}c"
+INLINE, TEXT, RUN, VALUE = f"{SHEET_NS}is", f"{SHEET_NS}t", f"{SHEET_NS}r", f"{SHEET_NS}v"
 MAX_MEMBERS = 1000
 MAX_EVENTS_PER_CELL = 1000
 
@@ -206,11 +207,11 @@ def _sheet_rows(source, cells, limits: Limits) -> Iterator[tuple[int, list]]:
         stack.pop()
         if element.tag == CELL:
             in_cell = 0
-            cell = cells.parse_cell(element)
-            if cell["value"] is not None and cell["value"] != "":
-                if cell["column"] > limits.columns:
-                    raise _too_wide(row_number, cell["column"], limits)
-                row[cell["column"]] = cell["value"]
+            column, value = _cell(cells, element)
+            if value is not None and value != "":
+                if column > limits.columns:
+                    raise _too_wide(row_number, column, limits)
+                row[column] = value
         elif element.tag == ROW and row:
             rows_with_values += 1
             if rows_with_values > limits.rows:
@@ -219,6 +220,29 @@ def _sheet_rows(source, cells, limits: Limits) -> Iterator[tuple[int, list]]:
         # Drop what was read: memory stays flat however long or wide the sheet is.
         if stack and not in_cell:
             stack[-1].remove(element)
+
+
+def _cell(cells, element) -> tuple[int, object]:
+    """(column, value) of a cell element. Text cells (shared or inline strings) are read
+    here as openpyxl's `parse_cell` reads them, without the objects it builds for each
+    inline string (most of an import's reading time); numbers, dates and the rest are
+    left to it."""
+    kind = element.get("t")
+    if kind not in ("s", "inlineStr"):
+        cell = cells.parse_cell(element)
+        return cell["column"], cell["value"]
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    coordinate = element.get("r")
+    cells.col_counter = coordinate_to_tuple(coordinate)[1] if coordinate else cells.col_counter + 1
+    if kind == "s":
+        index = element.findtext(VALUE) or None
+        return cells.col_counter, cells.shared_strings[int(index)] if index is not None else None
+    inline = element.find(INLINE)
+    if inline is None:
+        return cells.col_counter, None
+    parts = [inline.findtext(TEXT)] + [run.findtext(TEXT) for run in inline.findall(RUN)]
+    return cells.col_counter, "".join(part for part in parts if part is not None)
 
 
 def csv_rows(content: bytes, limits: Limits) -> Iterator[tuple[int, list]]:

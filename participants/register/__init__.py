@@ -7,8 +7,9 @@ with every problem named by spreadsheet row and column); `apply_import` saves a 
 that has no errors, all of it in one transaction, or nothing. `export_register` writes
 the same format back, so export then import changes nothing.
 
-By part: format (columns, reading), importing (plan, apply), exporting."""
+By part: format (columns, reading), importing (plan), applying (save), exporting."""
 
+from .applying import apply_import  # noqa: F401
 from .exporting import (  # noqa: F401
     UNSAFE_PREFIXES,
     _xlsx,
@@ -44,7 +45,6 @@ from .importing import (  # noqa: F401
     RowPlan,
     _comparable,
     _parse_row,
-    apply_import,
     closest,
     plan_import,
 )

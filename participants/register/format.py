@@ -213,8 +213,13 @@ def parse_date(value) -> datetime.date | None:
     if isinstance(value, datetime.date):
         return value
     text = _text(value)
-    if not text:
-        return None
+    return _parse_date_text(text) if text else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_date_text(text: str) -> datetime.date:
+    """parse_date for a text, once per distinct text (a register repeats its dates, and
+    strptime costs microseconds a call)."""
     if " " in text:  # "2024-03-01 00:00:00" from a spreadsheet's datetime
         text = text.split(" ", 1)[0]
     for fmt in DATE_FORMATS:

@@ -5,21 +5,12 @@ import difflib
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
-
-from plp.audit import log_actions
 
 from ..models import (
-    Credential,
-    Dropout,
     DropoutReason,
-    Intake,
-    Mentor,
     Organisation,
     Outflow,
     Participant,
-    Placement,
-    Trajectory,
 )
 from .exporting import register_state, row_from_records
 from .format import (
@@ -122,6 +113,12 @@ class Lookups:
 
 
 MAPPABLE = ("uitval_reden", "uitstroom_soort")
+# Columns whose field holds fewer than the 200 characters any other cell may have.
+MAX_LENGTH = {
+    "deelnemernummer": Participant._meta.get_field("number").max_length,
+    "voornaam": Participant._meta.get_field("first_name").max_length,
+    "achternaam": Participant._meta.get_field("last_name").max_length,
+}
 
 
 def closest(value: str, candidates: dict[str, str], n: int = 3) -> list[str]:
@@ -171,8 +168,9 @@ def _parse_row(row: int, raw: dict, lookups: Lookups, plan: ImportPlan) -> dict 
                 error(column, f"ongeldige datum '{_text(value)[:40]}' (gebruik bijvoorbeeld 01-03-2024)")
         else:
             text = _text(value)
-            if len(text) > 200 and column != "uitval_toelichting":
-                error(column, "de waarde is langer dan 200 tekens")
+            limit = MAX_LENGTH.get(column, 200)
+            if len(text) > limit and column != "uitval_toelichting":
+                error(column, f"de waarde is langer dan {limit} tekens")
             values[column] = text
     _apply_mapping(values, plan)
     for column in REQUIRED:
@@ -300,160 +298,3 @@ def _comparable(value, column: str):
         text = (value or "").lower()
         return OUTFLOW_LABELS.get(text, text) if column == "uitstroom_soort" else text
     return value or None if column in DATE_COLUMNS else (value or "")
-
-
-@transaction.atomic
-def apply_import(plan: ImportPlan, *, by) -> dict:
-    """Save a plan without errors: creates and updates in bulk, in one transaction.
-    Only non-empty cells change records; records the register does not describe
-    (progress entries, other placements) are never touched."""
-    if not plan.ok:
-        raise ValueError("A plan with errors cannot be applied.")
-    lookups = plan.lookups
-    orgs = lookups.organisations
-    referrers = {r.values.get("verwijzer", "").lower() for r in plan.rows}
-    for name in plan.new_organisations:
-        kind = Organisation.Kind.REFERRER if name.lower() in referrers else Organisation.Kind.EMPLOYER
-        orgs[name.lower()] = Organisation.objects.create(name=name, kind=kind)
-    mentors = {(m.organisation_id, m.name.lower()): m for m in Mentor.objects.all()}
-
-    def org(name):
-        return orgs[name.lower()] if name else None
-
-    def mentor(employer, name):
-        if not name or employer is None:
-            return None
-        if (employer.pk, name.lower()) not in mentors:
-            mentors[(employer.pk, name.lower())] = Mentor.objects.create(organisation=employer, name=name)
-        return mentors[(employer.pk, name.lower())]
-
-    def participant_attrs(v: dict) -> dict:
-        attrs = {"first_name": v["voornaam"], "last_name": v["achternaam"]}
-        for column, attr, value in [
-            ("geboortedatum", "birth_date", v.get("geboortedatum")),
-            ("coach", "coach", lookups.coaches.get(v.get("coach", "").lower())),
-            ("verwijzer", "referrer", org(v.get("verwijzer"))),
-            ("aanmelddatum", "registration_date", v.get("aanmelddatum")),
-        ]:
-            if v.get(column):
-                attrs[attr] = value
-        return attrs
-
-    todo = [r for r in plan.rows if r.status != "ongewijzigd"]
-    created = Participant.objects.bulk_create(
-        [Participant(number=r.number, **participant_attrs(r.values)) for r in todo if r.status == "nieuw"]
-    )
-    participants = dict(lookups.participants) | {p.number: p for p in created}
-    state = lookups.state | {p.pk: {} for p in created}
-    to_create: dict[type, list] = {}
-    to_update: dict[type, list] = {}
-    changed_fields: dict[type, set] = {}
-
-    def put(obj, **attrs) -> None:
-        changed = list(attrs) if obj.pk is None else [k for k, v in attrs.items() if getattr(obj, k) != v]
-        for k, v in attrs.items():
-            setattr(obj, k, v)
-        model = type(obj)
-        if obj.pk is None:
-            to_create.setdefault(model, []).append(obj)
-        elif changed:
-            to_update.setdefault(model, []).append(obj)
-            changed_fields.setdefault(model, set()).update(changed)
-
-    credentials = []
-    for r in todo:
-        v, p = r.values, participants[r.number]
-        s = state[p.pk]
-        if r.status == "gewijzigd":
-            put(p, **participant_attrs(v))
-        if v.get("intakedatum"):
-            put(
-                s.get("intake") or Intake(participant=p, outcome=Intake.Outcome.ADMITTED),
-                date=v["intakedatum"],
-            )
-        if v.get("voortraject_start"):
-            t = s.get("voortraject") or Trajectory(participant=p, kind="voortraject")
-            end = v.get("voortraject_eind")
-            outcome = (t.outcome if t.outcome != "lopend" else "behaald") if end else "lopend"
-            put(t, start=v["voortraject_start"], end=end, outcome=outcome)
-        if v.get("traject"):
-            t = s.get("traject") or Trajectory(participant=p)
-            end = v.get("traject_eind") or v.get("behaald_datum")
-            if not end:
-                outcome = "lopend"
-            elif v.get("behaald_datum"):
-                outcome = "behaald"
-            else:
-                outcome = t.outcome if t.outcome != "lopend" else "gestopt"
-            put(t, kind=v["traject"].lower(), start=v.get("traject_start"), end=end, outcome=outcome)
-            if v.get("behaald_datum"):
-                credentials.append((p, t, v["behaald_datum"], s.get("credential")))
-        if v.get("leerbedrijf"):
-            employer = org(v["leerbedrijf"])
-            pl = s.get("placement") or Placement(participant=p)
-            put(
-                pl,
-                employer=employer,
-                mentor=mentor(employer, v.get("leermeester")) or pl.mentor,
-                start=v.get("plaatsing_start") or pl.start,
-                end=v.get("plaatsing_eind"),
-            )
-        if v.get("uitval_datum"):
-            reason = lookups.reasons.get(v.get("uitval_reden", "").lower())
-            d = s.get("dropout") or Dropout(participant=p)
-            put(
-                d,
-                date=v["uitval_datum"],
-                reason=reason or d.reason,
-                explanation=v.get("uitval_toelichting") or d.explanation,
-                route=lookups.routes[route_key(v["uitval_vervolg"])] if v.get("uitval_vervolg") else d.route,
-            )
-        if v.get("uitstroom_datum"):
-            o = s.get("outflow") or Outflow(participant=p)
-            put(
-                o,
-                date=v["uitstroom_datum"],
-                kind=OUTFLOW_LABELS[v["uitstroom_soort"].lower()],
-                employer=org(v.get("uitstroom_werkgever")) or o.employer,
-                job_title=v.get("uitstroom_functie") or o.job_title,
-            )
-
-    for model in (Participant, Intake, Trajectory, Placement, Dropout, Outflow):
-        if to_update.get(model):
-            model.objects.bulk_update(to_update[model], sorted(changed_fields[model]), batch_size=1000)
-        if to_create.get(model):
-            model.objects.bulk_create(to_create[model], batch_size=1000)
-    for p, t, awarded_on, existing in credentials:
-        c = existing or Credential(participant=p, trajectory=t)
-        put(c, kind=t.kind, awarded_on=awarded_on)
-    if to_update.get(Credential):
-        Credential.objects.bulk_update(to_update[Credential], ["kind", "awarded_on"], batch_size=1000)
-    if to_create.get(Credential):
-        Credential.objects.bulk_create(to_create[Credential], batch_size=1000)
-
-    Participant.objects.filter(pk__in=[participants[r.number].pk for r in todo]).refresh_state()
-    summary = plan.summary
-    log_actions(
-        by=by,
-        entries=[
-            {
-                "action": "participants.participant.imported",
-                "participant": participants[r.number],
-                "obj": participants[r.number],
-                "data": {"status": r.status, "columns": r.changes},
-            }
-            for r in todo
-        ]
-        + [
-            {
-                "action": "participants.register.imported",
-                "data": {
-                    **summary,
-                    "sha256": plan.file.sha256,
-                    "mapped": plan.mapped_codes(),
-                    "new_organisations": sorted(orgs[name.lower()].pk for name in plan.new_organisations),
-                },
-            }
-        ],
-    )
-    return summary
