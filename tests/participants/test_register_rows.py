@@ -414,7 +414,8 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(alice):  # noqa: F811
     assert new[0] == new[1]
     changed = [_queries(rows(n, start, voornaam="Ander")) for n, start in [(3, 0), (30, 100)]]
     assert changed[0] == changed[1]
-    assert sum(new[0]) <= 14 and sum(changed[0]) <= 18, (new, changed)
+    # PostgreSQL first takes the new rows' ids from their sequences: three queries more.
+    assert sum(new[0]) <= 17 and sum(changed[0]) <= 18, (new, changed)
 
 
 @pytest.mark.parametrize(
