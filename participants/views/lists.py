@@ -22,6 +22,7 @@ from plp.roles import (
 )
 
 from .. import quality, services
+from ..caseload_rows import caseload_rows
 from ..goals import ready_for_judgment
 from ..models import (
     PHASE_CSS,
@@ -125,6 +126,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         "participants/participant_list.html",
         {
             "page": page,
+            "rows": caseload_rows(page.object_list, with_coach=coordinator),
             "q": q,
             "phase": phase,
             "flag": flag,
