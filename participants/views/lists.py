@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
 from plp.access import coordinator_required
 from plp.audit import log_action, search_fingerprint
@@ -141,6 +142,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 
 @coordinator_required
+@require_safe
 def coach_options(request: HttpRequest) -> HttpResponse:
     """The coach filter's suggestions: `<option>`s of the first coaches (by username)
     whose name or username contains every word typed, for the field's datalist. In

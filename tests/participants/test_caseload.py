@@ -158,6 +158,7 @@ def test_coach_suggestions_match_every_word_and_stop_at_twenty(coordinator_clien
     assert html.count("<option") == 1 and 'value="coach07"' in html
     assert "gone" not in coordinator_client.get(url, {"coach": "weg"}).content.decode()
     assert "admin-sanne" not in coordinator_client.get(url, {"coach": "beheer"}).content.decode()
+    assert coordinator_client.post(url, {"coach": "sanne"}).status_code == 405  # it only reads
 
 
 def test_the_coach_field_offers_suggestions_to_coordinators_only(coordinator, coach):
