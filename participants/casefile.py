@@ -7,7 +7,6 @@ from collections.abc import Callable
 from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -84,8 +83,6 @@ def participant_file(participant: Participant, sensitive: bool = True) -> dict:
     url = _record_urls(p)
     trajectories = _TRAJECTORIES.objects(p.pk)
     placements = _PLACEMENTS.objects(p.pk)
-    for pl in placements:
-        pl.mentor_link_used = _moment(pl.mentor_link_used)
     entries = _ENTRIES.objects(p.pk)
     more_entries = len(entries) > TIMELINE_ENTRIES
     entries = entries[:TIMELINE_ENTRIES]
@@ -255,15 +252,6 @@ def _small_records(p: Participant) -> list[tuple]:
 
 def _day(value) -> datetime.date | None:
     return datetime.date.fromisoformat(value) if isinstance(value, str) else value
-
-
-def _moment(value) -> datetime.datetime | None:
-    """A date and time of an annotation: SQLite gives it naive (or as text), in UTC."""
-    if isinstance(value, str):
-        value = parse_datetime(value)
-    if value is not None and timezone.is_naive(value):
-        value = timezone.make_aware(value, datetime.UTC)
-    return value
 
 
 def _small_query(participant_id: int):

@@ -1,44 +1,102 @@
-"""Querysets of one participant's rows whose SQL is compiled once.
+"""Querysets of one participant's (or one user's) rows whose SQL is compiled once.
 
 Compiling a queryset costs Python time on every request, often more than the database
 needs to run it (the participant page's UNION of twelve tables: ~5 ms, against 0.3 ms to
-run it). A `Prepared` compiles its queryset once per database and time zone, with
-`ANY_PK` standing for the participant's id, and fills in the id on each call."""
+run it). A `Prepared` compiles its queryset once per database, time zone and key (a few
+values that change the query's shape or dates, such as the role or the day), with
+`ANY_PK` standing for the id, and fills in the id on each call. Values come back with
+the types the ORM gives (the database's converters are applied)."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Model, QuerySet
+from django.db.models import Expression, Model, QuerySet
 from django.utils import timezone
 
 # Stands for the participant's id in the compiled SQL: no other parameter has this value.
 ANY_PK = 987_654_321
+# Compiled variants kept per query; a key with the day makes one a day (then all go).
+MAX_COMPILED = 64
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    model: type[Model]
+    sql: str
+    params: tuple
+    columns: tuple[tuple[Expression, str | None], ...]  # each selected expression, its alias
 
 
 class Prepared:
-    """`build(pk)` is the queryset of participant `pk`'s rows; its SQL is compiled once."""
+    """`build(pk, *key)` is the queryset of `pk`'s rows; its SQL is compiled once per
+    database, time zone and `key`."""
 
-    def __init__(self, build: Callable[[int], QuerySet]):
+    def __init__(self, build: Callable[..., QuerySet]):
         self.build = build
-        self.compiled: dict[tuple[str, str], tuple[type[Model], str, tuple]] = {}
+        self.compiled: dict[tuple, _Compiled] = {}
 
-    def _query(self, pk: int) -> tuple[type[Model], str, list]:
-        key = (connection.vendor, timezone.get_current_timezone_name())
-        if key not in self.compiled:
-            qs = self.build(ANY_PK)
-            self.compiled[key] = (qs.model, *qs.query.sql_with_params())
-        model, sql, params = self.compiled[key]
-        return model, sql, [pk if x == ANY_PK else x for x in params]
+    def _query(self, pk: int, key: tuple) -> tuple[_Compiled, list]:
+        cache_key = (connection.vendor, timezone.get_current_timezone_name(), *key)
+        found = self.compiled.get(cache_key)
+        if found is None:
+            if len(self.compiled) >= MAX_COMPILED:
+                self.compiled.clear()
+            qs = self.build(ANY_PK, *key)
+            compiler = qs.query.get_compiler(connection=connection)
+            sql, params = compiler.as_sql()
+            columns = tuple((expression, alias) for expression, _sql, alias in compiler.select)
+            found = self.compiled[cache_key] = _Compiled(qs.model, sql, tuple(params), columns)
+        return found, [pk if x == ANY_PK else x for x in found.params]
 
-    def objects(self, pk: int) -> list:
-        """Model instances with the model's fields converted as the ORM does; annotations
-        come as the database driver gives them (SQLite: dates as text)."""
-        model, sql, params = self._query(pk)
-        return list(model.objects.raw(sql, params))
+    @staticmethod
+    def _converters(columns) -> list[tuple[int, list, Expression]]:
+        """The database's converters of each column that has any (PostgreSQL: few)."""
+        found = []
+        for i, (expression, _alias) in enumerate(columns):
+            funcs = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+            if funcs:
+                found.append((i, funcs, expression))
+        return found
 
-    def rows(self, pk: int) -> list[tuple]:
+    def objects(self, pk: int, *key) -> list:
+        """Model instances as the ORM gives them, annotations converted too."""
+        compiled, params = self._query(pk, key)
+        objects = list(compiled.model.objects.raw(compiled.sql, params))
+        annotations = [
+            (alias, funcs, expression)
+            for i, funcs, expression in self._converters(compiled.columns)
+            if (alias := compiled.columns[i][1])
+        ]
+        for obj in objects:
+            for alias, funcs, expression in annotations:
+                value = getattr(obj, alias)
+                for func in funcs:
+                    value = func(value, expression, connection)
+                setattr(obj, alias, value)
+        return objects
+
+    def rows(self, pk: int, *key) -> list[tuple]:
         """The rows as the database driver gives them (SQLite: dates as text)."""
-        _model, sql, params = self._query(pk)
+        compiled, params = self._query(pk, key)
+        return self._fetch(compiled.sql, params)
+
+    def values(self, pk: int, *key) -> list[dict]:
+        """The rows of a `.values(...)` queryset, as dicts with the ORM's types."""
+        compiled, params = self._query(pk, key)
+        names = [alias for _expression, alias in compiled.columns]
+        converters = self._converters(compiled.columns)
+        found = []
+        for row in self._fetch(compiled.sql, params):
+            row = list(row)
+            for i, funcs, expression in converters:
+                for func in funcs:
+                    row[i] = func(row[i], expression, connection)
+            found.append(dict(zip(names, row, strict=True)))
+        return found
+
+    @staticmethod
+    def _fetch(sql: str, params: list) -> list[tuple]:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
