@@ -3,7 +3,6 @@ reminders and support needs due, role changes. The participant page is casefile.
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -79,28 +78,6 @@ def may_complete_reminder(user, reminder: Reminder) -> bool:
     return user.pk in (reminder.assigned_to_id, reminder.created_by_id) or may_see_sensitive(
         user, reminder.participant
     )
-
-
-def reminders_due(user, until: datetime.date, limit: int = 100) -> list[Reminder]:
-    """The user's open reminders due on or before `until`, only of participants the user
-    may see now (the rule of `ParticipantQuerySet.for_user`, here inside the one query):
-    someone taken off a participant's team no longer sees its reminders."""
-    qs = Reminder.objects.filter(assigned_to=user, done_on__isnull=True, due_on__lte=until)
-    if not is_coordinator(user):
-        shared = Participant.team.through.objects.filter(participant=OuterRef("participant_id"), user=user)
-        qs = qs.filter(Q(participant__coach=user) | Exists(shared))
-    return list(qs.select_related("participant").order_by("due_on", "pk")[:limit])
-
-
-def support_needs_waiting(user, day: datetime.date, limit: int = 50) -> list:
-    """Support needs open for more than 30 days, for Vandaag: of the participants the
-    user coaches (all of them for coordinators: both may see the needs), oldest first."""
-    from .models import SupportNeed
-
-    qs = SupportNeed.objects.waiting(day)
-    if not is_coordinator(user):
-        qs = qs.filter(participant__coach=user)
-    return list(qs.select_related("participant", "partner").order_by("since", "pk")[:limit])
 
 
 def role_changes(account=None, limit: int = 50) -> list[dict]:

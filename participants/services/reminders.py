@@ -4,6 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext as _
 
 from ..models import (
@@ -12,6 +13,7 @@ from ..models import (
     Participant,
     Reminder,
 )
+from ..prepared import Prepared
 from .records import _save
 
 
@@ -55,24 +57,53 @@ def followup_record(*, by, followup: FollowUp) -> FollowUp:
     return _save(by=by, instance=followup, participant=followup.participant)
 
 
+def _outflows_to_follow(user_id: int, today: datetime.date):
+    """Outflows (last 18 months) of the user's participants, with which follow-ups are
+    answered (`answered_6`, `answered_12`)."""
+    answered = {
+        f"answered_{months}": Exists(FollowUp.objects.filter(outflow=OuterRef("pk"), months=months))
+        for months in FollowUp.MONTHS
+    }
+    return (
+        Outflow.objects.filter(
+            participant__coach_id=user_id, date__lte=today, date__gte=add_months(today, -18)
+        )
+        .exclude(kind=Outflow.Kind.OTHER)
+        .order_by("date", "pk")
+        .values(
+            "pk",
+            "date",
+            "participant_id",
+            first=F("participant__first_name"),
+            last=F("participant__last_name"),
+        )
+        .annotate(**answered)
+    )
+
+
+_OUTFLOWS_TO_FOLLOW = Prepared(_outflows_to_follow)
+
+
 def followups_due(user, today: datetime.date | None = None) -> list[dict]:
     """Outflows (last 18 months) of the coach's participants whose 6- or 12-month
-    question is unanswered."""
+    question is unanswered: the first unanswered one that is due, per outflow."""
     from django.utils import timezone
 
     today = today or timezone.localdate()
-    outflows = (
-        Outflow.objects.filter(participant__coach=user, date__lte=today, date__gte=add_months(today, -18))
-        .exclude(kind=Outflow.Kind.OTHER)
-        .select_related("participant", "employer")
-        .prefetch_related("followups")
-        .order_by("date")
-    )
     due = []
-    for outflow in outflows:
-        answered = {f.months for f in outflow.followups.all()}
+    for outflow in _OUTFLOWS_TO_FOLLOW.values(user.pk, today):
         for months in FollowUp.MONTHS:
-            if months not in answered and add_months(outflow.date, months) <= today:
-                due.append({"outflow": outflow, "months": months, "due_on": add_months(outflow.date, months)})
+            due_on = add_months(outflow["date"], months)
+            if not outflow[f"answered_{months}"] and due_on <= today:
+                name = f"{outflow['first']} {outflow['last']}"
+                due.append(
+                    {
+                        "outflow_id": outflow["pk"],
+                        "participant_id": outflow["participant_id"],
+                        "name": name,
+                        "months": months,
+                        "due_on": due_on,
+                    }
+                )
                 break
     return due

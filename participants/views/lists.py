@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
@@ -23,20 +22,18 @@ from plp.roles import (
 )
 
 from .. import quality, services
+from .. import today as vandaag
 from ..caseload_rows import caseload_rows
 from ..goals import ready_for_judgment
 from ..models import (
     PHASE_CSS,
     Participant,
-    Pause,
     Phase,
 )
 from ..paging import CappedPaginator, SearchPaginator
 from ..querysets import attention
 from ..selectors import (
     may_see_sensitive,
-    reminders_due,
-    support_needs_waiting,
     with_flags,
 )
 
@@ -161,31 +158,23 @@ def coach_options(request: HttpRequest) -> HttpResponse:
 
 
 def today(request: HttpRequest) -> HttpResponse:
-    """The coach's day: reminders due, and their participants who need attention."""
+    """The coach's day: reminders due, and their participants who need attention
+    (participants/today.py)."""
     day = timezone.localdate()
-    reminders = reminders_due(request.user, day + datetime.timedelta(days=7))
-    soon = day + datetime.timedelta(days=settings.PLP_PLACEMENT_ENDING_DAYS)
-    pause_ending = Pause.objects.filter(participant=OuterRef("pk"), end__gte=day, end__lte=soon)
-    flags = attention(day)
-    needing = with_flags(
-        list(
-            Participant.objects.filter(coach=request.user)
-            .open_files(day)
-            .with_overview(day)
-            .annotate(pause_ending=Exists(pause_ending))
-            .filter(flags["signals"] | flags["no_contact"] | flags["placement_ending"] | Q(pause_ending=True))
-            .order_by("last_contact", "last_name")[:100]
-        ),
-        day,
-    )
+    user, coordinator = request.user, is_coordinator(request.user)
+    needing = vandaag.needing_attention(user, day)
+    followups = services.followups_due(user, day)
+    support = vandaag.support_needs_waiting(user, day, coordinator)
+    reminders = vandaag.reminders_due(user, day + datetime.timedelta(days=7), coordinator)
     return render(
         request,
         "participants/today.html",
         {
             "today": day,
-            "reminders": reminders,
             "attention": needing,
-            "followups": services.followups_due(request.user, day),
-            "support_waiting": support_needs_waiting(request.user, day),
+            "reminders_html": vandaag.reminders_html(request, reminders, day),
+            "followups_html": followups and vandaag.followups_html(followups),
+            "support_html": support and vandaag.support_html(request, support),
+            "attention_html": vandaag.attention_html(request, needing),
         },
     )
