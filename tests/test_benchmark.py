@@ -66,6 +66,7 @@ def test_benchmark_runs_and_reports_every_page(tmp_path):
     } <= pages
     assert [r["page"] for r in data["results"] if not (r["median_ms"] > 0 and r["queries"] > 0)] == []
     assert data["generation_s"] > 0 and data["cores"] >= 1 and len(data["load_average"]) == 3
+    assert data["cpu_gauge_ms"] > 0 and "CPU gauge: 1,000,000 Python additions in" in out.getvalue()
     assert any(
         name.startswith("COPY ") or name.startswith("make rows") for name in data["generation_phases_s"]
     )

@@ -33,6 +33,7 @@ from participants.lifecycle import Phase
 from participants.models import Participant
 from participants.reference import ensure_reference_data
 from plp.bench import peer
+from plp.bench.gauge import cpu_gauge, describe
 from plp.bench.generate import BATCH, PREFIX, generate
 from reporting.figures import Period, compute_figures
 from reporting.pdf import render_pdf
@@ -94,6 +95,7 @@ class Command(BaseCommand):
         if phases:
             self.print_phases(phases)
         load = os.getloadavg()
+        gauge = cpu_gauge()
         with override_settings(
             PLP_REQUIRE_2FA=False, ALLOWED_HOSTS=["*"], SECURE_SSL_REDIRECT=False, AXES_ENABLED=False
         ):
@@ -104,6 +106,7 @@ class Command(BaseCommand):
             f"{os.cpu_count()} cores; load average (1, 5, 15 min, the higher of before and after): "
             + ", ".join(f"{x:.2f}" for x in load)
         )
+        self.stdout.write(describe(gauge))
         if compare:
             self.print_growth(participants, results, compare)
         if json_file:
@@ -121,6 +124,7 @@ class Command(BaseCommand):
                         "date": timezone.now().isoformat(timespec="minutes"),
                         "cores": os.cpu_count(),
                         "load_average": load,
+                        "cpu_gauge_ms": round(gauge, 1),
                         **generation,
                         "results": results,
                     },
@@ -379,6 +383,8 @@ class Command(BaseCommand):
             with open(name) as f:
                 data = json.load(f)
             earlier.append((data["participants"], {r["page"]: r["median_ms"] for r in data["results"]}))
+            if "cpu_gauge_ms" in data:
+                self.stdout.write(f"{name}: {describe(data['cpu_gauge_ms'])}")
         earlier.sort(key=lambda e: e[0])
         sizes = [size for size, _ in earlier] + [n]
         header = f"{'growth of the median':<38}" + "".join(f"{f'{s:,}':>11}" for s in sizes)
