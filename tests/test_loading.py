@@ -127,3 +127,13 @@ def test_queries_of_a_small_page_with_second_factor(verified_client, django_asse
     client.get(url)
     with django_assert_num_queries(3):  # and the session's device
         assert client.get(url).status_code == 200
+
+
+def test_request_user_is_the_user_itself(verified_client, client):
+    """After SessionLimitsMiddleware request.user is no lazy wrapper, and still carries
+    django-otp's verification."""
+    verified, device = verified_client
+    user = verified.get(reverse("password_change_done")).wsgi_request.user
+    assert type(user) is User and user.is_verified() and user.otp_device == device
+    anonymous = client.get(reverse("login")).wsgi_request.user
+    assert not anonymous.is_authenticated and not anonymous.is_verified()
