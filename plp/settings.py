@@ -89,7 +89,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's, and Django's ModelBackend and database sessions below: the same, each
+    # reading its row with SQL compiled once (plp/loading.py).
+    "plp.loading.OTPMiddleware",
     "plp.security.SessionLimitsMiddleware",
     "plp.security.TwoFactorRequiredMiddleware",
     "plp.security.NoStoreMiddleware",
@@ -99,7 +101,7 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "plp.loading.ModelBackend",
 ]
 
 ROOT_URLCONF = "plp.urls"
@@ -191,6 +193,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Sessions end after 30 minutes idle (the cookie age, renewed at most once a minute by
 # plp.security.SessionLimitsMiddleware) and after 12 hours in total.
+SESSION_ENGINE = "plp.loading"
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 PLP_SESSION_MAX_AGE = 12 * 60 * 60
