@@ -81,12 +81,12 @@ def participant_file(participant: Participant, sensitive: bool = True) -> dict:
     are left out."""
     p = participant
     url = _record_urls(p)
-    trajectories = _TRAJECTORIES.objects(p.pk)
-    placements = _PLACEMENTS.objects(p.pk)
-    entries = _ENTRIES.objects(p.pk)
+    trajectories = _TRAJECTORIES.related(p.pk)
+    placements = _PLACEMENTS.related(p.pk)
+    entries = _ENTRIES.related(p.pk)
     more_entries = len(entries) > TIMELINE_ENTRIES
     entries = entries[:TIMELINE_ENTRIES]
-    all_signals = _SIGNALS.objects(p.pk)
+    all_signals = _SIGNALS.related(p.pk)
     signals = [sg for sg in all_signals if sg.closed_on is None]
     by_entry: dict[int, list[Signal]] = {}
     for sg in all_signals:

@@ -112,3 +112,39 @@ def test_the_matrix_is_the_same_as_with_the_orm_query(coach, monkeypatch):
             (r.goal.pk, r.goal.work_process.code, r.path) for r in b.rows
         ]
         _same(a.trajectory, b.trajectory, ())
+
+
+def test_the_file_records_are_those_of_the_orm_queries(participant):
+    """participants/casefile.py's records through related(): fields and annotations (a
+    subquery's datetime too) equal the ORM's objects, for two participants."""
+    from django.utils import timezone
+
+    from participants import casefile
+    from participants.models import MentorLink
+    from tests.factories import MentorFactory, PlacementFactory, ProgressEntryFactory, SignalFactory
+
+    other = ParticipantFactory(coach=participant.coach)
+    for p in (participant, other):
+        TrajectoryFactory(participant=p, start=D(2024, 1, 1))
+        placement = PlacementFactory(participant=p, start=D(2024, 1, 1))
+        placement.mentor = MentorFactory(organisation=placement.employer)
+        placement.save()
+        used = timezone.make_aware(datetime.datetime(2024, 6, 3, 14, 30))
+        MentorLink.objects.create(
+            placement=placement,
+            mentor=placement.mentor,
+            token_hash=f"{p.pk}" * 64,
+            created_at=used,
+            expires_at=used + datetime.timedelta(days=90),
+            last_used_at=used,
+        )
+        for i in range(3):
+            entry = ProgressEntryFactory(participant=p, date=D(2024, 2, 1 + i))
+            SignalFactory(participant=p, entry=entry, closed_on=D(2024, 3, 1) if i else None)
+    for name in ("_TRAJECTORIES", "_PLACEMENTS", "_ENTRIES", "_SIGNALS"):
+        query = getattr(casefile, name)
+        for p in (participant, other):
+            found, expected = query.related(p.pk), list(query.build(p.pk))
+            assert found and [_fields(a) for a in found] == [_fields(b) for b in expected], name
+    (placement,) = casefile._PLACEMENTS.related(participant.pk)
+    assert placement.mentor_link_used == timezone.make_aware(datetime.datetime(2024, 6, 3, 14, 30))
