@@ -42,6 +42,7 @@ from ..forms import (
     TrajectoryForm,
 )
 from ..goals import learning_context
+from ..learning_html import learning_section_html
 from ..models import (
     PHASE_CSS,
     Attachment,
@@ -97,6 +98,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sensitive = may_see_sensitive(request.user, participant)
     log_action(by=request.user, action="participants.participant.viewed", participant=participant)
     record = participant_file(participant, sensitive=sensitive)
+    learning = learning_context(request.user, participant, sensitive, record["trajectories"])
     return render(
         request,
         "participants/participant_detail.html",
@@ -109,9 +111,15 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "access_log": _access_log(participant.pk) if is_coordinator(request.user) else None,
             **record,
             "timeline_html": timeline_html(record["timeline"]),
-            **learning_context(request.user, participant, sensitive, record["trajectories"]),
+            **learning,
+            "learning_html": learning_section_html(participant, **_section(learning)),
         },
     )
+
+
+def _section(learning: dict) -> dict:
+    """The parts of `learning_context` the learning section shows."""
+    return {k: learning[k] for k in ("learning", "goal_trajectories", "may_write_learning")}
 
 
 def _access_log(participant_id: int) -> list[dict]:
