@@ -23,6 +23,7 @@ from plp.roles import (
 
 from .. import privacy, services
 from ..casefile import participant_file
+from ..file_head import head_html
 from ..forms import (
     AttachmentForm,
     CredentialForm,
@@ -99,13 +100,24 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     log_action(by=request.user, action="participants.participant.viewed", participant=participant)
     record = participant_file(participant, sensitive=sensitive)
     learning = learning_context(request.user, participant, sensitive, record["trajectories"])
+    phase_label, phase_css = Phase(participant.phase).label, PHASE_CSS[participant.phase]
+    head = head_html(
+        participant,
+        phase_css=phase_css,
+        phase_label=phase_label,
+        sensitive=sensitive,
+        coordinator=is_coordinator(request.user),
+        learning=learning["learning"],
+        certificate_name=learning["certificate_name"],
+    )
     return render(
         request,
         "participants/participant_detail.html",
         {
             "participant": participant,
-            "phase_label": Phase(participant.phase).label,
-            "phase_css": PHASE_CSS[participant.phase],
+            "phase_label": phase_label,
+            "phase_css": phase_css,
+            "head_html": head,
             "sensitive": sensitive,
             "today": timezone.localdate(),
             "access_log": _access_log(participant.pk) if is_coordinator(request.user) else None,
