@@ -1,46 +1,13 @@
 """The head of the participant page (breadcrumb, name, phase, coach, the buttons and the
 row of actions), written in Python: the template engine spent ~1.5 ms a page on its
 fifteen links and twenty translations. The output is, character for character, what
-the template rendered (kept in tests/participants/test_file_head.py as the reference).
+the template rendered (kept in tests/participants/test_file_head.py as the reference)."""
 
-The addresses are reversed once per URL name, language, script prefix and URL conf,
-with stand-in ids, and filled in per page (`address()`)."""
-
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from .addresses import address
 from .html_parts import esc
-from .prepared import ANY_PK
-
-_SPLIT: dict[tuple, list[str] | None] = {}
-_MAX_SPLIT = 512
-
-
-def address(name: str, *ids: int) -> str:
-    """`reverse(name, args=ids)` for integer ids, the pattern reversed once."""
-    key = (name, len(ids), get_language(), get_script_prefix(), get_urlconf())
-    parts = _SPLIT.get(key, False)
-    if parts is False:
-        stand_ins = [str(ANY_PK + i) for i in range(len(ids))]
-        text = reverse(name, args=[int(s) for s in stand_ins])
-        parts = []
-        for stand_in in stand_ins:
-            head, found, text = text.partition(stand_in)
-            if not found or stand_in in text:
-                parts = None  # not once each: reverse every time
-                break
-            parts.append(head)
-        if parts is not None:
-            parts.append(text)
-        if len(_SPLIT) >= _MAX_SPLIT:
-            _SPLIT.clear()
-        _SPLIT[key] = parts
-    if parts is None:
-        return reverse(name, args=list(ids))
-    return "".join(part + str(int(i)) for part, i in zip(parts, ids, strict=False)) + parts[-1]
-
 
 CLOSED = ("dropped_out", "outflowed")
 

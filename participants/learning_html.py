@@ -5,11 +5,11 @@ a page on it. The output is, character for character, what the templates
 as the reference) and `participants/_goal_matrix.html` (still used by the learning page)
 render; that test holds the two together."""
 
-from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from .addresses import address
 from .goals import TrajectoryGoals
 from .html_parts import date_formatter, esc
 
@@ -35,13 +35,13 @@ def learning_section_html(
                 '\n  <div class="card mb-2"><div class="card-body p-2">\n'
                 '    <div class="d-flex flex-wrap justify-content-between align-items-center gap-2 mb-1">\n'
                 '      <h3 class="h6 mb-0">'
-                f'<a href="{esc(reverse("participants:learning", args=[pk, t.pk]))}">'
+                f'<a href="{esc(address("participants:learning", pk, t.pk))}">'
                 f"{esc(t.get_kind_display())}</a> "
                 f'<span class="small text-body-secondary">{since} {start}</span></h3>\n      '
             )
             if may_write_learning:
-                address = esc(reverse("participants:observation-create", args=[pk, t.pk]))
-                out.append(f'<a class="btn btn-sm btn-primary" href="{address}">{observation}</a>')
+                create = esc(address("participants:observation-create", pk, t.pk))
+                out.append(f'<a class="btn btn-sm btn-primary" href="{create}">{observation}</a>')
             out.append("\n    </div>\n    ")
             out.append(_matrix(table, head, day))
             out.append("\n  </div></div>\n  ")
@@ -50,7 +50,7 @@ def learning_section_html(
     if goal_trajectories:
         choose = _("Choose learning goals for the %(kind)s")
         links = " · ".join(
-            f'<a href="{esc(reverse("participants:goals-pick", args=[pk, t.pk]))}">'
+            f'<a href="{esc(address("participants:goals-pick", pk, t.pk))}">'
             f"{choose % {'kind': esc(t.get_kind_display())}}</a>"
             for t in goal_trajectories
         )

@@ -10,7 +10,8 @@ from django.urls import reverse, set_script_prefix
 from django.utils import timezone
 from django.utils.translation import override
 
-from participants.file_head import address, head_html
+from participants.addresses import address
+from participants.file_head import head_html
 from participants.models import PHASE_CSS, Phase
 from tests.factories import OrganisationFactory, ParticipantFactory, UserFactory
 
@@ -120,3 +121,19 @@ def test_address_is_reverse_for_any_ids_prefix_and_repeats():
     assert address("participants:caseload").startswith("/") and "/plp/" not in address(
         "participants:caseload"
     )
+
+
+def test_the_timeline_links_are_those_reverse_gives(participant):
+    from participants.casefile import participant_file
+    from tests.factories import PlacementFactory, ProgressEntryFactory
+
+    entries = [ProgressEntryFactory(participant=participant) for _ in range(3)]
+    placement = PlacementFactory(participant=participant)
+    events = participant_file(participant)["timeline"]
+    links = {(ev.kind, getattr(ev.obj, "pk", None)): ev.edit_url for ev in events}
+    for e in entries:
+        assert links["entry", e.pk] == reverse("participants:entry-edit", args=[participant.pk, e.pk])
+    assert links["placement", placement.pk] == reverse(
+        "participants:placement-edit", args=[participant.pk, placement.pk]
+    )
+    assert links["registration", None] == reverse("participants:participant-edit", args=[participant.pk])
