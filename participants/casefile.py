@@ -5,15 +5,15 @@ import datetime
 from collections.abc import Callable
 
 from django.db.models import F, OuterRef, Q, Subquery
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .addresses import address
 from .lifecycle import Phase
 from .models import Participant, Placement, ProgressEntry, Reminder, Signal, Trajectory
-from .prepared import ANY_PK, Prepared
+from .prepared import Prepared
 from .timeline import Event
 
 TIMELINE_ENTRIES = 50
@@ -26,16 +26,11 @@ CLOSED_PHASES = (Phase.DROPPED_OUT, Phase.OUTFLOWED)
 
 
 def _record_urls(participant: Participant) -> Callable[[str, int], str]:
-    """`url(name, pk)`: the address of one of the participant's records, each URL name
-    reversed once (a timeline has up to 50 contacts)."""
-    parts: dict[str, list[str]] = {}
+    """`url(name, pk)`: the address of one of the participant's records (a timeline has
+    up to 50 contacts; participants/addresses.py reverses each URL name once)."""
 
     def url(name: str, pk: int) -> str:
-        if name not in parts:
-            address = reverse(f"participants:{name}", args=[participant.pk, ANY_PK])
-            parts[name] = address.rsplit(str(ANY_PK), 1)
-        head, tail = parts[name]
-        return f"{head}{pk}{tail}"
+        return address(f"participants:{name}", participant.pk, pk)
 
     return url
 
@@ -81,12 +76,12 @@ def participant_file(participant: Participant, sensitive: bool = True) -> dict:
     are left out."""
     p = participant
     url = _record_urls(p)
-    trajectories = _TRAJECTORIES.objects(p.pk)
-    placements = _PLACEMENTS.objects(p.pk)
-    entries = _ENTRIES.objects(p.pk)
+    trajectories = _TRAJECTORIES.related(p.pk)
+    placements = _PLACEMENTS.related(p.pk)
+    entries = _ENTRIES.related(p.pk)
     more_entries = len(entries) > TIMELINE_ENTRIES
     entries = entries[:TIMELINE_ENTRIES]
-    all_signals = _SIGNALS.objects(p.pk)
+    all_signals = _SIGNALS.related(p.pk)
     signals = [sg for sg in all_signals if sg.closed_on is None]
     by_entry: dict[int, list[Signal]] = {}
     for sg in all_signals:
@@ -118,7 +113,7 @@ def participant_file(participant: Participant, sensitive: bool = True) -> dict:
                 "registration",
                 _("Registration"),
                 detail,
-                edit_url=reverse("participants:participant-edit", args=[p.pk]),
+                edit_url=address("participants:participant-edit", p.pk),
             )
         )
     if intake:
@@ -129,7 +124,7 @@ def participant_file(participant: Participant, sensitive: bool = True) -> dict:
                 _("Intake"),
                 _("Outcome: %(outcome)s") % {"outcome": intake.get_outcome_display()},
                 intake,
-                reverse("participants:intake-edit", args=[p.pk]),
+                address("participants:intake-edit", p.pk),
                 "info",
             )
         )
@@ -379,10 +374,10 @@ def _small_events(url, kind, pk, start, end, text, label, extra) -> list[Event]:
         title = _("%(kind)s awarded") % {"kind": CredentialKind(extra).label}
         return [Event(start, kind, title, detail, None, url("credential-edit", pk), "success")]
     if kind == "pause":
-        address = url("pause-edit", pk)
-        events = [Event(start, kind, _("Pause"), text, None, address, "warning")]
+        edit = url("pause-edit", pk)
+        events = [Event(start, kind, _("Pause"), text, None, edit, "warning")]
         if end:
-            events.append(Event(end, "pause-end", _("Pause ended"), "", None, address, "warning"))
+            events.append(Event(end, "pause-end", _("Pause ended"), "", None, edit, "warning"))
         return events
     if kind == "dropout":
         from .models import DropoutRoute
@@ -412,15 +407,15 @@ def _small_events(url, kind, pk, start, end, text, label, extra) -> list[Event]:
     if kind == "supportneed":
         from .models import SupportNeed
 
-        address = url("supportneed-edit", pk)
+        edit = url("supportneed-edit", pk)
         what = SupportNeed.Kind(extra).label
         detail = " – ".join(x for x in (label, text) if x)
         events = [
-            Event(start, kind, _("Support need: %(kind)s") % {"kind": what}, detail, None, address, "info")
+            Event(start, kind, _("Support need: %(kind)s") % {"kind": what}, detail, None, edit, "info")
         ]
         if end:
             title = _("Support need closed: %(kind)s") % {"kind": what}
-            events.append(Event(end, "supportneed-end", title, "", None, address, "info"))
+            events.append(Event(end, "supportneed-end", title, "", None, edit, "info"))
         return events
     if kind == "followup":
         if label == "yes":

@@ -68,15 +68,20 @@ _STEPS = Prepared(
     )
 )
 
+# The participant's goals with their work process, file and trajectory; SQL compiled once.
+_GOALS = Prepared(
+    lambda pk: (
+        LearningGoal.objects.filter(trajectory__participant_id=pk)
+        .select_related("work_process__qualification", "trajectory")
+        .order_by("trajectory_id", "work_process__qualification__crebo", "work_process__code")
+    )
+)
+
 
 def matrix(participant) -> list[TrajectoryGoals]:
     """The participant's learning goals per trajectory, each with its path of steps, in
     two queries whatever the number of goals and observations."""
-    goals = list(
-        LearningGoal.objects.filter(trajectory__participant=participant)
-        .select_related("work_process__qualification", "trajectory")
-        .order_by("trajectory_id", "work_process__qualification__crebo", "work_process__code")
-    )
+    goals = _GOALS.related(participant.pk)
     rows = {g.pk: GoalRow(g) for g in goals}
     if not goals:
         return []

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Expression, Model, QuerySet
+from django.db.models.query import get_related_populators
 from django.utils import timezone
 
 # Stands for the participant's id in the compiled SQL: no other parameter has this value.
@@ -26,6 +27,8 @@ class _Compiled:
     sql: str
     params: tuple
     columns: tuple[tuple[Expression, str | None], ...]  # each selected expression, its alias
+    klass_info: dict | None = None  # the compiler's map of models to columns (select_related)
+    annotation_col_map: dict | None = None
 
 
 class Prepared:
@@ -35,6 +38,8 @@ class Prepared:
     def __init__(self, build: Callable[..., QuerySet]):
         self.build = build
         self.compiled: dict[tuple, _Compiled] = {}
+        # For `related()`: per compiled query, what builds its objects (worked out once).
+        self.builders: dict[int, tuple] = {}
 
     def _query(self, pk: int, key: tuple) -> tuple[_Compiled, list]:
         cache_key = (connection.vendor, timezone.get_current_timezone_name(), *key)
@@ -42,11 +47,14 @@ class Prepared:
         if found is None:
             if len(self.compiled) >= MAX_COMPILED:
                 self.compiled.clear()
+                self.builders.clear()
             qs = self.build(ANY_PK, *key)
             compiler = qs.query.get_compiler(connection=connection)
             sql, params = compiler.as_sql()
             columns = tuple((expression, alias) for expression, _sql, alias in compiler.select)
-            found = self.compiled[cache_key] = _Compiled(qs.model, sql, tuple(params), columns)
+            found = self.compiled[cache_key] = _Compiled(
+                qs.model, sql, tuple(params), columns, compiler.klass_info, compiler.annotation_col_map
+            )
         return found, [pk if x == ANY_PK else x for x in found.params]
 
     @staticmethod
@@ -75,6 +83,48 @@ class Prepared:
                     value = func(value, expression, connection)
                 setattr(obj, alias, value)
         return objects
+
+    def related(self, pk: int, *key) -> list:
+        """Model instances with the objects of `select_related()` attached and annotations
+        set, built as the ORM's ModelIterable builds them (`objects()` leaves the related
+        objects out: a raw query knows nothing of the joins)."""
+        compiled, params = self._query(pk, key)
+        model, start, end, init_list, populators, converters = self._builder(compiled)
+        db, annotations = connection.alias, (compiled.annotation_col_map or {}).items()
+        found = []
+        for row in self._fetch(compiled.sql, params):
+            if converters:
+                row = list(row)
+                for i, funcs, expression in converters:
+                    for func in funcs:
+                        row[i] = func(row[i], expression, connection)
+            obj = model.from_db(db, init_list, row[start:end])
+            for populator in populators:
+                populator.populate(row, obj)
+            for name, i in annotations:
+                setattr(obj, name, row[i])
+            found.append(obj)
+        return found
+
+    def _builder(self, compiled: _Compiled) -> tuple:
+        """What `related()` needs to build objects from a row of `compiled`, kept per
+        compiled query and connection (the converters may belong to the connection)."""
+        ops = connection.ops
+        found = self.builders.get(id(compiled))
+        if found is None or found[0] is not ops or found[1] is not compiled:
+            klass_info, select = compiled.klass_info, compiled.columns  # [0]: the expression
+            start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+            found = self.builders[id(compiled)] = (
+                ops,
+                compiled,
+                klass_info["model"],
+                start,
+                end,
+                [column[0].target.attname for column in select[start:end]],
+                get_related_populators(klass_info, select, connection.alias),
+                self._converters(select),
+            )
+        return found[2:]
 
     def rows(self, pk: int, *key) -> list[tuple]:
         """The rows as the database driver gives them (SQLite: dates as text)."""

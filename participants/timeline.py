@@ -7,11 +7,11 @@ and conditions each); format_html spends a fifth of that."""
 import datetime
 from dataclasses import dataclass
 
-from django.template.defaultfilters import linebreaksbr
-from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+
+from .html_parts import date_formatter, esc, linebreaks_br
 
 
 @dataclass(frozen=True)
@@ -27,43 +27,34 @@ class Event:
 
 
 def timeline_html(events: list[Event]) -> SafeString:
-    """The `<li>` items of the timeline, newest first as given; text is escaped."""
+    """The `<li>` items of the timeline, newest first as given; text is escaped.
+
+    Each item is one f-string with every value escaped as format_html would
+    (participants/html_parts.py; tests/participants/test_timeline_html.py holds it to
+    the format_html version's output, character for character)."""
     if not events:
         return format_html('<li class="text-body-secondary">{}</li>', _("Nothing recorded yet."))
-    no_date, edit, download = _("no date"), _("edit"), _("download")
-    signal, closed = _("Signal"), _("closed")
+    no_date, edit, download = esc(_("no date")), esc(_("edit")), esc(_("download"))
+    signal, closed = esc(_("Signal")), _("closed")
+    day = date_formatter("SHORT_DATE_FORMAT")
+
     items = []
     for ev in events:
         link = ""
         if ev.edit_url:
             label = download if ev.kind == "document" else edit
-            link = format_html(' <a class="small fw-normal ms-1" href="{}">{}</a>', ev.edit_url, label)
-        detail = format_html('<div class="text-break">{}</div>', linebreaksbr(ev.detail)) if ev.detail else ""
-        badges = format_html_join(
-            "",
-            '<span class="badge {}">{}: {}{}</span> ',
-            (
-                (
-                    "text-bg-danger" if s.is_open else "text-bg-light border",
-                    signal,
-                    s.get_kind_display(),
-                    "" if s.is_open else f" ({closed} {date_format(s.closed_on, 'SHORT_DATE_FORMAT')})",
-                )
-                for s in ev.signals
-            ),
+            link = f' <a class="small fw-normal ms-1" href="{esc(ev.edit_url)}">{label}</a>'
+        detail = f'<div class="text-break">{linebreaks_br(ev.detail)}</div>' if ev.detail else ""
+        badges = "".join(
+            f'<span class="badge {"text-bg-danger" if s.is_open else "text-bg-light border"}">'
+            f"{signal}: {esc(s.get_kind_display())}"
+            f"{'' if s.is_open else esc(f' ({closed} {day(s.closed_on)})')}</span> "
+            for s in ev.signals
         )
         items.append(
-            format_html(
-                '<li class="timeline-item border-start border-3 border-{} ps-3 pb-3" data-kind="{}">'
-                '<div class="small text-body-secondary">{}</div>'
-                '<div class="fw-semibold">{}{}</div>{}{}</li>',
-                ev.css,
-                ev.kind,
-                date_format(ev.date, "SHORT_DATE_FORMAT") if ev.date else no_date,
-                ev.title,
-                link,
-                detail,
-                badges,
-            )
+            f'<li class="timeline-item border-start border-3 border-{esc(ev.css)} ps-3 pb-3" '
+            f'data-kind="{esc(ev.kind)}">'
+            f'<div class="small text-body-secondary">{esc(day(ev.date)) if ev.date else no_date}</div>'
+            f'<div class="fw-semibold">{esc(ev.title)}{link}</div>{detail}{badges}</li>'
         )
     return SafeString("\n".join(items))

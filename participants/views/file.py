@@ -23,6 +23,7 @@ from plp.roles import (
 
 from .. import privacy, services
 from ..casefile import participant_file
+from ..file_head import head_html
 from ..forms import (
     AttachmentForm,
     CredentialForm,
@@ -42,6 +43,7 @@ from ..forms import (
     TrajectoryForm,
 )
 from ..goals import learning_context
+from ..learning_html import learning_section_html
 from ..models import (
     PHASE_CSS,
     Attachment,
@@ -97,21 +99,39 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sensitive = may_see_sensitive(request.user, participant)
     log_action(by=request.user, action="participants.participant.viewed", participant=participant)
     record = participant_file(participant, sensitive=sensitive)
+    learning = learning_context(request.user, participant, sensitive, record["trajectories"])
+    phase_label, phase_css = Phase(participant.phase).label, PHASE_CSS[participant.phase]
+    head = head_html(
+        participant,
+        phase_css=phase_css,
+        phase_label=phase_label,
+        sensitive=sensitive,
+        coordinator=is_coordinator(request.user),
+        learning=learning["learning"],
+        certificate_name=learning["certificate_name"],
+    )
     return render(
         request,
         "participants/participant_detail.html",
         {
             "participant": participant,
-            "phase_label": Phase(participant.phase).label,
-            "phase_css": PHASE_CSS[participant.phase],
+            "phase_label": phase_label,
+            "phase_css": phase_css,
+            "head_html": head,
             "sensitive": sensitive,
             "today": timezone.localdate(),
             "access_log": _access_log(participant.pk) if is_coordinator(request.user) else None,
             **record,
             "timeline_html": timeline_html(record["timeline"]),
-            **learning_context(request.user, participant, sensitive, record["trajectories"]),
+            **learning,
+            "learning_html": learning_section_html(participant, **_section(learning)),
         },
     )
+
+
+def _section(learning: dict) -> dict:
+    """The parts of `learning_context` the learning section shows."""
+    return {k: learning[k] for k in ("learning", "goal_trajectories", "may_write_learning")}
 
 
 def _access_log(participant_id: int) -> list[dict]:

@@ -87,7 +87,7 @@ def test_participant_page_queries_do_not_grow(coach_client, participant):
     add_entries(5)
     small = count(coach_client, url)
     add_entries(195)
-    assert count(coach_client, url) == small <= 11  # 11: the learning goals of the trajectory
+    assert count(coach_client, url) == small <= 10  # 10: the learning goals of the trajectory
 
 
 def test_participant_page_learning_matrix_queries_do_not_grow(coach_client, participant, coach):
@@ -117,7 +117,7 @@ def test_participant_page_learning_matrix_queries_do_not_grow(coach_client, part
             observer="coach",
             steps={goals[i % 30].pk: 1 + i % 4, goals[(i + 7) % 30].pk: 1 + (i + 1) % 4},
         )
-    assert count(coach_client, url) == small == 12
+    assert count(coach_client, url) == small == 11
     learning_url = reverse("participants:learning", args=[participant.pk, t.pk])
     small_page = count(coach_client, learning_url)
     learning.observation_record(
