@@ -23,6 +23,7 @@ from plp.roles import (
 )
 
 from .. import quality, services
+from ..caseload_page import caseload_content
 from ..caseload_query import Caseload, matching, overview_rows
 from ..caseload_rows import caseload_rows
 from ..models import (
@@ -131,23 +132,22 @@ def caseload(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     if coach:
         query["coach"] = coach["pk"]  # the export filters by id
-    return render(
-        request,
-        "participants/participant_list.html",
-        {
-            "page": page,
-            "rows": caseload_rows(page.object_list, with_coach=coordinator),
-            "q": q,
-            "phase": phase,
-            "flag": flag,
-            "check": check,
-            "coach_id": coach_id,
-            "phases": Phase.choices,
-            "flags": {k: v for k, v in FLAGS.items() if k != "signals" or sees_signals(request.user)},
-            "coach_chosen": coach,
-            "querystring": query.urlencode(),
-        },
-    )
+    context = {
+        "page": page,
+        "rows": caseload_rows(page.object_list, with_coach=coordinator),
+        "q": q,
+        "phase": phase,
+        "flag": flag,
+        "check": check,
+        "coach_id": coach_id,
+        "phases": Phase.choices,
+        "flags": {k: v for k, v in FLAGS.items() if k != "signals" or sees_signals(request.user)},
+        "coach_chosen": coach,
+        "querystring": query.urlencode(),
+    }
+    # The content block is written in Python, like the rows (participants/caseload_page.py).
+    context["content"] = caseload_content(request, context)
+    return render(request, "participants/participant_list.html", context)
 
 
 @coordinator_required
