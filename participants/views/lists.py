@@ -98,8 +98,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
         log_action(by=request.user, action="participants.participant.searched", data=search_fingerprint(q))
     trigrams = any(len(word) >= 3 for word in q.split())  # a trigram index can serve the search
     coach = None
-    if flag == "quality" or (coordinator and coach_id):
-        # Filters the compiled queries leave to the ORM (coordinators' and rarer).
+    if flag == "quality" or (coordinator and coach_id) or not request.user.is_active:
+        # Filters the compiled queries leave to the ORM (coordinators' and rarer), and
+        # for_user's rule for anyone not logged in or no longer active (nothing).
         qs = matching(
             Participant.objects.for_user(request.user),
             day=day,

@@ -311,3 +311,11 @@ def test_the_overview_rows_are_the_orms(world):
             o.coach and (o.coach.pk, o.coach.get_full_name(), o.coach.username)
         )
     assert caseload_query.overview_rows([], day, 25) == []
+
+
+def test_a_user_no_longer_active_sees_no_files(world):
+    """for_user's rule (nothing for an inactive account), kept by the compiled path too."""
+    user = world["coach"]
+    user.is_active = False
+    new = page_of(lists.caseload, user, {})
+    assert new == page_of(old_caseload, user, {}) and "Geen deelnemers" in new
