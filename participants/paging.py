@@ -66,16 +66,52 @@ class SearchPaginator(CappedPaginator):
         top = min(bottom + self.per_page, self.count)
         if top <= bottom:
             return self._get_page([], number, self)
-        qs, last = self.object_list, self.sample[top - 1]
-        quote = connections[qs.db].ops.quote_name
-        columns = ", ".join(f"{quote(qs.model._meta.db_table)}.{quote(c)}" for c in NAME_ORDER)
-        # Quoted column names; the values are parameters.
-        up_to_last = RawSQL(f"({columns}) <= (%s, %s, %s)", last, output_field=BooleanField())  # noqa: S611
-        # NULLS FIRST (the columns hold no NULLs: the same order) keeps the planner from
-        # walking the name index from its start, which is what costs.
-        ids = (
-            qs.filter(up_to_last, last_name__lte=last[0])
-            .order_by(*(F(c).asc(nulls_first=True) for c in NAME_ORDER))
-            .values_list("pk", flat=True)[bottom:top]
-        )
-        return self._get_page(list(ids), number, self)
+        return self._get_page(self.page_ids(bottom, top, self.sample[top - 1]), number, self)
+
+    def page_ids(self, bottom: int, top: int, last: tuple) -> list[int]:
+        """The ids of the matches from `bottom` to `top` in name order, `last` the name
+        key of the match at `top`."""
+        return list(up_to(self.object_list, last).values_list("pk", flat=True)[bottom:top])
+
+
+def up_to(qs, last: tuple):
+    """`qs` from its start up to `last` (a name-order key), in name order."""
+    quote = connections[qs.db].ops.quote_name
+    columns = ", ".join(f"{quote(qs.model._meta.db_table)}.{quote(c)}" for c in NAME_ORDER)
+    # Quoted column names; the values are parameters.
+    up_to_last = RawSQL(f"({columns}) <= (%s, %s, %s)", last, output_field=BooleanField())  # noqa: S611
+    # NULLS FIRST (the columns hold no NULLs: the same order) keeps the planner from
+    # walking the name index from its start, which is what costs.
+    return qs.filter(up_to_last, last_name__lte=last[0]).order_by(
+        *(F(c).asc(nulls_first=True) for c in NAME_ORDER)
+    )
+
+
+class CompiledPaginator(CappedPaginator):
+    """A CappedPaginator over SQL compiled once (participants/caseload_query.py):
+    `source.found(limit)` counts up to `limit` rows, `source.ids(bottom, size)` gives the
+    ids of a page. The same counts and pages as over the queryset."""
+
+    @cached_property
+    def found(self) -> int:
+        return self.object_list.found(self.cap + 1)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)  # Paginator.page without orphans
+        # A page's ids are read whole (one compiled query for every page size) and cut.
+        ids = self.object_list.ids(bottom, self.per_page)[: top - bottom] if top > bottom else []
+        return self._get_page(ids, number, self)
+
+
+class CompiledSearchPaginator(SearchPaginator):
+    """A SearchPaginator over SQL compiled once: `source.sample(limit)` and
+    `source.ids_up_to(last, bottom, size)`."""
+
+    @cached_property
+    def sample(self) -> list[tuple]:
+        return self.object_list.sample(self.cap + 1)
+
+    def page_ids(self, bottom: int, top: int, last: tuple) -> list[int]:
+        return self.object_list.ids_up_to(last, bottom, self.per_page)[: top - bottom]

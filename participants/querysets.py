@@ -46,7 +46,12 @@ class ParticipantQuerySet(models.QuerySet):
         shared = list(
             self.model.team.through.objects.filter(user=user).values_list("participant_id", flat=True)
         )
-        return self.filter(Q(coach=user) | Q(pk__in=shared)) if shared else self.filter(coach=user)
+        return self.assigned_or_shared(user.pk, shared)
+
+    def assigned_or_shared(self, user_id: int, shared: list[int]) -> "ParticipantQuerySet":
+        """Participants coached by `user_id` or among `shared` (the ids of the files shared
+        with them): what `for_user` gives a coach or peer expert."""
+        return self.filter(Q(coach=user_id) | Q(pk__in=shared)) if shared else self.filter(coach=user_id)
 
     def open_files(self, today: datetime.date | None = None) -> "ParticipantQuerySet":
         """Participants who have not left the programme (no dropout or outflow on or

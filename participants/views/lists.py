@@ -23,15 +23,15 @@ from plp.roles import (
 
 from .. import quality, services
 from .. import today as vandaag
+from ..caseload_page import caseload_content
+from ..caseload_query import Caseload, matching, overview_rows
 from ..caseload_rows import caseload_rows
-from ..goals import ready_for_judgment
 from ..models import (
     PHASE_CSS,
     Participant,
     Phase,
 )
-from ..paging import CappedPaginator, SearchPaginator
-from ..querysets import attention
+from ..paging import CappedPaginator, CompiledPaginator, CompiledSearchPaginator, SearchPaginator
 from ..selectors import (
     may_see_sensitive,
     with_flags,
@@ -60,32 +60,12 @@ def coach_filter(text: str):
     return users.filter(Q(username__iexact=text) | Q(last_name__iexact=text))
 
 
-def caseload(request: HttpRequest) -> HttpResponse:
-    """ "My participants" for a coach; every participant for a coordinator."""
-    coordinator = is_coordinator(request.user)
-    qs = Participant.objects.for_user(request.user)
-    q = request.GET.get("q", "").strip()
-    phase = request.GET.get("phase", "")
-    flag = request.GET.get("flag", "")
+def _quality_and_coach(qs, flag: str, check_code, coordinator: bool, coach_id: str):
+    """`qs` with the data-quality filter and (for coordinators) the coach filter; the
+    check chosen and the one coach meant (their id and names), if any."""
     check = None
-    coach_id = request.GET.get("coach", "")
-    flags = attention(timezone.localdate())
-    if not coordinator:
-        # Signals are special data: only of the participants the user coaches.
-        flags["signals"] &= Q(coach=request.user)
-    if flag in flags:
-        qs = qs.with_overview().filter(flags[flag])
-    elif flag == "ready":
-        qs = qs.filter(ready_for_judgment())
-    if q:
-        qs = qs.search(q)
-        log_action(by=request.user, action="participants.participant.searched", data=search_fingerprint(q))
-    if phase in Phase.values:
-        qs = qs.in_phase([phase])
-    elif not phase:
-        qs = qs.open_files()
     if flag == "quality":
-        check = next((c for c in quality.checks() if c.code == request.GET.get("check")), None)
+        check = next((c for c in quality.checks() if c.code == check_code), None)
         qs = qs.filter(check.participants() if check else quality.participants_failing())
     coach = None
     if coordinator and coach_id == "none":
@@ -98,16 +78,46 @@ def caseload(request: HttpRequest) -> HttpResponse:
         if len(found) == 1:
             coach = found[0]
             coach["name"] = f"{coach['first_name']} {coach['last_name']}".strip() or coach["username"]
-    # The page's ids first (an index walk), then the overview for those 25 rows only: the
-    # count and OFFSET then skip the per-row subqueries, and deep pages stay cheap.
-    if any(len(word) >= 3 for word in q.split()):  # a trigram index can serve it
-        paginator = SearchPaginator(qs, PAGE_SIZE, COUNT_CAP)
+    return qs, check, coach
+
+
+def caseload(request: HttpRequest) -> HttpResponse:
+    """ "My participants" for a coach; every participant for a coordinator."""
+    coordinator = is_coordinator(request.user)
+    day = timezone.localdate()
+    q = request.GET.get("q", "").strip()
+    phase = request.GET.get("phase", "")
+    flag = request.GET.get("flag", "")
+    check = None
+    coach_id = request.GET.get("coach", "")
+    if q:
+        log_action(by=request.user, action="participants.participant.searched", data=search_fingerprint(q))
+    trigrams = any(len(word) >= 3 for word in q.split())  # a trigram index can serve the search
+    coach = None
+    if flag == "quality" or (coordinator and coach_id) or not request.user.is_active:
+        # Filters the compiled queries leave to the ORM (coordinators' and rarer), and
+        # for_user's rule for anyone not logged in or no longer active (nothing).
+        qs = matching(
+            Participant.objects.for_user(request.user),
+            day=day,
+            coordinator=coordinator,
+            user_id=request.user.pk,
+            q=q,
+            phase=phase,
+            flag=flag,
+        )
+        qs, check, coach = _quality_and_coach(qs, flag, request.GET.get("check"), coordinator, coach_id)
+        if trigrams:
+            paginator = SearchPaginator(qs, PAGE_SIZE, COUNT_CAP)
+        else:
+            paginator = CappedPaginator(qs.values_list("pk", flat=True), PAGE_SIZE, COUNT_CAP)
     else:
-        paginator = CappedPaginator(qs.values_list("pk", flat=True), PAGE_SIZE, COUNT_CAP)
+        # The page's ids first (an index walk), then the overview for those 25 rows only:
+        # the count and OFFSET then skip the per-row subqueries, and deep pages stay cheap.
+        files = Caseload(request.user, day=day, q=q, phase=phase, flag=flag)
+        paginator = (CompiledSearchPaginator if trigrams else CompiledPaginator)(files, PAGE_SIZE, COUNT_CAP)
     page = paginator.get_page(request.GET.get("page"))
-    ids = list(page.object_list)
-    rows = Participant.objects.with_overview().select_related("coach").in_bulk(ids)
-    page.object_list = with_flags([rows[pk] for pk in ids])
+    page.object_list = with_flags(overview_rows(list(page.object_list), day, PAGE_SIZE), day)
     detail_url = reverse("participants:participant-detail", args=[0]).replace("/0/", "/%d/")
     for p in page.object_list:  # precomputed: no template include or reverse() per row
         p.url = detail_url % p.pk
@@ -119,23 +129,22 @@ def caseload(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     if coach:
         query["coach"] = coach["pk"]  # the export filters by id
-    return render(
-        request,
-        "participants/participant_list.html",
-        {
-            "page": page,
-            "rows": caseload_rows(page.object_list, with_coach=coordinator),
-            "q": q,
-            "phase": phase,
-            "flag": flag,
-            "check": check,
-            "coach_id": coach_id,
-            "phases": Phase.choices,
-            "flags": {k: v for k, v in FLAGS.items() if k != "signals" or sees_signals(request.user)},
-            "coach_chosen": coach,
-            "querystring": query.urlencode(),
-        },
-    )
+    context = {
+        "page": page,
+        "rows": caseload_rows(page.object_list, with_coach=coordinator),
+        "q": q,
+        "phase": phase,
+        "flag": flag,
+        "check": check,
+        "coach_id": coach_id,
+        "phases": Phase.choices,
+        "flags": {k: v for k, v in FLAGS.items() if k != "signals" or sees_signals(request.user)},
+        "coach_chosen": coach,
+        "querystring": query.urlencode(),
+    }
+    # The content block is written in Python, like the rows (participants/caseload_page.py).
+    context["content"] = caseload_content(request, context)
+    return render(request, "participants/participant_list.html", context)
 
 
 @coordinator_required
