@@ -71,8 +71,12 @@ def test_coach_registers_a_passkey_and_logs_in_with_it(live_server, browser, scr
     assert AuditEntry.objects.filter(action="auth.otp.device_added", username="coach").count() == 1
 
     # Log out and in again: password, then the passkey instead of a code.
+    # Each step waits for the menu to have opened: on a slow machine a click during the
+    # collapse's animation opened nothing.
     page.click("nav .navbar-toggler")
+    page.wait_for_selector("nav .navbar-collapse.show:not(.collapsing)")
     page.click("nav .dropdown-toggle:has-text('Jasper')")
+    page.wait_for_selector("nav .dropdown-menu.show")
     page.click("nav button:has-text('Uitloggen')")
     page.wait_for_selector("#id_username")
     log_in()
