@@ -7,6 +7,12 @@ class PlpConfig(AppConfig):
     name = "plp"
 
     def ready(self):
+        from django.urls import register_converter
+
+        from .converters import IdConverter
+
+        register_converter(IdConverter, "id")
+
         from django.contrib.auth.signals import user_logged_out
 
         from .security import end_sessions_on_logout

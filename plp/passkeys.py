@@ -76,7 +76,7 @@ class AuthenticationComplete(views.CompleteCredentialAuthenticationView):
 app_name = "otp_webauthn"
 urlpatterns = [
     path("naam/", accounts.passkey_name, name="passkey-name"),
-    path("<int:pk>/verwijderen/", accounts.passkey_delete, name="passkey-delete"),
+    path("<id:pk>/verwijderen/", accounts.passkey_delete, name="passkey-delete"),
     path(
         "registratie/begin/",
         views.BeginCredentialRegistrationView.as_view(),

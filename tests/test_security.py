@@ -308,7 +308,7 @@ def url_for(name, route, world):
     key = view.split("-")[0]
     key = {"followup": "outflow", "mentor": "placement"}.get(key, key)
     kwargs = {}
-    if "<int:pk>" in route:
+    if "<id:pk>" in route:
         kwargs["pk"] = {"reporting": edition.pk, "participants": p.pk, "otp_webauthn": args["passkey_pk"]}[
             app
         ]
@@ -320,25 +320,25 @@ def url_for(name, route, world):
             kwargs["pk"] = 999_999
         if view in ("pdf-job", "pdf-job-download"):
             kwargs["pk"] = args["job_pk"]
-    if "<int:record_pk>" in route:
+    if "<id:record_pk>" in route:
         kwargs["record_pk"] = (
             Organisation.objects.first().pk
             if key == "managed"
             else records[{"workprocess": "qualification"}.get(key, key)].pk
         )
-    if "<int:trajectory_pk>" in route:
+    if "<id:trajectory_pk>" in route:
         kwargs["trajectory_pk"] = records["trajectory"].pk
-    if "<int:goal_pk>" in route:
+    if "<id:goal_pk>" in route:
         kwargs["goal_pk"] = records["goal"].pk
-    if "<int:wp_pk>" in route:
+    if "<id:wp_pk>" in route:
         kwargs["wp_pk"] = records["goal"].work_process_id
     if "<str:kind>" in route:
         kwargs["kind"] = "task" if app == "reporting" else "organisation"
-    if "<int:item_pk>" in route:
+    if "<id:item_pk>" in route:
         kwargs["item_pk"] = args["item_pk"]
     if "<int:months>" in route:
         kwargs["months"] = 6
-    if "<int:user_pk>" in route:
+    if "<id:user_pk>" in route:
         kwargs["user_pk"] = args["user_pk"]
     url = reverse(name, kwargs=kwargs)
     if name == "reporting:trace":

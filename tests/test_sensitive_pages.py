@@ -115,7 +115,7 @@ def test_opening_a_record_with_special_data_is_audited_with_ids_only(filled):
     users, p, records, *_ = filled
     for key in ("trajectory", "placement", "entry", "pause", "dropout", "reminder"):
         record = records[key]
-        url = url_for(f"participants:{key}-edit", "<int:pk>/x/<int:record_pk>/", filled)
+        url = url_for(f"participants:{key}-edit", "<id:pk>/x/<id:record_pk>/", filled)
         status, _html, audit = visit(users["coach"], url)
         assert status == 200
         (entry,) = audit
@@ -126,7 +126,7 @@ def test_opening_a_record_with_special_data_is_audited_with_ids_only(filled):
             "",
         )
     status, _html, audit = visit(
-        users["coordinator"], url_for("participants:intake-edit", "<int:pk>/", filled)
+        users["coordinator"], url_for("participants:intake-edit", "<id:pk>/", filled)
     )
     assert [(a.action, a.data) for a in audit] == [
         ("participants.intake.viewed", {"id": records["intake"].pk})
@@ -136,7 +136,7 @@ def test_opening_a_record_with_special_data_is_audited_with_ids_only(filled):
 def test_peer_expert_cannot_read_trajectory_or_placement_notes(filled):
     users, p, records, *_ = filled
     for key in ("trajectory", "placement"):
-        url = url_for(f"participants:{key}-edit", "<int:pk>/x/<int:record_pk>/", filled)
+        url = url_for(f"participants:{key}-edit", "<id:pk>/x/<id:record_pk>/", filled)
         status, html, audit = visit(users["peer"], url)
         assert status == 404 and CANARY not in html
         assert [a.action for a in audit] == ["participants.participant.denied"]
@@ -147,6 +147,6 @@ def test_peer_expert_cannot_read_trajectory_or_placement_notes(filled):
         assert records[key].notes.startswith(CANARY)
         # Starting a new one stays open to them.
         status, _html, _audit = visit(
-            users["peer"], url_for(f"participants:{key}-create", "<int:pk>/", filled)
+            users["peer"], url_for(f"participants:{key}-create", "<id:pk>/", filled)
         )
         assert status == 200

@@ -140,14 +140,14 @@ def test_every_url_requires_login(client, participant, records):
             continue
         path = "/" + route
         for part, value in (
-            ("<int:pk>", participant.pk),
-            ("<int:record_pk>", records["entry"].pk),
-            ("<int:user_pk>", 1),
-            ("<int:item_pk>", 1),
+            ("<id:pk>", participant.pk),
+            ("<id:record_pk>", records["entry"].pk),
+            ("<id:user_pk>", 1),
+            ("<id:item_pk>", 1),
             ("<int:months>", 6),
-            ("<int:trajectory_pk>", 1),
-            ("<int:goal_pk>", 1),
-            ("<int:wp_pk>", 1),
+            ("<id:trajectory_pk>", 1),
+            ("<id:goal_pk>", 1),
+            ("<id:wp_pk>", 1),
             ("<str:kind>", "organisation"),
         ):
             path = path.replace(part, str(value))
