@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -60,7 +60,7 @@ class Participant(models.Model):
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
     # Date the participant left (dropout or outflow without a re-entry after it); kept
     # by the services so the caseload can leave closed files out without computing phases.
-    closed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False, db_index=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False)
     # The phase as computed on phase_on, valid until phase_until (the next start or end of
     # a trajectory or pause). Kept by the services and by the nightly refresh_phases, so
     # lists can filter and count by phase without computing it over every row.
@@ -107,6 +107,10 @@ class Participant(models.Model):
             models.Index(fields=["last_name", "first_name", "number"], name="participant_name_order"),
             models.Index(fields=["stored_phase"], name="participant_stored_phase"),
             models.Index(fields=["phase_until"], name="participant_phase_until"),
+            # Open files first (PostgreSQL puts NULL first in a descending index, then the
+            # files that close later): counting the open files stops after the cap instead of
+            # stepping past every closed file (13.7 to 0.2 ms at 1M). Serves date ranges too.
+            models.Index(F("closed_on").desc(), name="participant_open_first"),
             # The caseload's "ready for judgment": counted and paged in name order.
             models.Index(
                 fields=["last_name", "first_name", "number"],
