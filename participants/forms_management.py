@@ -68,6 +68,24 @@ class UserForm(SetPasswordMixin, PLPForm):
             del self.fields["role"]
             del self.fields["is_active"]
 
+    def _taken(self, field: str, value: str) -> bool:
+        """Whether another account has this value, capitals aside: two logins that differ
+        only in case (or share a mailbox) would make the audit trail and lockouts ambiguous."""
+        others = User.objects.exclude(pk=self.instance.pk) if self.instance.pk else User.objects.all()
+        return others.filter(**{f"{field}__iexact": value}).exists()
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if self._taken("username", username):
+            raise forms.ValidationError(_("An account with this user name already exists (capitals aside)."))
+        return username
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if email and self._taken("email", email):
+            raise forms.ValidationError(_("Another account already uses this email address."))
+        return email
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("password1") or cleaned.get("password2") or not self.instance.pk:

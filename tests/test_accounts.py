@@ -208,3 +208,26 @@ def test_an_administrator_cannot_manage_staff_or_roleless_accounts_nor_see_activ
 def test_no_one_switches_their_own_account_off(coordinator_client, coordinator):
     form = coordinator_client.get(reverse("participants:user-edit", args=[coordinator.pk])).context["form"]
     assert "is_active" not in form.fields and "role" not in form.fields
+
+
+def test_user_name_and_email_are_unique_capitals_aside(admin_client):
+    """A second login that differs only in capitals, or shares a mailbox, is refused with
+    what was typed kept; the account's own values may be saved again."""
+    assert admin_client.post(reverse("participants:user-create"), new_account()).status_code == 302
+    response = admin_client.post(
+        reverse("participants:user-create"), new_account(username="EVA", email="Eva@Example.org")
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "capitals aside" in errors["username"][0] or "hoofdletters" in errors["username"][0]
+    assert errors["email"]
+    assert 'value="EVA"' in response.content.decode()
+    assert User.objects.filter(username__iexact="eva").count() == 1
+    eva = User.objects.get(username="eva")
+    response = admin_client.post(
+        reverse("participants:user-edit", args=[eva.pk]),
+        account_data(admin_client, eva, email="EVA@example.org"),
+    )
+    assert response.status_code == 302
+    eva.refresh_from_db()
+    assert eva.email == "EVA@example.org"
