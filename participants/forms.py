@@ -1,11 +1,13 @@
 """The case file's forms: validation, Dutch date inputs, the edit lock, and the crispy layout."""
 
+import datetime
 import hashlib
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Case, Q, When
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -46,6 +48,9 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+EARLIEST, LATEST = datetime.date(1900, 1, 1), datetime.date(2100, 12, 31)
+
+
 def fingerprint(instance) -> str:
     """A hash of a saved row's values: the version a form was opened with."""
     values = [str(getattr(instance, f.attname)) for f in instance._meta.concrete_fields]
@@ -57,6 +62,9 @@ class PLPForm(forms.ModelForm):
     optimistic locking: saving over a change someone else made in the meantime is refused."""
 
     submit_label = _("Save")
+    # Dates of what has happened (an exit, an award, an answer): today at the latest. A
+    # future one would make the file say something that has not happened yet.
+    past_dates: tuple[str, ...] = ()
     # The record's fingerprint when the form was opened (not "version": a model may have
     # a field of that name, as a report edition does).
     lock = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -65,9 +73,11 @@ class PLPForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["lock"].initial = fingerprint(self.instance)
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             if isinstance(field, forms.DateField):
                 field.widget = DateInput()
+                if name in self.past_dates:
+                    field.widget.attrs["max"] = timezone.localdate().isoformat()
             elif isinstance(field.widget, forms.Textarea):
                 field.widget.attrs["rows"] = 3
         self.helper = FormHelper()
@@ -81,9 +91,22 @@ class PLPForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self._check_dates(cleaned)
         if self.instance.pk and self.is_bound:
             self._check_version(fingerprint(self.instance))
         return cleaned
+
+    def _check_dates(self, cleaned: dict) -> None:
+        """Every date between 1900 and 2100 (a typo such as 0001 or 9999 is not a date in a
+        case file), and `past_dates` not after today."""
+        for name, field in self.fields.items():
+            value = cleaned.get(name)
+            if not isinstance(field, forms.DateField) or value is None:
+                continue
+            if not EARLIEST <= value <= LATEST:
+                self.add_error(name, _("Enter a date between 1900 and 2100."))
+            elif name in self.past_dates and value > timezone.localdate():
+                self.add_error(name, _("The date cannot be in the future."))
 
     def check_still_current(self) -> None:
         """Compare again inside the save's transaction, with the row locked (SQLite: the
@@ -267,6 +290,13 @@ class ProgressEntryForm(PLPForm):
             self.default_today("date")
         else:
             del self.fields["signals"]
+        # The model's rule, checked here so that an absurd number gets this message and not
+        # the database's integer range.
+        duration = _("The duration must be between 1 and 1440 minutes.")
+        self.fields["duration_minutes"].validators = [
+            MinValueValidator(1, message=duration),
+            MaxValueValidator(1440, message=duration),
+        ]
         self.fields["duration_minutes"].widget.attrs.update(min=1, max=1440)
         self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
 
@@ -301,6 +331,8 @@ class SignalCloseForm(forms.Form):
 
 
 class CredentialForm(PLPForm):
+    past_dates = ("awarded_on",)
+
     class Meta:
         model = Credential
         fields = ["kind", "trajectory", "awarded_on", "issuer", "accepted_work_processes", "work_processes"]
@@ -339,6 +371,8 @@ def trajectory_label(trajectory: Trajectory) -> str:
 
 
 class PauseForm(PLPForm):
+    past_dates = ("end",)  # a pause may be planned; its end is recorded once it has ended
+
     class Meta:
         model = Pause
         fields = ["start", "planned_end", "end", "reason"]
@@ -362,6 +396,7 @@ class PauseEndForm(forms.Form):
 
 class DropoutForm(PLPForm):
     submit_label = _("Record dropout")
+    past_dates = ("date",)
 
     class Meta:
         model = Dropout
@@ -380,6 +415,7 @@ class DropoutForm(PLPForm):
 
 class OutflowForm(PLPForm):
     submit_label = _("Record outflow")
+    past_dates = ("date",)
 
     class Meta:
         model = Outflow
@@ -392,6 +428,7 @@ class OutflowForm(PLPForm):
 
 class ReEntryForm(PLPForm):
     submit_label = _("Record re-entry")
+    past_dates = ("date",)
 
     class Meta:
         model = ReEntry
@@ -424,6 +461,7 @@ class ReminderForm(PLPForm):
 
 class FollowUpForm(PLPForm):
     submit_label = _("Save answer")
+    past_dates = ("answered_on",)
     still_active = forms.TypedChoiceField(
         label=_("Is the person still in work or education?"),
         choices=[("1", _("Yes")), ("0", _("No"))],

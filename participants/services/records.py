@@ -265,6 +265,8 @@ def pause_end(*, by, pause: Pause, end: datetime.date) -> Pause:
     pause = Pause.objects.select_for_update().get(pk=pause.pk)
     if pause.end is not None:
         raise ValidationError(_("This pause has already ended."))
+    if end > timezone.localdate():
+        raise ValidationError({"end": _("A pause cannot end in the future; set its planned end instead.")})
     if end < pause.start:
         raise ValidationError(
             {
