@@ -130,7 +130,7 @@ def reminders_html(request, reminders: list[dict], today: datetime.date) -> Safe
                 '<input type="hidden" name="next" value="{}">'
                 '<button class="btn btn-sm btn-outline-success">{}</button></form></div></div>',
                 border,
-                date_format(due, "l j F"),
+                date_format(due, "l j F" if due.year == today.year else "l j F Y"),
                 overdue if due < today else "",
                 r["title"],
                 detail(r["participant_id"]),

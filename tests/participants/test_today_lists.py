@@ -36,7 +36,7 @@ DAY = datetime.timedelta(days=1)
 REFERENCE = {
     "reminders": """{% load i18n %}{% for r in reminders %}
     <div class="card mb-2 {% if r.due_on < today %}border-danger{% elif r.due_on == today %}border-warning{% endif %}"><div class="card-body py-2">
-      <div class="small text-body-secondary">{{ r.due_on|date:"l j F" }}{% if r.due_on < today %} · {% translate "overdue" %}{% endif %}</div>
+      <div class="small text-body-secondary">{% if r.due_on.year == today.year %}{{ r.due_on|date:"l j F" }}{% else %}{{ r.due_on|date:"l j F Y" }}{% endif %}{% if r.due_on < today %} · {% translate "overdue" %}{% endif %}</div>
       <div class="fw-semibold">{{ r.title }}</div>
       <div class="small"><a href="{{ r.participant.get_absolute_url }}">{{ r.participant.full_name }}</a></div>
       <form method="post" action="{% url 'participants:reminder-done' r.participant_id r.pk %}" class="mt-1">{% csrf_token %}
@@ -153,6 +153,7 @@ def a_busy_day(coach, other_coach, day):
         (fine, "Later", day + 30 * DAY),
         (shared, "Gedeeld dossier", day + 1 * DAY),
         (not_mine, "Niet van mij", day),
+        (odd, "Vorig jaar", day - 400 * DAY),  # shown with its year
     ):
         Reminder.objects.create(participant=p, title=title, due_on=due, assigned_to=coach)
     Reminder.objects.create(participant=fine, title="Klaar", due_on=day, assigned_to=coach, done_on=day)
@@ -196,7 +197,9 @@ def test_the_lists_are_what_the_template_wrote(role, coach, other_coach, coordin
         reference = engines["django"].from_string(template).render({**expected, "csrf_token": "x"}, request)
         assert same(found[name]) == same(reference), name
     if role == "coach":  # each list has rows, and the rows it must leave out are left out
-        assert same(found["reminders"]).count('class="card ') == 4
+        assert same(found["reminders"]).count('class="card ') == 5
+        last_year = day - 400 * DAY
+        assert f"{last_year.day} " in found["reminders"] and str(last_year.year) in found["reminders"]
         assert "Niet van mij" not in found["reminders"] and "Later" not in found["reminders"]
         assert [f["months"] for f in services.followups_due(user, day)] == [12, 6]
         assert "O&#x27;Neil &amp; &lt;b&gt;Bos&lt;/b&gt;" in found["attention"]
