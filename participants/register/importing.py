@@ -160,14 +160,21 @@ def _parse_row(row: int, raw: dict, lookups: Lookups, plan: ImportPlan) -> dict 
         plan.errors.append((row, column, message))
 
     values = {}
+    # A cell is filled when it has text, read or not: an unreadable one gets its own error
+    # and must not also count as empty in the checks between columns below.
+    filled = set()
+    unreadable = set()
     for column, value in raw.items():
+        text = _text(value)
+        if text:
+            filled.add(column)
         if column in DATE_COLUMNS:
             try:
                 values[column] = parse_date(value)
             except ValueError:
-                error(column, f"ongeldige datum '{_text(value)[:40]}' (gebruik bijvoorbeeld 01-03-2024)")
+                unreadable.add(column)
+                error(column, f"ongeldige datum '{text[:40]}' (gebruik bijvoorbeeld 01-03-2024)")
         else:
-            text = _text(value)
             limit = MAX_LENGTH.get(column, 200)
             if len(text) > limit and column != "uitval_toelichting":
                 error(column, f"de waarde is langer dan {limit} tekens")
@@ -215,12 +222,14 @@ def _parse_row(row: int, raw: dict, lookups: Lookups, plan: ImportPlan) -> dict 
         ("uitval_reden", ["uitval_datum"]),
         ("traject_start", ["traject"]),
     ]:
-        if not values.get(needs) and any(values.get(c) for c in columns):
-            error(needs, "is leeg, maar " + ", ".join(c for c in columns if values.get(c)) + " is ingevuld")
-    starts = [values.get(c) for c in ("voortraject_start", "traject_start") if values.get(c)]
+        if needs not in filled and filled.intersection(columns):
+            error(needs, "is leeg, maar " + ", ".join(c for c in columns if c in filled) + " is ingevuld")
+    start_columns = ("voortraject_start", "traject_start")
+    starts = [values.get(c) for c in start_columns if values.get(c)]
     first = min(starts) if starts else None
     for column in ("uitval_datum", "uitstroom_datum"):
-        if values.get(column):
+        # With an unreadable start the first one is unknown; its own error says so.
+        if values.get(column) and not unreadable.intersection(start_columns):
             if first is None:
                 error(column, "uitval en uitstroom vragen een traject (voortraject_start of traject_start)")
             elif values[column] < first:
