@@ -62,6 +62,13 @@ def can_manage_accounts(user) -> bool:
     return is_coordinator(user) or has_role(user, ADMINISTRATOR)
 
 
+def accounts_only(user) -> bool:
+    """Whether the user is an administrator and nothing more: no participants to see,
+    so no caseload; they start on the accounts list."""
+    participant_roles = (COORDINATOR, COACH, PEER_EXPERT)
+    return has_role(user, ADMINISTRATOR) and not any(has_role(user, role) for role in participant_roles)
+
+
 def account_role(user) -> str:
     """The role an account holds, the most powerful first ("" for none). Reads the
     prefetched groups when there are any."""
@@ -102,4 +109,5 @@ def context_processor(request):
         "is_coordinator": bool(user and is_coordinator(user)),
         "can_manage_accounts": bool(user and can_manage_accounts(user)),
         "can_register_participants": bool(user and can_register_participants(user)),
+        "accounts_only": bool(user and accounts_only(user)),
     }

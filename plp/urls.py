@@ -4,15 +4,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
-from . import accounts, passkeys
+from . import accounts, landing, passkeys
 
 handler500 = "plp.errors.server_error"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="participants:caseload"), name="home"),
+    path("", landing.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("wachtwoord/", auth_views.PasswordChangeView.as_view(), name="password_change"),

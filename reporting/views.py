@@ -68,22 +68,20 @@ def quick_periods(today: datetime.date) -> list[dict]:
 @coordinator_required
 def overview(request: HttpRequest) -> HttpResponse:
     """The figures of the counting rules for any period, each number traceable. Opens on
-    the current project year (or the last full calendar year when there is none)."""
+    the current project year (or the last full calendar year when there is none); a
+    period that does not validate shows its errors and no figures."""
     today = timezone.localdate()
     default = default_period(today)
     initial = {"start": default.start, "end": default.end, "peildatum": min(default.end, today)}
     form = PeriodForm(request.GET or initial)
-    if form.is_valid():
-        period = Period(form.cleaned_data["start"], form.cleaned_data["end"])
-        reference_date = form.cleaned_data["peildatum"]
-    else:
-        period, reference_date = default, initial["peildatum"]
-    context = report_context(period, reference_date)
-    return render(
-        request,
-        "reporting/overview.html",
-        {**context, "form": form, "traceable": True, "quick_periods": quick_periods(today)},
-    )
+    page = {"form": form, "traceable": True, "quick_periods": quick_periods(today)}
+    if not form.is_valid():
+        # The errors and what was typed, and no figures: those of another period would
+        # pass for the period asked for.
+        return render(request, "reporting/overview.html", page)
+    period = Period(form.cleaned_data["start"], form.cleaned_data["end"])
+    context = report_context(period, form.cleaned_data["peildatum"])
+    return render(request, "reporting/overview.html", {**context, **page})
 
 
 def _trace_key(figure: str, key: str) -> dict:

@@ -67,7 +67,9 @@ def test_a_passkey_only_user_is_verified_after_a_passkey_login_and_not_before(co
     options = post_json(client, "credential-authentication-begin").json()
     assert [c["type"] for c in options["allowCredentials"]] == ["public-key"]
     response = post_json(client, "credential-authentication-complete", data={"device": passkey.pk})
-    assert response.status_code == 200 and response.json()["redirect_url"] == CASELOAD
+    # The site root, which sends each role to its start page.
+    assert response.status_code == 200 and response.json()["redirect_url"] == reverse("home")
+    assert client.get(reverse("home"))["Location"] == CASELOAD
     assert client.get(CASELOAD).status_code == 200
     entry = AuditEntry.objects.get(action="auth.otp.verified")
     assert (entry.username, entry.data) == (

@@ -25,7 +25,7 @@ register = template.Library()
 
 SKELETON = "_chrome.html"
 SLOT = re.compile(r"@@plp-slot:(\w+)@@")
-# Kept skeletons: 2 languages x 2 (logged in or not) x 8 role combinations x menus.
+# Kept skeletons: 2 languages x 2 (logged in or not) x 16 role combinations x menus.
 MAX_KEPT = 256
 _kept: dict[tuple, tuple[str, ...]] = {}
 
@@ -67,6 +67,7 @@ def _key(context) -> tuple:
         bool(context.get("is_coordinator")),
         bool(context.get("can_manage_accounts")),
         bool(context.get("can_register_participants")),
+        bool(context.get("accounts_only")),
         tuple(menu.items()) if isinstance(menu, dict) else menu,
     )
 
@@ -77,12 +78,13 @@ def skeleton(context, engine) -> tuple[str, ...]:
     key = _key(context)
     found = _kept.get(key)
     if found is None:
-        language, authenticated, coordinator, manages, registers, _menu = key
+        language, authenticated, coordinator, manages, registers, accounts_only, _menu = key
         variables = {
             "authenticated": authenticated,
             "is_coordinator": coordinator,
             "can_manage_accounts": manages,
             "can_register_participants": registers,
+            "accounts_only": accounts_only,
             "menu": context.get("menu"),
             **{name: f"@@plp-slot:{name}@@" for name in ("title", "main", *FILLERS)},
         }

@@ -113,5 +113,7 @@ def test_learning_figures_are_traceable_in_the_overview(coordinator_client):
     url = reverse("reporting:trace") + "?figure=gegroeid&from=2024-01-01&to=2024-12-31"
     response = coordinator_client.get(url)
     assert response.status_code == 200 and "Traceer" in response.content.decode()
-    overview = coordinator_client.get(reverse("reporting:overview") + "?from=2024-01-01&to=2024-12-31")
+    overview = coordinator_client.get(
+        reverse("reporting:overview") + "?start=2024-01-01&end=2024-12-31&peildatum=2024-12-31"
+    )
     assert "figure=werkprocessen_beheerst" in overview.content.decode()
