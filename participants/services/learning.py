@@ -4,6 +4,7 @@ audit entry (codes and ids only, never the typed text)."""
 
 import datetime
 import hashlib
+from collections.abc import Callable
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
@@ -277,9 +278,12 @@ def judgment_save(
 
 
 @transaction.atomic
-def judgment_send(*, by, judgment: Judgment, pdf: bytes, on: datetime.date | None = None) -> Judgment:
-    """Freeze a judgment as sent to the school: its PDF is stored with its SHA-256 and it
-    cannot change any more (a change makes a new version)."""
+def judgment_send(
+    *, by, judgment: Judgment, render: Callable[[Judgment], bytes], on: datetime.date | None = None
+) -> Judgment:
+    """Freeze a judgment as sent to the school: its PDF, rendered by `render` once the
+    judgment is marked sent (so it shows the sending date, not "draft"), is stored with its
+    SHA-256, and it cannot change any more (a change makes a new version)."""
     judgment = Judgment.objects.select_for_update().get(pk=judgment.pk)
     if judgment.is_sent:
         raise ValidationError(_("This judgment was already sent; a change makes a new version."))
@@ -287,9 +291,9 @@ def judgment_send(*, by, judgment: Judgment, pdf: bytes, on: datetime.date | Non
         raise ValidationError(_("Record the mentor's name and signing date before sending."))
     if judgment.items.filter(mastered=None).exists():
         raise ValidationError(_("Judge every work process (yes or no) before sending."))
-    judgment.pdf = pdf
-    judgment.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
     judgment.sent_on = on or timezone.localdate()
+    judgment.pdf = render(judgment)
+    judgment.pdf_sha256 = hashlib.sha256(judgment.pdf).hexdigest()
     judgment.save()
     log_action(
         by=by,

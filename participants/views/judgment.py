@@ -39,7 +39,7 @@ def judgment_edit(request: HttpRequest, pk: int, trajectory_pk: int) -> HttpResp
             saved["judgment"] = learning.judgment_save(**kwargs)
             if "send" in request.POST:
                 learning.judgment_send(
-                    by=request.user, judgment=saved["judgment"], pdf=judgments.judgment_pdf(saved["judgment"])
+                    by=request.user, judgment=saved["judgment"], render=judgments.judgment_pdf
                 )
 
         if _run(

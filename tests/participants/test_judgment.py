@@ -65,17 +65,20 @@ def test_sent_judgment_is_frozen_and_a_change_makes_a_new_version(route, coach):
     )
     assert learning.judgment_save(by=coach, trajectory=t, items=items, mentor_name="Henk").pk == j.pk  # draft
     with pytest.raises(ValidationError):  # no signing date
-        learning.judgment_send(by=coach, judgment=j, pdf=b"%PDF")
+        learning.judgment_send(by=coach, judgment=j, render=lambda _j: b"%PDF")
     j = learning.judgment_save(
         by=coach, trajectory=t, items=items, mentor_name="Henk de Boer", signed_on=D(2024, 4, 1)
     )
-    pdf = judgments.judgment_pdf(j)
-    j = learning.judgment_send(by=coach, judgment=j, pdf=pdf)
+    j = learning.judgment_send(by=coach, judgment=j, render=judgments.judgment_pdf, on=D(2024, 4, 2))
+    pdf = bytes(j.pdf)
     assert j.pdf_sha256 == hashlib.sha256(pdf).hexdigest() and j.is_sent
+    # The PDF the school gets says it was sent, and when; never "draft".
+    text = text_of(pdf)
+    assert "CONCEPT" not in text and "verzonden op 02-04-2024" in text
     entry = AuditEntry.objects.get(action="participants.judgment.sent")
     assert entry.data == {"version": 1, "pdf_sha256": j.pdf_sha256}
     with pytest.raises(ValidationError):
-        learning.judgment_send(by=coach, judgment=j, pdf=pdf)
+        learning.judgment_send(by=coach, judgment=j, render=lambda _j: pdf)
     again = learning.judgment_save(by=coach, trajectory=t, items=items, mentor_name="Henk de Boer")
     assert again.version == 2 and again.pk != j.pk
     j.refresh_from_db()
@@ -135,6 +138,7 @@ def test_judgment_page_saves_and_sends_then_pdf_download_is_audited(route, coach
     assert j.is_sent
     response = coach_client.get(reverse("participants:judgment-download", args=[participant.pk, j.pk]))
     assert b"".join([response.content]) == bytes(j.pdf)
+    assert "CONCEPT" not in text_of(response.content)
     assert AuditEntry.objects.filter(
         action="participants.judgment.exported", participant_id=participant.pk
     ).exists()
