@@ -350,3 +350,33 @@ def test_an_existing_edition_can_be_saved_with_its_own_version_field(demo, coord
     assert response.status_code == 302, response.context["form"].errors
     demo.refresh_from_db()
     assert demo.version == "1.1"
+
+
+def test_a_long_word_wraps_inside_the_page(demo, tmp_path):
+    """A pasted web address in the narrative or a task's explanation wraps instead of
+    running off the page (it was cut after 96 characters)."""
+    from reporting.models import WorkPlanTask
+
+    word = "https://example.org/" + "x" * 280
+    demo.introduction = f"Zie {word} voor meer."
+    demo.save()
+    WorkPlanTask.objects.create(
+        edition=demo, title="Taak met een lange toelichting", status="voldaan", explanation=word
+    )
+    out = tmp_path / "r.pdf"
+    call_command(
+        "render_report",
+        "--from",
+        "2024-01-01",
+        "--to",
+        "2024-12-31",
+        "--format",
+        "pdf",
+        "-o",
+        str(out),
+        "--edition",
+        str(demo.pk),
+        stderr=open("/dev/null", "w"),
+    )
+    text = pdf_text(out.read_bytes(), tmp_path)
+    assert "".join(text.split()).count(word) == 2
