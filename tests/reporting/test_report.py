@@ -379,4 +379,6 @@ def test_a_long_word_wraps_inside_the_page(demo, tmp_path):
         stderr=open("/dev/null", "w"),
     )
     text = pdf_text(out.read_bytes(), tmp_path)
-    assert "".join(text.split()).count(word) == 2
+    # Every character of both words is on the page (cut off, the first showed 96); in the
+    # table the wrapped lines sit beside other columns, so count the characters.
+    assert text.count("x") >= 2 * 280 and text.count("https://example.org/") == 2
