@@ -63,6 +63,8 @@ from .reminders import (  # noqa: F401
     reminder_save,
 )
 from .support import (  # noqa: F401
+    attendance_mark_parse,
+    attendance_mark_text,
     attendance_record,
     learning_place_save,
     lesson_plan,

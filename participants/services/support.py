@@ -166,27 +166,68 @@ def lesson_save(*, by, lesson: GroupLesson, participants) -> GroupLesson:
     return lesson
 
 
+def attendance_mark_text(present: bool | None, absence: str) -> str:
+    """A mark as text for the sheet's hidden field: "present", "absent:<reason>" or ""."""
+    return "present" if present else f"absent:{absence}" if present is False else ""
+
+
+def attendance_mark_parse(text: str) -> tuple[bool | None, str]:
+    if text == "present":
+        return True, ""
+    if text.startswith("absent:"):
+        return False, text.removeprefix("absent:")
+    return None, ""
+
+
 @transaction.atomic
-def attendance_record(*, by, lesson: GroupLesson, marks: dict[int, tuple[bool | None, str]]) -> int:
+def attendance_record(
+    *,
+    by,
+    lesson: GroupLesson,
+    marks: dict[int, tuple[bool | None, str]],
+    seen: dict[int, tuple[bool | None, str]] | None = None,
+) -> int:
     """Take the attendance of a lesson: for each invited participant `by` may see,
     present (True), absent (False, with a reason code) or not yet known (None). A mark
     for someone not invited, or not visible to `by`, is refused. Returns the number
-    of participants marked."""
+    of participants marked.
+
+    `seen` holds the marks as the user's sheet showed them. Two people may take one
+    lesson's attendance at once: a mark the user left as it was is not written (so a
+    colleague's mark of that participant stands), and a mark the user changed while a
+    colleague changed it too is refused, naming the participant."""
+    seen = seen or {}
     if lesson.date > timezone.localdate() and any(present is not None for present, _r in marks.values()):
         raise ValidationError(_("Attendance can be taken from the day of the lesson."))
     rows = {a.participant_id: a for a in lesson.attendances.select_for_update()}
     unknown = set(marks) - set(rows)
     if unknown or set(marks) - _visible_ids(by, marks):
         raise ValidationError(_("Attendance can only be taken for participants invited to this lesson."))
-    changed = []
+    changed, clashes = [], []
     for pk, (present, absence) in marks.items():
         row = rows[pk]
         absence = absence if present is False else ""
         if absence and absence not in LessonAttendance.Absence.values:
             raise ValidationError(_("Choose a reason of absence from the list."))
+        if pk in seen:
+            was = (seen[pk][0], seen[pk][1] if seen[pk][0] is False else "")
+            if was == (present, absence):
+                continue  # left as the sheet showed it
+            if (row.present, row.absence) not in (was, (present, absence)):
+                clashes.append(row)
+                continue
         if (row.present, row.absence) != (present, absence):
             row.present, row.absence = present, absence
             changed.append(row)
+    if clashes:
+        names = ", ".join(sorted(row.participant.full_name for row in clashes))
+        raise ValidationError(
+            _(
+                "Someone else changed the attendance of %(names)s in the meantime. "
+                "The sheet now shows your marks; check them and save again."
+            )
+            % {"names": names}
+        )
     LessonAttendance.objects.bulk_update(changed, ["present", "absence"])
     log_actions(
         by=by,

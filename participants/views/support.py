@@ -246,15 +246,21 @@ def lesson_attendance(request: HttpRequest, record_pk: int) -> HttpResponse:
         .select_related("participant")
         .order_by("participant__last_name", "participant__first_name", "pk")
     )
+    for row in rows:  # the mark as this sheet shows it, posted back to find what changed
+        row.seen = services.attendance_mark_text(row.present, row.absence)
     error = ""
     if request.method == "POST":
-        marks = {}
+        marks, seen = {}, {}
         for row in rows:
             choice = request.POST.get(f"p-{row.participant_id}", "")
             present = {"present": True, "absent": False}.get(choice)
             marks[row.participant_id] = (present, request.POST.get(f"r-{row.participant_id}", ""))
+            if f"w-{row.participant_id}" in request.POST:
+                seen[row.participant_id] = services.attendance_mark_parse(
+                    request.POST[f"w-{row.participant_id}"]
+                )
         try:
-            services.attendance_record(by=request.user, lesson=lesson, marks=marks)
+            services.attendance_record(by=request.user, lesson=lesson, marks=marks, seen=seen)
         except ValidationError as e:
             error = " ".join(e.messages)
         else:

@@ -105,3 +105,68 @@ def test_attendance_page_queries_do_not_grow(coordinator_client, coordinator, dj
     five, forty = page_queries(5), page_queries(40)
     assert five == forty
     assert five == (GET_QUERIES, POST_QUERIES), five
+
+
+def test_two_sheets_at_once_merge_and_a_real_clash_is_refused(coach_client, coach, coordinator, participant):
+    """Two people take one lesson's attendance: each one's marks stand (the second sheet
+    no longer writes back what the first one changed), and marking the same participant
+    differently is refused with the names, keeping the marks typed."""
+    sanne, sven = participant, ParticipantFactory(coach=coach, first_name="Sven", last_name="Bakker")
+    lesson = plan(coordinator, [sanne, sven])[0]
+    url = reverse("participants:lesson-attendance", args=[lesson.pk])
+    opened = coach_client.get(url).content.decode()  # both sheets open now, nobody marked
+    assert f'name="w-{sven.pk}" value=""' in opened
+    other = coach_client.__class__()
+    other.force_login(coordinator)
+    assert (
+        other.post(
+            url,
+            {f"p-{sven.pk}": "absent", f"r-{sven.pk}": "afgemeld", f"w-{sven.pk}": "", f"w-{sanne.pk}": ""},
+        ).status_code
+        == 302
+    )
+    # The first sheet, still showing Sven unmarked, marks Sanne only.
+    mine = {f"p-{sanne.pk}": "present", f"w-{sanne.pk}": "", f"w-{sven.pk}": ""}
+    assert coach_client.post(url, mine).status_code == 302
+    marks = {a.participant_id: (a.present, a.absence) for a in lesson.attendances.all()}
+    assert marks == {sanne.pk: (True, ""), sven.pk: (False, "afgemeld")}
+    # Both change Sven from what they saw: the later one is refused, nothing of it is saved.
+    other.post(
+        url,
+        {
+            f"p-{sven.pk}": "present",
+            f"w-{sven.pk}": "absent:afgemeld",
+            f"p-{sanne.pk}": "present",
+            f"w-{sanne.pk}": "present",
+        },
+    )
+    clash = coach_client.post(
+        url,
+        {
+            f"p-{sven.pk}": "absent",
+            f"r-{sven.pk}": "zonder_bericht",
+            f"w-{sven.pk}": "absent:afgemeld",
+            f"p-{sanne.pk}": "absent",
+            f"w-{sanne.pk}": "present",
+        },
+    )
+    html = clash.content.decode()
+    assert clash.status_code == 400 and "Sven Bakker" in html and "in de tussentijd" in html
+    assert f'id="absent-{sanne.pk}" value="absent" autocomplete="off" checked' in html  # typed marks kept
+    assert LessonAttendance.objects.get(participant=sanne).present is True
+    assert LessonAttendance.objects.get(participant=sven).present is True
+    # Saving the sheet again, now knowing, writes it.
+    assert (
+        coach_client.post(
+            url,
+            {
+                f"p-{sven.pk}": "absent",
+                f"r-{sven.pk}": "zonder_bericht",
+                f"w-{sven.pk}": "present",
+                f"p-{sanne.pk}": "absent",
+                f"w-{sanne.pk}": "present",
+            },
+        ).status_code
+        == 302
+    )
+    assert LessonAttendance.objects.get(participant=sven).absence == "zonder_bericht"
