@@ -32,6 +32,7 @@ from participants.models import (
     ProgressEntry,
     Trajectory,
     TrajectoryKind,
+    WorkProcess,
 )
 
 from .counts import active_on, event_counts
@@ -189,6 +190,22 @@ def learning_participants(figure: str, period: Period) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(query, [period.start, period.end])
         return [pid for (pid,) in cursor.fetchall()]
+
+
+def mastered_pairs(period: Period) -> dict[int, list[str]]:
+    """Rule 10's pairs in the period, by participant: the codes of the work processes
+    each first mastered in it (the figure counts these pairs, not participants)."""
+    wp = WorkProcess._meta.db_table
+    query = (
+        f"SELECT x.pid, w.code FROM ({MASTERED_SQL.format(steps=_steps_sql())}) AS x "  # noqa: S608
+        f"JOIN {wp} w ON w.id = x.wp WHERE x.d >= %s AND x.d <= %s ORDER BY w.code"
+    )
+    pairs: dict[int, list[str]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(query, [period.start, period.end])
+        for pid, code in cursor.fetchall():
+            pairs.setdefault(pid, []).append(code)
+    return pairs
 
 
 def _active_trajectories(reference_date: datetime.date) -> QuerySet:

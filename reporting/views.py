@@ -27,7 +27,7 @@ from plp.access import coordinator_required
 from plp.audit import log_action
 
 from . import services
-from .figures import FIGURES, NO_REASON, Period, participants_in
+from .figures import FIGURES, NO_REASON, Period, mastered_pairs, participants_in
 from .figures_support import lesson_hours, lessons_in
 from .forms import DeliverableForm, EditionForm, PeriodForm, ProjectYearForm, RiskForm, TaskForm
 from .models import Deliverable, PdfJob, ProjectYear, ReportEdition, Risk, WorkPlanTask
@@ -137,6 +137,14 @@ def trace(request: HttpRequest) -> HttpResponse:
         .select_related("coach")
         .order_by("number")[:TRACE_MAX]
     )
+    mastered = None
+    if figure == "werkprocessen_beheerst":
+        # Rule 10 counts (participant, work process) pairs: each row names its work processes.
+        pairs = mastered_pairs(period)
+        participants = list(participants)
+        for p in participants:
+            p.mastered = pairs.get(p.pk, [])
+        mastered = sum(len(p.mastered) for p in participants)
     lessons = None
     if figure in LESSON_FIGURES:
         # Rule 12 adds up lessons: they are listed too, so the hours can be checked.
@@ -164,6 +172,7 @@ def trace(request: HttpRequest) -> HttpResponse:
             "period_label": period_label(period),
             "period": period,
             "reference_date": reference_date,
+            "mastered": mastered,
             "lessons": lessons[:TRACE_MAX] if lessons is not None else None,
             "lessons_more": lessons is not None and len(lessons) > TRACE_MAX,
             "lesson_hours": lesson_hours(period.start, period.end) if lessons is not None else None,

@@ -117,3 +117,21 @@ def test_learning_figures_are_traceable_in_the_overview(coordinator_client):
         reverse("reporting:overview") + "?start=2024-01-01&end=2024-12-31&peildatum=2024-12-31"
     )
     assert "figure=werkprocessen_beheerst" in overview.content.decode()
+
+
+def test_the_trace_of_work_processes_mastered_shows_the_pairs_it_counts(coordinator_client):
+    """Rule 10 counts (participant, work process) pairs: its trace says how many and names
+    each participant's work processes, so the number clicked is on the page."""
+    from django.urls import reverse
+
+    p, q = ParticipantFactory(), ParticipantFactory()
+    first, second = WorkProcessFactory(code="B1-K1-W1"), WorkProcessFactory(code="B1-K1-W2")
+    steps(goal_for(p, first), (D(2024, 2, 1), 4))
+    steps(goal_for(p, second), (D(2024, 3, 1), 4))
+    steps(goal_for(q, first), (D(2024, 4, 1), 4))
+    f = compute_figures(BOTH.clip(2024))
+    assert f.totals.werkprocessen_beheerst == 3
+    url = reverse("reporting:trace") + "?figure=werkprocessen_beheerst&from=2024-01-01&to=2024-12-31"
+    html = coordinator_client.get(url).content.decode()
+    assert "3 werkprocessen voor het eerst beheerst in de periode" in html
+    assert "<td>B1-K1-W1, B1-K1-W2</td>" in html and "2 deelnemers" in html
