@@ -19,6 +19,15 @@ document.addEventListener("submit", (event) => {
   setTimeout(() => form.querySelectorAll("button, [type=submit]").forEach((b) => { b.disabled = true; }));
 });
 
+// Forms with data-confirm="question" (deleting a document, an observation, a record): the
+// browser asks first; only "OK" sends the form. Without JavaScript the form is sent as is.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+    event.preventDefault();
+  }
+}, true);
+
 // Coming back with the browser's back button shows the page as it was left: undo.
 window.addEventListener("pageshow", () => {
   document.querySelectorAll("form[data-busy]").forEach((form) => {
