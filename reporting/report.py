@@ -393,13 +393,15 @@ def report_context(
     edition: ReportEdition | None = None,
     suppress_small: bool | None = None,
     threshold: int | None = None,
+    figures: Figures | None = None,
 ) -> dict:
-    """Everything a report template needs, for an edition or for a bare period."""
+    """Everything a report template needs, for an edition or for a bare period; the
+    figures are computed from today's records unless given (a final edition's frozen ones)."""
     options = {
         "suppress": edition.suppress_small if suppress_small is None and edition else bool(suppress_small),
         "threshold": (threshold or (edition.threshold if edition else 5)),
     }
-    figures = compute_figures(period, reference_date)
+    figures = figures or compute_figures(period, reference_date)
     years = [r.year for r in figures.years]
     dropout_reasons = breakdown_table(
         figures, "uitval_per_reden", figures.reasons, lambda r: r.uitval_per_reden, options

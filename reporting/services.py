@@ -46,23 +46,27 @@ def edition_pdf(edition: ReportEdition) -> bytes:
 
 @transaction.atomic
 def edition_finalise(*, by, edition: ReportEdition) -> ReportEdition:
-    """Freeze an edition: store its figures and PDF with SHA-256 checksums. A final
-    edition cannot be edited any more; it can be compared with today's records."""
+    """Freeze an edition: store its figures (JSON) and the PDF made from those same
+    figures with the final status on its cover, each with a SHA-256 checksum; audited as
+    `reporting.edition.finalised` with both checksums. A final edition cannot be edited
+    any more; it can be compared with today's records."""
     edition = ReportEdition.objects.select_for_update().get(pk=edition.pk)
     if edition.is_final:
         raise ValidationError(_("This edition is already final."))
-    figures = edition_figures(edition)
-    # The frozen PDF is the one the funder gets: in the report's language (Dutch), whatever
-    # language the coordinator who finalises uses.
+    computed = compute_figures(edition_period(edition), edition.reference_date)
+    figures = computed.as_json()
+    # The PDF is rendered as the final edition it becomes (no "draft" on its cover), in
+    # the report's language (Dutch) whatever language the coordinator who finalises uses.
+    edition.status = ReportEdition.Status.FINAL
+    edition.finalised_at = timezone.now()
+    edition.finalised_by = by
     with translation.override(settings.LANGUAGE_CODE):
-        pdf = render_pdf(report_context(edition_period(edition), edition.reference_date, edition))
+        context = report_context(edition_period(edition), edition.reference_date, edition, figures=computed)
+        pdf = render_pdf(context)
     edition.figures_json = figures
     edition.figures_sha256 = hashlib.sha256(canonical(figures)).hexdigest()
     edition.pdf = pdf
     edition.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-    edition.status = ReportEdition.Status.FINAL
-    edition.finalised_at = timezone.now()
-    edition.finalised_by = by
     edition.save()
     log_action(
         by=by,
@@ -187,7 +191,10 @@ def edition_differences(edition: ReportEdition) -> list[str]:
 
 @transaction.atomic
 def pdf_job_start(*, by, edition: ReportEdition) -> PdfJob:
-    """Queue a PDF of `edition` for the background worker; jobs older than a day go."""
+    """Queue a PDF of a draft `edition` for the background worker; jobs older than a day
+    go. A final edition has its frozen PDF only: it refuses (ValidationError)."""
+    if ReportEdition.objects.select_for_update().get(pk=edition.pk).is_final:
+        raise ValidationError(_("This edition is final: its PDF is frozen and no new PDF can be made."))
     PdfJob.objects.filter(created_at__lt=timezone.now() - PDF_JOB_KEEP).delete()
     job = PdfJob.objects.create(edition=edition, requested_by=by)
     log_action(by=by, action="reporting.edition.pdf_requested", obj=edition, data={"job": job.pk})

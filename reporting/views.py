@@ -26,7 +26,7 @@ from participants.models import (
 from plp.access import coordinator_required
 from plp.audit import log_action
 
-from . import services
+from . import services, services_frozen
 from .figures import FIGURES, NO_REASON, Period, mastered_pairs, participants_in
 from .figures_support import lesson_hours, lessons_in
 from .forms import DeliverableForm, EditionForm, PeriodForm, ProjectYearForm, RiskForm, TaskForm
@@ -192,16 +192,19 @@ def edition_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _editable(edition: ReportEdition) -> None:
-    if edition.is_final:
-        raise Http404(_("A final edition cannot be changed."))
+def _refuse_final(request: HttpRequest, edition: ReportEdition) -> HttpResponse | None:
+    """For a final edition: back to its page with a message (nothing is changed)."""
+    if not edition.is_final:
+        return None
+    messages.error(request, _("This edition is final and can no longer be changed."))
+    return redirect(edition)
 
 
 @coordinator_required
 def edition_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     edition = get_object_or_404(ReportEdition, pk=pk) if pk else None
-    if edition:
-        _editable(edition)
+    if edition and (refused := _refuse_final(request, edition)):
+        return refused
     source = None
     if edition is None:
         # A new edition starts as a copy of the one chosen ("?van=<id>"), by default the
@@ -233,10 +236,16 @@ def edition_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @coordinator_required
 def edition_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The browser version of the report: every number links to its participants."""
+    """The browser version of the report: every number links to its participants. A
+    final edition shows its frozen figures (those of its PDF and JSON), names the figures
+    today's records give differently, and offers only its frozen PDF."""
     edition = get_object_or_404(ReportEdition.objects.select_related("funder"), pk=pk)
-    context = report_context(services.edition_period(edition), edition.reference_date, edition)
-    differences = services.edition_differences(edition) if edition.is_final else None
+    figures = services_frozen.frozen_figures(edition.figures_json) if edition.is_final else None
+    period = services.edition_period(edition)
+    context = report_context(period, edition.reference_date, edition, figures=figures)
+    differences = None
+    if edition.is_final:
+        differences = services_frozen.difference_labels(edition, services.edition_figures(edition))
     return render(
         request,
         "reporting/edition_detail.html",
@@ -244,7 +253,7 @@ def edition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             **context,
             "traceable": True,
             "differences": differences,
-            "pdf_jobs": edition.pdf_jobs.defer("pdf")[:3],
+            "pdf_jobs": [] if edition.is_final else edition.pdf_jobs.defer("pdf")[:3],
         },
     )
 
@@ -268,8 +277,13 @@ def _pdf_response(pdf: bytes, edition: ReportEdition) -> HttpResponse:
 @coordinator_required
 @require_POST
 def pdf_job_create(request: HttpRequest, pk: int) -> HttpResponse:
-    """Make the PDF of an edition in the background and show its progress."""
-    job = services.pdf_job_start(by=request.user, edition=get_object_or_404(ReportEdition, pk=pk))
+    """Make the PDF of a draft edition in the background and show its progress."""
+    edition = get_object_or_404(ReportEdition, pk=pk)
+    try:
+        job = services.pdf_job_start(by=request.user, edition=edition)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(edition)
     return redirect("reporting:pdf-job", job.pk)
 
 
@@ -340,7 +354,8 @@ def item_edit(request: HttpRequest, pk: int, kind: str, item_pk: int | None = No
     model, form_class = ITEMS[kind]
     title = capfirst(model._meta.verbose_name)
     edition = get_object_or_404(ReportEdition, pk=pk)
-    _editable(edition)
+    if refused := _refuse_final(request, edition):
+        return refused
     item = get_object_or_404(model, pk=item_pk, edition=edition) if item_pk else model(edition=edition)
     form = form_class(request.POST or None, instance=item)
     if request.method == "POST":
