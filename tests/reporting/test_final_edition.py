@@ -18,7 +18,7 @@ from tests.reporting.test_report import pdf_text
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-FINAL_MESSAGE = "This edition is final and can no longer be changed."
+FINAL_MESSAGE = "Deze editie is definitief en kan niet meer worden gewijzigd."
 
 
 def test_the_frozen_pdf_shows_the_final_status_and_is_what_the_edition_serves(
