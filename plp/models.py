@@ -1,6 +1,8 @@
 """The audit trail's table: who did what, to which record, allowed or denied. Written
 only through `plp.audit.log_action`."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -96,10 +98,14 @@ class AuditEntry(models.Model):
     @property
     def record(self) -> str:
         """The record the entry is about, readable: `participants.reminder:12` shows as
-        "Herinnering 12". Other values (entries from before ids were stored) show as kept."""
+        "Herinnering 12". Other values (entries from before ids were stored) show as kept;
+        an entry about no record is named from its data where its app says how
+        (`AUDIT_RECORD_NAMES`: the figure a trace showed)."""
         from django.apps import apps
         from django.utils.text import capfirst
 
+        if not self.object_repr and self.action in AUDIT_RECORD_NAMES:
+            return AUDIT_RECORD_NAMES[self.action](self.data)
         label, sep, pk = self.object_repr.rpartition(":")
         if not (sep and pk.isdigit()):
             return self.object_repr
@@ -135,8 +141,12 @@ def work_phone(user) -> str:
 
 
 # Words for the audit trail's action codes (`<app>.<subject>.<verb>`) on the account and
-# participant pages; a subject that is a model is named by the model.
+# participant pages; a subject that is a model is named by the model, the others here.
+# tests/test_audit_labels.py walks every action the code writes and checks it has words.
 AUDIT_SUBJECTS = {
+    "edition": _("report edition"),
+    "catalogue": _("qualification catalogue"),
+    "certificate": _("experience certificate"),
     "register": _("register"),
     "figure": _("figure"),
     "login": _("login"),
@@ -144,6 +154,9 @@ AUDIT_SUBJECTS = {
     "page": _("page"),
     "audit": _("audit trail"),
 }
+# How an entry about no record names what it concerns, per action, from its data: each
+# app adds its own in AppConfig.ready() (plp knows no app above it).
+AUDIT_RECORD_NAMES: dict[str, Callable[[dict], str]] = {}
 AUDIT_VERBS = {
     "created": _("created"),
     "changed": _("changed"),
@@ -174,4 +187,16 @@ AUDIT_VERBS = {
     "device_added": _("method added"),
     "device_removed": _("method removed"),
     "scrubbed": _("cleaned"),
+    "sent": _("sent"),
+    "settled": _("settled"),
+    "invited": _("invited"),
+    "uninvited": _("invitation withdrawn"),
+    "recorded": _("recorded"),
+    "opened": _("opened"),
+    "submitted": _("submitted"),
+    "refused": _("refused"),
+    "revoked": _("revoked"),
+    "throttled": _("refused: too many requests"),
+    "mailed_link": _("link mailed"),
+    "mailed_checkin": _("check-in question mailed"),
 }

@@ -1,4 +1,5 @@
-"""The reporting app; connects the PDF task's failure receiver."""
+"""The reporting app; connects the PDF task's failure receiver and names, in the audit
+trail, the figure a trace showed."""
 
 from django.apps import AppConfig
 
@@ -10,6 +11,24 @@ class ReportingConfig(AppConfig):
     def ready(self):
         from django_tasks_db.compat import task_finished
 
+        from plp.models import AUDIT_RECORD_NAMES
+
         from .tasks import pdf_task_finished
 
         task_finished.connect(pdf_task_finished, dispatch_uid="reporting-pdf-task-finished")
+        AUDIT_RECORD_NAMES["reporting.figure.traced"] = traced_figure
+
+
+def traced_figure(data: dict) -> str:
+    """The name of the figure a `reporting.figure.traced` entry showed ("Dropout"); its
+    code when the figure or its kind is gone."""
+    from .figures import FIGURES
+    from .report import figure_label
+
+    figure = data.get("figure", "")
+    if figure not in FIGURES:
+        return figure
+    try:
+        return str(figure_label(figure, data.get("key", "")))
+    except (KeyError, ValueError):  # a kind the labels no longer know
+        return figure

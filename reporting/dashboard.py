@@ -6,7 +6,7 @@ from collections import Counter
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
@@ -50,12 +50,13 @@ def attention_per_coach(
     today: datetime.date | None = None, coaches: list | None = None, names: dict | None = None
 ) -> list[dict]:
     """Per coach (of `coaches`, default all; the dashboard asks for a page of 25): open
-    files, open signals, no contact in 14 days, placements ending; the same rule as
-    `querysets.attention()` (tested to agree). Two queries: the coaches' open files with
-    their phase, whether they had a recent contact and their number of open signals, each
-    looked up through the participant's index (a grouped count over every open signal or
-    every file in an open phase reads far more rows than the page's files); and the
-    placements ending soon, counted from their side, where they are few."""
+    files, and of those the participants with an open signal, without contact in 14 days,
+    with a placement ending; the same rule as `querysets.attention()` (tested to agree).
+    Two queries: the coaches' open files with their phase, whether they had a recent
+    contact and whether they have an open signal, each looked up through the
+    participant's index (a grouped count over every open signal or every file in an open
+    phase reads far more rows than the page's files); and the placements ending soon,
+    counted from their side, where they are few."""
     today = today or timezone.localdate()
     since, ending_before = attention_dates(today)
     open_files = Participant.objects.open_files(today).filter(_of(coaches))
@@ -76,21 +77,17 @@ def attention_per_coach(
         .order_by()
     )
     recent = ProgressEntry.objects.filter(participant=OuterRef("pk"), date__gte=since)
-    signals = (
-        Signal.objects.filter(participant=OuterRef("pk"), closed_on__isnull=True)
-        .order_by()
-        .values("participant")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    files, in_open_phase, in_touch, open_signals = Counter(), Counter(), Counter(), Counter()
-    for coach, phase, touched, n in (
+    # Participants with an open signal, like every other column (and the list it links
+    # to), not the signals themselves.
+    signal = Signal.objects.filter(participant=OuterRef("pk"), closed_on__isnull=True)
+    files, in_open_phase, in_touch, with_signal = Counter(), Counter(), Counter(), Counter()
+    for coach, phase, touched, signalled in (
         open_files.with_phase(today)
-        .annotate(touched=Exists(recent), open_signals=Subquery(signals, output_field=IntegerField()))
-        .values_list("coach", "phase", "touched", "open_signals")
+        .annotate(touched=Exists(recent), signalled=Exists(signal))
+        .values_list("coach", "phase", "touched", "signalled")
     ):
         files[coach] += 1
-        open_signals[coach] += n or 0
+        with_signal[coach] += signalled
         if phase in OPEN_PHASES:
             in_open_phase[coach] += 1
             in_touch[coach] += touched
@@ -101,7 +98,7 @@ def attention_per_coach(
             "coach_id": coach,
             "coach": names.get(coach, "–"),
             "files": n,
-            "signals": open_signals[coach],
+            "signals": with_signal[coach],
             "no_contact": in_open_phase[coach] - in_touch[coach],
             "ending": ending.get(coach, 0),
         }

@@ -101,15 +101,17 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = participant_file(participant, sensitive=sensitive)
     learning = learning_context(request.user, participant, sensitive, record["trajectories"])
     phase_label, phase_css = Phase(participant.phase).label, PHASE_CSS[participant.phase]
+    coordinator = is_coordinator(request.user)
     head = head_html(
         participant,
         phase_css=phase_css,
         phase_label=phase_label,
         sensitive=sensitive,
-        coordinator=is_coordinator(request.user),
+        coordinator=coordinator,
         learning=learning["learning"],
         certificate_name=learning["certificate_name"],
     )
+    access_log, access_log_more = _access_log(participant.pk) if coordinator else (None, False)
     return render(
         request,
         "participants/participant_detail.html",
@@ -120,7 +122,8 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "head_html": head,
             "sensitive": sensitive,
             "today": timezone.localdate(),
-            "access_log": _access_log(participant.pk) if is_coordinator(request.user) else None,
+            "access_log": access_log,
+            "access_log_more": access_log_more,
             **record,
             "timeline_html": timeline_html(record["timeline"]),
             **learning,
@@ -134,9 +137,13 @@ def _section(learning: dict) -> dict:
     return {k: learning[k] for k in ("learning", "goal_trajectories", "may_write_learning")}
 
 
-def _access_log(participant_id: int) -> list[dict]:
-    """The file's latest 50 audit entries, for coordinators, in words; each label worked
-    out once per distinct role, action and result (the same few repeat)."""
+ACCESS_LOG_SHOWN = 50
+
+
+def _access_log(participant_id: int) -> tuple[list[dict], bool]:
+    """The file's latest 50 audit entries, for coordinators, in words, and whether there
+    are older ones (one entry more is read to know); each label worked out once per
+    distinct role, action and result (the same few repeat)."""
     labels: dict[tuple[str, str], str] = {}
 
     def once(key: tuple[str, str], make) -> str:
@@ -144,7 +151,10 @@ def _access_log(participant_id: int) -> list[dict]:
             labels[key] = make()
         return labels[key]
 
-    return [
+    entries = list(
+        AuditEntry.objects.filter(participant_id=participant_id).defer("data", "ip")[: ACCESS_LOG_SHOWN + 1]
+    )
+    rows = [
         {
             "at": date_format(timezone.localtime(a.at), "SHORT_DATETIME_FORMAT"),
             "username": a.username,
@@ -153,8 +163,9 @@ def _access_log(participant_id: int) -> list[dict]:
             "record": a.record,
             "result": once(("result", a.result), a.get_result_display),
         }
-        for a in AuditEntry.objects.filter(participant_id=participant_id).defer("data", "ip")[:50]
+        for a in entries[:ACCESS_LOG_SHOWN]
     ]
+    return rows, len(entries) > ACCESS_LOG_SHOWN
 
 
 def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:

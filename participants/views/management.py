@@ -197,10 +197,18 @@ def user_edit(request: HttpRequest, user_pk: int | None = None) -> HttpResponse:
             "title": instance.username if instance else _("New account"),
             "reset_2fa": bool(instance),
             # What an account did names participants and the records viewed: coordinators only.
-            "activity": (
-                AuditEntry.objects.filter(user_id=instance.pk)[:100] if instance and coordinator else None
-            ),
+            **(_activity(instance) if instance and coordinator else {"activity": None}),
             "role_changes": role_changes(account=instance) if instance and coordinator else None,
         },
         status=503 if _unavailable(form) else 200,
     )
+
+
+ACTIVITY_SHOWN = 100
+
+
+def _activity(account) -> dict:
+    """The account's newest 100 audit entries, and whether there are older ones (one
+    entry more is read to know)."""
+    entries = list(AuditEntry.objects.filter(user_id=account.pk)[: ACTIVITY_SHOWN + 1])
+    return {"activity": entries[:ACTIVITY_SHOWN], "activity_more": len(entries) > ACTIVITY_SHOWN}

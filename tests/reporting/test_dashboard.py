@@ -1,6 +1,7 @@
 """The coordinator's overview: figures of this year, attention per coach, and links."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -8,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from participants.models import Participant
 from reporting.dashboard import attention_per_coach
 from tests.factories import (
     DropoutFactory,
@@ -82,7 +84,7 @@ def test_attention_per_coach_agrees_with_the_caseload_flags(coach, other_coach):
     for p in with_flags(list(Participant.objects.open_files(today).with_overview(today)), today):
         row = expected.setdefault(p.coach_id, dict(files=0, signals=0, no_contact=0, ending=0))
         row["files"] += 1
-        row["signals"] += p.open_signals
+        row["signals"] += p.open_signals > 0
         row["no_contact"] += p.no_recent_contact
         row["ending"] += p.placement_ending
     got = {
@@ -101,6 +103,22 @@ def test_dashboard_page_links_numbers_to_participants(coordinator_client, coach)
     assert response.status_code == 200
     assert 'class="trace"' in html and f"?coach={coach.pk}&amp;flag=signals" in html
     assert "<svg" in html
+
+
+def test_open_signals_column_counts_participants_as_its_list_does(coordinator_client, coach):
+    """Two open signals of one participant and one of another: 2 participants, the
+    number the linked list shows (not 3 signals)."""
+    today = timezone.localdate()
+    caseload_for(coach, 2, today)
+    mine = Participant.objects.filter(coach=coach)
+    SignalFactory(participant=mine.first(), raised_on=today)
+    assert {r["coach_id"]: r["signals"] for r in attention_per_coach(today)} == {coach.pk: 2}
+    html = coordinator_client.get(reverse("reporting:dashboard")).content.decode()
+    link = f"?coach={coach.pk}&amp;flag=signals"
+    assert f'{link}">2</a>' in html
+    listed = coordinator_client.get(reverse("participants:caseload"), {"coach": coach.pk, "flag": "signals"})
+    shown = set(re.findall(r'href="/deelnemers/(\d+)/"', listed.content.decode()))
+    assert shown == {str(pk) for pk in mine.values_list("pk", flat=True)}
 
 
 def test_dashboard_is_for_coordinators(coach_client):
