@@ -33,25 +33,28 @@ def pdf_text(pdf: bytes, tmp_path: Path) -> str:
     ).stdout
 
 
-def test_demo_pdf_shows_the_source_reports_yearly_table(demo, tmp_path):
+def edition_pdf_text(edition, tmp_path: Path, start: str, end: str, *more: str) -> str:
+    """The text of the edition's PDF for a period, made by `render_report`."""
     out = tmp_path / "r.pdf"
-    call_command(
-        "render_report",
+    args = [
         "--from",
-        "2022-01-01",
+        start,
         "--to",
-        "2025-12-31",
-        "--peildatum",
-        "2025-08-01",
+        end,
+        *more,
         "--format",
         "pdf",
         "-o",
         str(out),
         "--edition",
-        str(demo.pk),
-        stderr=open("/dev/null", "w"),
-    )
-    text = pdf_text(out.read_bytes(), tmp_path)
+        str(edition.pk),
+    ]
+    call_command("render_report", *args, stderr=open("/dev/null", "w"))
+    return pdf_text(out.read_bytes(), tmp_path)
+
+
+def test_demo_pdf_shows_the_source_reports_yearly_table(demo, tmp_path):
+    text = edition_pdf_text(demo, tmp_path, "2022-01-01", "2025-12-31", "--peildatum", "2025-08-01")
 
     def numbers(label):
         line = next(line for line in text.splitlines() if line.strip().startswith(label))
@@ -363,22 +366,7 @@ def test_a_long_word_wraps_inside_the_page(demo, tmp_path):
     WorkPlanTask.objects.create(
         edition=demo, title="Taak met een lange toelichting", status="voldaan", explanation=word
     )
-    out = tmp_path / "r.pdf"
-    call_command(
-        "render_report",
-        "--from",
-        "2024-01-01",
-        "--to",
-        "2024-12-31",
-        "--format",
-        "pdf",
-        "-o",
-        str(out),
-        "--edition",
-        str(demo.pk),
-        stderr=open("/dev/null", "w"),
-    )
-    text = pdf_text(out.read_bytes(), tmp_path)
+    text = edition_pdf_text(demo, tmp_path, "2024-01-01", "2024-12-31")
     # Every character of both words is on the page (cut off, the first showed 96); in the
     # table the wrapped lines sit beside other columns, so count the characters.
     assert text.count("x") >= 2 * 280 and text.count("https://example.org/") == 2
