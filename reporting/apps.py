@@ -28,6 +28,10 @@ def traced_figure(data: dict) -> str:
     figure = data.get("figure", "")
     if figure not in FIGURES:
         return figure
+    if figure == "uitval_per_reden":
+        # The reason by its code: its label is a database row, and the account page names
+        # up to 100 entries (no query per entry).
+        return f"{figure_label('uitval')}: {data.get('key', '') or '-'}"
     try:
         return str(figure_label(figure, data.get("key", "")))
     except (KeyError, ValueError):  # a kind the labels no longer know

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -110,6 +112,12 @@ def test_figure_trace_names_the_figure_it_concerns(coordinator, coordinator_clie
     with translation.override("en"):
         assert entry.record == "Dropout"
         assert AuditEntry(action="reporting.figure.traced", data={"figure": "gone"}).record == "gone"
+        by_reason = AuditEntry(
+            action="reporting.figure.traced", data={"figure": "uitval_per_reden", "key": "x"}
+        )
+        with CaptureQueriesContext(connection) as queries:
+            assert by_reason.record == "Dropout: x"
+        assert len(queries) == 0  # named without reading the reasons, entry by entry
     response = coordinator_client.get(reverse("participants:user-edit", args=[coordinator.pk]))
     with translation.override("nl"):  # the page's language
         assert f"<td>{entry.record}</td>" in response.text
